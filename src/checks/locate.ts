@@ -1,0 +1,47 @@
+// Which grid holds a point: flatbush over grid bounding boxes, then the packed crossing
+// test. Dedicated grids take precedence over base grids (DESIGN rule 2/3).
+import Flatbush from 'flatbush';
+import type { GridFeature } from '../domain/types';
+import { packPolygons, pointInPacked, type PackedPolygons } from './rings';
+
+export class GridLocator {
+  readonly packed: PackedPolygons;
+  private readonly index: Flatbush;
+  private readonly dedicated: Uint8Array;
+
+  constructor(grids: GridFeature[]) {
+    this.packed = packPolygons(grids.map((g) => g.geometry));
+    this.dedicated = Uint8Array.from(grids, (g) => (g.properties.kind === 'dedicated' ? 1 : 0));
+    this.index = new Flatbush(Math.max(grids.length, 1));
+    const b = this.packed.bbox;
+    for (let i = 0; i < grids.length; i++) this.index.add(b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]);
+    if (grids.length === 0) this.index.add(0, 0, 0, 0);
+    this.index.finish();
+  }
+
+  /** Effective grid of a point: a dedicated grid if one holds it, else the lowest-index base grid; -1 if none. */
+  locate(x: number, y: number): number {
+    let base = -1;
+    let found = -1;
+    this.index.search(x, y, x, y, (i) => {
+      if (i >= this.dedicated.length || found >= 0) return false;
+      if (!pointInPacked(this.packed, i, x, y)) return false;
+      if (this.dedicated[i]) found = i;
+      else if (base < 0 || i < base) base = i;
+      return false;
+    });
+    return found >= 0 ? found : base;
+  }
+
+  /** Effective grid for many points (x0, y0, x1, y1, …); NaN coordinates give -1. */
+  locateAll(positions: Float64Array): Int32Array {
+    const n = positions.length / 2;
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = positions[2 * i];
+      const y = positions[2 * i + 1];
+      out[i] = Number.isFinite(x) && Number.isFinite(y) ? this.locate(x, y) : -1;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,84 @@
+// Polygons packed into typed arrays for the hot point-in-polygon loops.
+// A packed polygon set stores every ring's coordinates in one Float64Array; ringStart[r] is
+// the first coordinate pair of ring r (ringStart has one extra entry at the end) and
+// polyRings[p]..polyRings[p+1] are the rings of polygon p (a MultiPolygon is one polygon
+// entry holding all its rings: even-odd crossing handles holes and parts alike).
+import type { AreaGeometry } from '../domain/types';
+
+export interface PackedPolygons {
+  coords: Float64Array;
+  ringStart: Uint32Array;
+  polyRings: Uint32Array;
+  /** bbox per polygon: minX, minY, maxX, maxY */
+  bbox: Float64Array;
+}
+
+export function packPolygons(geoms: (AreaGeometry | null)[]): PackedPolygons {
+  let nCoords = 0;
+  let nRings = 0;
+  for (const g of geoms) {
+    if (!g) continue;
+    for (const poly of polygonsOf(g)) for (const ring of poly) { nCoords += ring.length; nRings++; }
+  }
+  const coords = new Float64Array(nCoords * 2);
+  const ringStart = new Uint32Array(nRings + 1);
+  const polyRings = new Uint32Array(geoms.length + 1);
+  const bbox = new Float64Array(geoms.length * 4);
+  let c = 0;
+  let r = 0;
+  geoms.forEach((g, p) => {
+    polyRings[p] = r;
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    if (g) {
+      for (const poly of polygonsOf(g)) {
+        for (const ring of poly) {
+          ringStart[r++] = c;
+          for (const [x, y] of ring) {
+            coords[2 * c] = x;
+            coords[2 * c + 1] = y;
+            c++;
+            if (x < minX) minX = x;
+            if (y < minY) minY = y;
+            if (x > maxX) maxX = x;
+            if (y > maxY) maxY = y;
+          }
+        }
+      }
+    }
+    bbox.set([minX, minY, maxX, maxY], p * 4);
+  });
+  ringStart[r] = c;
+  polyRings[geoms.length] = r;
+  return { coords, ringStart, polyRings, bbox };
+}
+
+function polygonsOf(g: AreaGeometry): number[][][][] {
+  return g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+}
+
+/**
+ * Even-odd crossing test with a half-open rule: an edge counts when one end is strictly
+ * above the ray and the other is not, and the crossing is strictly right of the point.
+ * Two polygons sharing an edge therefore never both claim a point on it, and one of them
+ * always does (points on a shared edge go to the polygon on its right-hand/upper side),
+ * the same on every run.
+ */
+export function pointInPacked(P: PackedPolygons, p: number, x: number, y: number): boolean {
+  const { coords, ringStart, polyRings } = P;
+  let inside = false;
+  for (let r = polyRings[p]; r < polyRings[p + 1]; r++) {
+    const start = ringStart[r];
+    const end = ringStart[r + 1];
+    for (let i = start, j = end - 1; i < end; j = i++) {
+      const yi = coords[2 * i + 1];
+      const yj = coords[2 * j + 1];
+      if (yi > y !== yj > y) {
+        const xi = coords[2 * i];
+        const xj = coords[2 * j];
+        const xCross = xi + ((y - yi) * (xj - xi)) / (yj - yi);
+        if (x < xCross) inside = !inside;
+      }
+    }
+  }
+  return inside;
+}

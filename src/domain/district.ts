@@ -1,0 +1,89 @@
+// The loaded district as the console holds it: small editable layers as GeoJSON, large
+// read-only tables as columns in typed arrays (DESIGN "Architecture").
+import type {
+  BoundaryFeature, BuildingFeature, DemoMeta, GridFeature, RoadFeature, WaterFeature,
+} from './types';
+
+export interface BuildingTable {
+  features: BuildingFeature[];
+  /** effective grid index per building, -1 when none */
+  grid: Int32Array;
+  /** households per building */
+  households: Int32Array;
+}
+
+export interface HouseholdTable {
+  count: number;
+  ids: string[];
+  buildingIds: string[];
+  rooms: string[];
+  units: Int16Array;
+  /** -1 when unknown */
+  residents: Int16Array;
+  /** lon, lat pairs; NaN when the household has no point */
+  positions: Float64Array;
+  /** index into buildings, -1 when the building id is unknown */
+  building: Int32Array;
+  grid: Int32Array;
+}
+
+export interface CaseTable {
+  count: number;
+  ids: string[];
+  categories: string[];
+  addresses: string[];
+  /** CaseStatus code */
+  status: Uint8Array;
+  /** index into DISPATCH_LEVELS, 255 when unknown */
+  level: Uint8Array;
+  positions: Float64Array;
+  requested: Float64Array;
+  expected: Float64Array;
+  closed: Float64Array;
+  grid: Int32Array;
+}
+
+export interface GridStats {
+  households: Int32Array;
+  buildings: Int32Array;
+  residents: Int32Array;
+  openCases: Int32Array;
+  overdueCases: Int32Array;
+}
+
+export interface District {
+  meta: DemoMeta;
+  boundaries: BoundaryFeature[];
+  grids: GridFeature[];
+  roads: RoadFeature[];
+  water: WaterFeature[];
+  buildings: BuildingTable;
+  households: HouseholdTable;
+  cases: CaseTable;
+  gridStats: GridStats;
+}
+
+export interface Totals {
+  grids: number;
+  buildings: number;
+  households: number;
+  residents: number;
+  openCases: number;
+  overdueCases: number;
+}
+
+/** Sums the stats of the grids selected by `keep` (a grid index predicate). */
+export function totalsOf(d: District, keep: (gridIndex: number) => boolean): Totals {
+  const t: Totals = { grids: 0, buildings: 0, households: 0, residents: 0, openCases: 0, overdueCases: 0 };
+  const s = d.gridStats;
+  for (let i = 0; i < d.grids.length; i++) {
+    if (!keep(i)) continue;
+    t.grids++;
+    t.buildings += s.buildings[i];
+    t.households += s.households[i];
+    t.residents += s.residents[i];
+    t.openCases += s.openCases[i];
+    t.overdueCases += s.overdueCases[i];
+  }
+  return t;
+}

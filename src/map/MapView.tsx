@@ -1,0 +1,139 @@
+// The map: MapLibre with the offline base style, deck.gl interleaved on top.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Map as MapLibreMap, NavigationControl, ScaleControl } from 'maplibre-gl';
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import type { PickingInfo } from '@deck.gl/core';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { District } from '../domain/district';
+import { CaseStatus } from '../domain/cases';
+import { baseStyle } from './baseStyle';
+import { buildLayers, COLORS, pointSubset } from './layers';
+import { communityLabels, gridLabels } from './labels';
+import type { LayerVisibility, Selection } from './state';
+
+export type BBox = [number, number, number, number];
+
+export interface Focus {
+  bbox: BBox;
+  /** changes on every request, so asking twice for the same place still flies there */
+  nonce: number;
+}
+
+interface Props {
+  district: District;
+  visibility: LayerVisibility;
+  selection: Selection | null;
+  focus: Focus | null;
+  onSelect: (s: Selection | null) => void;
+  /** called once when the district has been fully drawn the first time */
+  onDrawn: (map: MapLibreMap) => void;
+}
+
+export function MapView({ district, visibility, selection, focus, onSelect, onDrawn }: Props) {
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const overlayRef = useRef<MapboxOverlay | null>(null);
+  const [zoom, setZoom] = useState(13);
+  const drawnOnce = useRef(false);
+
+  const gridIndex = useMemo(() => new Map(district.grids.map((g, i) => [g, i])), [district]);
+  const labels = useMemo(() => ({ grid: gridLabels(district), community: communityLabels(district) }), [district]);
+  const households = useMemo(() => pointSubset(district.households.positions, () => true), [district]);
+  const cases = useMemo(() => {
+    const { status } = district.cases;
+    return pointSubset(
+      district.cases.positions,
+      (i) => visibility.casesClosed || status[i] !== CaseStatus.closed,
+      (i) => COLORS.caseStatus[status[i] as 0 | 1 | 2],
+    );
+  }, [district, visibility.casesClosed]);
+
+  // Create the map once per district.
+  useEffect(() => {
+    const map = new MapLibreMap({
+      container: container.current!,
+      style: baseStyle(district),
+      bounds: districtBounds(district),
+      fitBoundsOptions: { padding: 40 },
+      attributionControl: false,
+      maxZoom: 19,
+    });
+    map.addControl(new NavigationControl({ visualizePitch: true }), 'bottom-right');
+    map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+    const overlay = new MapboxOverlay({ interleaved: true, layers: [] });
+    map.addControl(overlay);
+    map.on('zoomend', () => setZoom(map.getZoom()));
+    mapRef.current = map;
+    overlayRef.current = overlay;
+    setZoom(map.getZoom());
+    return () => {
+      map.remove();
+      mapRef.current = null;
+      overlayRef.current = null;
+    };
+  }, [district]);
+
+  // Click → selection. Set on every render so the handler sees the current subsets.
+  useEffect(() => {
+    overlayRef.current?.setProps({
+      onClick: (info: PickingInfo) => onSelect(pickToSelection(info)),
+      getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab'),
+    });
+    function pickToSelection(info: PickingInfo): Selection | null {
+      if (!info.layer || info.index < 0) return null;
+      switch (info.layer.id) {
+        case 'grids-base':
+        case 'grids-dedicated':
+          return { kind: 'grid', index: gridIndex.get(info.object) ?? -1 };
+        case 'buildings':
+          return { kind: 'building', index: info.index };
+        case 'households':
+          return { kind: 'household', index: households.index[info.index] };
+        case 'cases':
+          return { kind: 'case', index: cases.index[info.index] };
+        default:
+          return null;
+      }
+    }
+  }, [gridIndex, households, cases, onSelect]);
+
+  useEffect(() => {
+    const overlay = overlayRef.current;
+    const map = mapRef.current;
+    if (!overlay || !map) return;
+    overlay.setProps({
+      layers: buildLayers({
+        district, visibility, zoom, selection, households, cases,
+        gridLabels: labels.grid, communityLabels: labels.community,
+      }),
+    });
+    if (!drawnOnce.current) {
+      drawnOnce.current = true;
+      const whenIdle = () => requestAnimationFrame(() => onDrawn(map));
+      if (map.loaded()) map.once('idle', whenIdle);
+      else map.once('load', () => map.once('idle', whenIdle));
+    }
+  }, [district, visibility, zoom, selection, households, cases, labels, onDrawn]);
+
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !focus) return;
+    const [w, s, e, n] = focus.bbox;
+    if (w === e && s === n) map.flyTo({ center: [w, s], zoom: Math.max(map.getZoom(), 17), duration: 800 });
+    else map.fitBounds([[w, s], [e, n]], { padding: 80, duration: 800, maxZoom: 18 });
+  }, [focus]);
+
+  return <div ref={container} className="map" data-testid="map" />;
+}
+
+function districtBounds(d: District): [[number, number], [number, number]] {
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  for (const b of d.boundaries) {
+    if (b.properties.level !== 'district') continue;
+    const polys = b.geometry.type === 'Polygon' ? [b.geometry.coordinates] : b.geometry.coordinates;
+    for (const p of polys) for (const [x, y] of p[0]) {
+      w = Math.min(w, x); s = Math.min(s, y); e = Math.max(e, x); n = Math.max(n, y);
+    }
+  }
+  return [[w, s], [e, n]];
+}

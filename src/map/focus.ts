@@ -1,0 +1,26 @@
+// Where to fly for a selection.
+import { bbox } from '@turf/turf';
+import type { District } from '../domain/district';
+import type { Selection } from './state';
+import type { BBox } from './MapView';
+
+export function selectionBBox(d: District, s: Selection): BBox | null {
+  switch (s.kind) {
+    case 'grid':
+      return bbox(d.grids[s.index]) as BBox;
+    case 'boundary':
+      return bbox(d.boundaries[s.index]) as BBox;
+    case 'building':
+      return bbox(d.buildings.features[s.index]) as BBox;
+    case 'household':
+    case 'case': {
+      const pos = s.kind === 'household' ? d.households.positions : d.cases.positions;
+      const x = pos[2 * s.index];
+      const y = pos[2 * s.index + 1];
+      if (Number.isFinite(x)) return [x, y, x, y];
+      // A household known only by building id: fly to its building.
+      const b = s.kind === 'household' ? d.households.building[s.index] : -1;
+      return b >= 0 ? (bbox(d.buildings.features[b]) as BBox) : null;
+    }
+  }
+}

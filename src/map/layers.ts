@@ -1,0 +1,221 @@
+// deck.gl data layers over the base map. Large tables go in as binary attributes
+// (positions straight from the typed arrays); the few thousand grids as GeoJSON.
+import { GeoJsonLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
+import { HeatmapLayer } from '@deck.gl/aggregation-layers';
+import type { Layer } from '@deck.gl/core';
+import type { Feature } from 'geojson';
+import { CaseStatus, type CaseStatusCode } from '../domain/cases';
+import type { District } from '../domain/district';
+import type { BuildingFeature, GridFeature } from '../domain/types';
+import type { LayerVisibility, Selection } from './state';
+import type { LabelPoint } from './labels';
+
+type RGBA = [number, number, number, number];
+
+export const COLORS = {
+  baseGridFill: [[56, 189, 248, 34], [45, 212, 191, 34], [129, 140, 248, 34], [163, 230, 53, 30]] as RGBA[],
+  baseGridLine: [186, 230, 253, 200] as RGBA,
+  dedicatedFill: [244, 114, 182, 90] as RGBA,
+  dedicatedLine: [249, 168, 212, 255] as RGBA,
+  building: [148, 163, 184, 220] as RGBA,
+  buildingNonResidential: [203, 166, 247, 220] as RGBA,
+  household: [253, 224, 71, 230] as RGBA,
+  highlight: [250, 204, 21, 255] as RGBA,
+  caseStatus: {
+    [CaseStatus.overdue]: [239, 68, 68, 255],
+    [CaseStatus.inProgress]: [245, 158, 11, 255],
+    [CaseStatus.closed]: [100, 116, 139, 150],
+  } as Record<CaseStatusCode, RGBA>,
+};
+
+/** Below this zoom households are shown as density, above it as points. */
+export const HOUSEHOLD_POINT_ZOOM = 15;
+/** Grid labels appear at this zoom; community labels below it. */
+export const GRID_LABEL_ZOOM = 14;
+
+export const LABEL_FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif';
+
+/** A subset of a point table: the source indices and their positions, for binary attributes. */
+export interface PointSubset {
+  index: Uint32Array;
+  positions: Float64Array;
+  colors?: Uint8Array;
+}
+
+export function pointSubset(positions: Float64Array, keep: (i: number) => boolean, color?: (i: number) => RGBA): PointSubset {
+  const n = positions.length / 2;
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) if (Number.isFinite(positions[2 * i]) && keep(i)) idx.push(i);
+  const index = Uint32Array.from(idx);
+  const pos = new Float64Array(index.length * 2);
+  const colors = color ? new Uint8Array(index.length * 4) : undefined;
+  index.forEach((src, k) => {
+    pos[2 * k] = positions[2 * src];
+    pos[2 * k + 1] = positions[2 * src + 1];
+    if (colors && color) colors.set(color(src), 4 * k);
+  });
+  return { index, positions: pos, colors };
+}
+
+export interface LayerInputs {
+  district: District;
+  visibility: LayerVisibility;
+  zoom: number;
+  selection: Selection | null;
+  households: PointSubset;
+  cases: PointSubset;
+  gridLabels: LabelPoint[];
+  communityLabels: LabelPoint[];
+}
+
+export function buildLayers(p: LayerInputs): Layer[] {
+  const { district: d, visibility: v, zoom, selection } = p;
+  const layers: Layer[] = [];
+  const baseGrids = d.grids.filter((g) => g.properties.kind === 'base');
+  const dedicatedGrids = d.grids.filter((g) => g.properties.kind === 'dedicated');
+
+  layers.push(new GeoJsonLayer<GridFeature['properties']>({
+    id: 'grids-base',
+    data: baseGrids,
+    visible: v.baseGrids,
+    pickable: true,
+    stroked: true,
+    filled: true,
+    getFillColor: (f) => COLORS.baseGridFill[gridColorIndex(f.properties.code)],
+    getLineColor: COLORS.baseGridLine,
+    getLineWidth: 1.5,
+    lineWidthUnits: 'pixels',
+  }));
+
+  layers.push(new SolidPolygonLayer<BuildingFeature>({
+    id: 'buildings',
+    data: d.buildings.features,
+    visible: v.buildings,
+    pickable: true,
+    extruded: v.buildings3d,
+    wireframe: false,
+    getPolygon: (f) => outerRings(f),
+    getElevation: (f) => Math.max(1, Number(f.properties.levels) || 1) * 3,
+    getFillColor: (f) => (f.properties.residential ? COLORS.building : COLORS.buildingNonResidential),
+    updateTriggers: { extruded: v.buildings3d },
+  }));
+
+  layers.push(new GeoJsonLayer<GridFeature['properties']>({
+    id: 'grids-dedicated',
+    data: dedicatedGrids,
+    visible: v.dedicatedGrids,
+    pickable: true,
+    stroked: true,
+    filled: true,
+    getFillColor: COLORS.dedicatedFill,
+    getLineColor: COLORS.dedicatedLine,
+    getLineWidth: 3,
+    lineWidthUnits: 'pixels',
+  }));
+
+  const pointsMode = zoom >= HOUSEHOLD_POINT_ZOOM;
+  layers.push(new HeatmapLayer<number>({
+    id: 'households-density',
+    data: p.households.index,
+    visible: v.households && !pointsMode,
+    getPosition: (_i, { index }) => [p.households.positions[2 * index], p.households.positions[2 * index + 1]],
+    radiusPixels: 24,
+    intensity: 1,
+    threshold: 0.05,
+    opacity: 0.55,
+  }));
+  layers.push(new ScatterplotLayer({
+    id: 'households',
+    data: { length: p.households.index.length, attributes: { getPosition: { value: p.households.positions, size: 2 } } },
+    visible: v.households && pointsMode,
+    pickable: true,
+    radiusUnits: 'pixels',
+    getRadius: 2.5,
+    getFillColor: COLORS.household,
+  }));
+
+  layers.push(new ScatterplotLayer({
+    id: 'cases',
+    data: {
+      length: p.cases.index.length,
+      attributes: {
+        getPosition: { value: p.cases.positions, size: 2 },
+        getFillColor: { value: p.cases.colors!, size: 4, normalized: true },
+      },
+    },
+    visible: v.cases,
+    pickable: true,
+    radiusUnits: 'pixels',
+    radiusMinPixels: 3,
+    getRadius: 4,
+    stroked: true,
+    getLineColor: [15, 23, 42, 255],
+    lineWidthMinPixels: 1,
+  }));
+
+  const labels = zoom >= GRID_LABEL_ZOOM ? p.gridLabels : p.communityLabels;
+  layers.push(new TextLayer<LabelPoint>({
+    id: 'labels',
+    data: labels,
+    visible: v.labels,
+    characterSet: 'auto',
+    fontFamily: LABEL_FONT,
+    fontWeight: 600,
+    fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
+    outlineWidth: 4,
+    outlineColor: [8, 15, 30, 255],
+    getPosition: (l) => l.position,
+    getText: (l) => l.text,
+    getSize: zoom >= GRID_LABEL_ZOOM ? 15 : 17,
+    getColor: [235, 245, 255, 255],
+    sizeUnits: 'pixels',
+  }));
+
+  const hl = highlightFeature(d, selection);
+  if (hl) {
+    layers.push(new GeoJsonLayer({
+      id: 'highlight',
+      data: [hl],
+      stroked: true,
+      filled: false,
+      getLineColor: COLORS.highlight,
+      getLineWidth: 4,
+      lineWidthUnits: 'pixels',
+      pointType: 'circle',
+      getPointRadius: 12,
+      pointRadiusUnits: 'pixels',
+    }));
+  }
+  return layers;
+}
+
+/** Neighbouring grids get different fills; the colour follows the code so it is stable. */
+function gridColorIndex(code: string): number {
+  return Number(code.slice(-3)) % COLORS.baseGridFill.length;
+}
+
+/** The footprint's rings (the first part of a MultiPolygon: buildings are single parts). */
+function outerRings(f: BuildingFeature): [number, number][][] {
+  const g = f.geometry;
+  return (g.type === 'Polygon' ? g.coordinates : g.coordinates[0]) as [number, number][][];
+}
+
+function highlightFeature(d: District, s: Selection | null): Feature | null {
+  if (!s) return null;
+  switch (s.kind) {
+    case 'grid':
+      return d.grids[s.index];
+    case 'building':
+      return d.buildings.features[s.index];
+    case 'boundary':
+      return d.boundaries[s.index];
+    case 'household':
+    case 'case': {
+      const pos = s.kind === 'household' ? d.households.positions : d.cases.positions;
+      const x = pos[2 * s.index];
+      const y = pos[2 * s.index + 1];
+      if (!Number.isFinite(x)) return null;
+      return { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [x, y] } };
+    }
+  }
+}

@@ -1,0 +1,30 @@
+// What the map shows and what is selected: plain values shared by the map and the panels.
+export interface LayerVisibility {
+  baseGrids: boolean;
+  dedicatedGrids: boolean;
+  buildings: boolean;
+  buildings3d: boolean;
+  households: boolean;
+  cases: boolean;
+  casesClosed: boolean;
+  labels: boolean;
+}
+
+export const DEFAULT_VISIBILITY: LayerVisibility = {
+  baseGrids: true,
+  dedicatedGrids: true,
+  buildings: true,
+  buildings3d: false,
+  households: true,
+  cases: true,
+  casesClosed: false,
+  labels: true,
+};
+
+export type SelectionKind = 'grid' | 'building' | 'household' | 'case' | 'boundary';
+
+/** A selected thing: its kind and its index in the district's layer or table. */
+export interface Selection {
+  kind: SelectionKind;
+  index: number;
+}

@@ -1,0 +1,117 @@
+// The console: top bar (title, hierarchy, search, language), map, layer panel, inspector.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { District } from '../domain/district';
+import { MapView, type Focus } from '../map/MapView';
+import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map/state';
+import { selectionBBox } from '../map/focus';
+import { loadSetting, saveSetting } from '../store/db';
+import { loadDemoDistrict } from './loadDemo';
+import type { LoadProgress } from '../workers/district.worker';
+import { LayerPanel } from './LayerPanel';
+import { Hierarchy, type Place } from './Hierarchy';
+import { Inspector } from './Inspector';
+import { SearchBox } from './SearchBox';
+import { exposeForTests } from './testHooks';
+import type { Language } from '../i18n';
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const [district, setDistrict] = useState<District | null>(null);
+  const [progress, setProgress] = useState<LoadProgress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [visibility, setVisibility] = useState<LayerVisibility>(DEFAULT_VISIBILITY);
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const [place, setPlace] = useState<Place>({});
+  const [focus, setFocus] = useState<Focus | null>(null);
+
+  useEffect(() => {
+    const started = performance.now();
+    loadSetting<LayerVisibility>('visibility', DEFAULT_VISIBILITY).then((v) => setVisibility({ ...DEFAULT_VISIBILITY, ...v }));
+    loadDemoDistrict(setProgress)
+      .then((d) => {
+        exposeForTests({ district: d, loadStartedAt: started });
+        setDistrict(d);
+      })
+      .catch((e: unknown) => {
+        console.error(e);
+        setError(e instanceof Error ? e.message : String(e));
+      });
+  }, []);
+
+  const changeVisibility = useCallback((v: LayerVisibility) => {
+    setVisibility(v);
+    void saveSetting('visibility', v);
+  }, []);
+
+  const flyTo = useCallback((s: Selection) => {
+    if (!district) return;
+    const b = selectionBBox(district, s);
+    if (b) setFocus({ bbox: b, nonce: performance.now() });
+  }, [district]);
+
+  const select = useCallback((s: Selection | null, fly = false) => {
+    setSelection(s);
+    if (s && fly) flyTo(s);
+  }, [flyTo]);
+
+  const onDrawn = useCallback((map: MapLibreMap) => exposeForTests({ map, drawnAt: performance.now() }), []);
+  useEffect(() => exposeForTests({ visibility, selection }), [visibility, selection]);
+
+  const toggleLanguage = useCallback(() => {
+    const next: Language = i18n.language === 'en' ? 'zh-CN' : 'en';
+    void i18n.changeLanguage(next);
+    void saveSetting('language', next);
+  }, [i18n]);
+
+  const title = useMemo(() => (district ? district.meta.district_name : ''), [district]);
+  useEffect(() => { document.title = `${t('app.title')} · ${title}`; }, [t, title]);
+  useEffect(() => { document.documentElement.lang = i18n.language; }, [i18n.language]);
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-title">{t('app.title')}</span>
+          <span className="brand-sub">{t('app.subtitle')}</span>
+        </div>
+        {district && (
+          <Hierarchy
+            district={district}
+            place={place}
+            onPlace={(p, s) => { setPlace(p); select(s, true); }}
+          />
+        )}
+        <div className="topbar-right">
+          {district && <SearchBox district={district} onPick={(s) => select(s, true)} />}
+          <button type="button" className="lang" onClick={toggleLanguage} aria-label={t('app.languageLabel')} data-testid="language">
+            {t('app.language')}
+          </button>
+        </div>
+      </header>
+      <main className="main">
+        {district && (
+          <MapView
+            district={district}
+            visibility={visibility}
+            selection={selection}
+            focus={focus}
+            onSelect={(s) => select(s)}
+            onDrawn={onDrawn}
+          />
+        )}
+        {!district && (
+          <div className="loading" role="status" data-testid="loading">
+            {error ? t('load.failed', { message: error }) : progress?.layer
+              ? t(progress.step, { layer: t(`layerNames.${progress.layer}`), done: progress.done, total: progress.total })
+              : t(progress?.step ?? 'load.loading')}
+            {progress && !error && <progress max={progress.total} value={progress.done} />}
+          </div>
+        )}
+        {district && <LayerPanel visibility={visibility} onChange={changeVisibility} />}
+        {district && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
+      </main>
+    </div>
+  );
+}

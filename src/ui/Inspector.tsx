@@ -1,0 +1,170 @@
+// The inspector: what was clicked or found. Grid → its figures and staff; building → its
+// households by unit and room (看房知人); household; case.
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import type { District } from '../domain/district';
+import { CASE_STATUS_NAMES, DISPATCH_LEVELS } from '../domain/cases';
+import { DEFAULT_BAND } from '../domain/bands';
+import type { Selection } from '../map/state';
+
+interface Props {
+  district: District;
+  selection: Selection | null;
+  onSelect: (s: Selection) => void;
+  onClose: () => void;
+}
+
+export function Inspector({ district: d, selection, onSelect, onClose }: Props) {
+  const { t } = useTranslation();
+  if (!selection || selection.kind === 'boundary' || selection.index < 0) return null;
+  return (
+    <aside className="panel inspector" data-testid="inspector">
+      <header>
+        <h2>{t(`inspector.${selection.kind}` as const)}</h2>
+        <button type="button" className="close" onClick={onClose} aria-label={t('inspector.close')}>×</button>
+      </header>
+      {selection.kind === 'grid' && <GridDetails d={d} index={selection.index} t={t} />}
+      {selection.kind === 'building' && <BuildingDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
+      {selection.kind === 'household' && <HouseholdDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
+      {selection.kind === 'case' && <CaseDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
+    </aside>
+  );
+}
+
+type T = TFunction;
+
+function Rows({ rows }: { rows: [string, ReactNode][] }) {
+  return (
+    <dl className="rows">
+      {rows.map(([k, v]) => (
+        <div key={k} className="row"><dt>{k}</dt><dd>{v}</dd></div>
+      ))}
+    </dl>
+  );
+}
+
+function GridLink({ d, grid, t, onSelect }: { d: District; grid: number; t: T; onSelect: (s: Selection) => void }) {
+  if (grid < 0) return <span className="warn">{t('inspector.noGrid')}</span>;
+  const g = d.grids[grid].properties;
+  return <button type="button" className="link" onClick={() => onSelect({ kind: 'grid', index: grid })}>{g.name}（{g.code}）</button>;
+}
+
+function GridDetails({ d, index, t }: { d: District; index: number; t: T }) {
+  const g = d.grids[index].properties;
+  const s = d.gridStats;
+  const community = d.boundaries.find((b) => b.properties.code === g.community_code)?.properties.name ?? g.community_code;
+  const band = g.band_min != null && g.band_max != null
+    ? t('inspector.bandValue', { min: g.band_min, max: g.band_max })
+    : t('inspector.bandDefault', { min: DEFAULT_BAND[0], max: DEFAULT_BAND[1] });
+  const kind = g.kind === 'dedicated'
+    ? `${t('inspector.kinds.dedicated')} · ${t(`inspector.dedicatedTypes.${g.dedicated_type || ''}`)}`
+    : t('inspector.kinds.base');
+  return (
+    <>
+      <h3 className="title" data-testid="inspector-title">{g.name}</h3>
+      <Rows rows={[
+        [t('inspector.code'), <code data-testid="inspector-code">{g.code}</code>],
+        [t('inspector.kind'), kind],
+        [t('inspector.community'), community],
+        [t('inspector.band'), band],
+        [t('inspector.households'), s.households[index].toLocaleString()],
+        [t('inspector.buildings'), s.buildings[index].toLocaleString()],
+        [t('inspector.residents'), s.residents[index].toLocaleString()],
+        [t('inspector.openCases'), s.openCases[index].toLocaleString()],
+        [t('inspector.overdueCases'), <span className={s.overdueCases[index] ? 'bad' : ''}>{s.overdueCases[index]}</span>],
+        [t('inspector.gridHead'), g.grid_head || t('inspector.none')],
+        [t('inspector.fullTime'), g.full_time || t('inspector.none')],
+        [t('inspector.partTime'), g.part_time || t('inspector.none')],
+      ]} />
+    </>
+  );
+}
+
+function BuildingDetails({ d, index, t, onSelect }: { d: District; index: number; t: T; onSelect: (s: Selection) => void }) {
+  const b = d.buildings.features[index].properties;
+  const h = d.households;
+  // Households of this building grouped by unit, rooms in order.
+  const byUnit = new Map<number, number[]>();
+  for (let i = 0; i < h.count; i++) {
+    if (h.building[i] !== index) continue;
+    const list = byUnit.get(h.units[i]) ?? [];
+    list.push(i);
+    byUnit.set(h.units[i], list);
+  }
+  const units = [...byUnit.keys()].sort((a, b) => a - b);
+  return (
+    <>
+      <h3 className="title" data-testid="inspector-title">{b.address}</h3>
+      <Rows rows={[
+        [t('inspector.buildingId'), <code>{b.id}</code>],
+        [t('inspector.levels'), b.levels],
+        [t('inspector.residential'), b.residential ? t('inspector.residentialYes') : t('inspector.residentialNo')],
+        [t('inspector.grid'), <GridLink d={d} grid={d.buildings.grid[index]} t={t} onSelect={onSelect} />],
+        [t('inspector.households'), d.buildings.households[index]],
+      ]} />
+      {units.length > 0 && <h4>{t('inspector.householdsByUnit')}</h4>}
+      <div className="units" data-testid="building-households">
+        {units.map((u) => (
+          <section key={u} className="unit">
+            <h5>{t('inspector.unit', { unit: u })}</h5>
+            <div className="rooms">
+              {byUnit.get(u)!.sort((a, b) => h.rooms[a].localeCompare(h.rooms[b], undefined, { numeric: true })).map((i) => (
+                <button
+                  key={i}
+                  type="button"
+                  className={`room ${h.residents[i] > 0 ? '' : 'room-empty'}`}
+                  title={h.ids[i]}
+                  onClick={() => onSelect({ kind: 'household', index: i })}
+                >
+                  <span className="room-no">{h.rooms[i]}</span>
+                  <span className="room-res">{h.residents[i] > 0 ? h.residents[i] : '?'}</span>
+                </button>
+              ))}
+            </div>
+          </section>
+        ))}
+      </div>
+    </>
+  );
+}
+
+function HouseholdDetails({ d, index, t, onSelect }: { d: District; index: number; t: T; onSelect: (s: Selection) => void }) {
+  const h = d.households;
+  const b = h.building[index];
+  return (
+    <>
+      <h3 className="title" data-testid="inspector-title">{h.ids[index]}</h3>
+      <Rows rows={[
+        [t('inspector.building'), b >= 0
+          ? <button type="button" className="link" onClick={() => onSelect({ kind: 'building', index: b })}>{d.buildings.features[b].properties.address}</button>
+          : <span className="bad">{t('inspector.buildingUnknown', { id: h.buildingIds[index] })}</span>],
+        [t('inspector.unit', { unit: h.units[index] }), `${t('inspector.room')} ${h.rooms[index]}`],
+        [t('inspector.residentsCount'), h.residents[index] > 0 ? h.residents[index] : <span className="bad">{h.residents[index] === 0 ? 0 : t('inspector.residentsUnknown')}</span>],
+        [t('inspector.grid'), <GridLink d={d} grid={h.grid[index]} t={t} onSelect={onSelect} />],
+      ]} />
+    </>
+  );
+}
+
+function CaseDetails({ d, index, t, onSelect }: { d: District; index: number; t: T; onSelect: (s: Selection) => void }) {
+  const c = d.cases;
+  const status = CASE_STATUS_NAMES[c.status[index]];
+  const level = DISPATCH_LEVELS[c.level[index]] ?? 'unknown';
+  const time = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toLocaleString() : t('inspector.none'));
+  return (
+    <>
+      <h3 className="title" data-testid="inspector-title">{c.ids[index]}</h3>
+      <Rows rows={[
+        [t('inspector.category'), c.categories[index]],
+        [t('inspector.status'), <span className={`status status-${status}`}>{t(`inspector.statuses.${status}`)}</span>],
+        [t('inspector.dispatchLevel'), t(`inspector.dispatchLevels.${level}`)],
+        [t('inspector.address'), c.addresses[index]],
+        [t('inspector.reported'), time(c.requested[index])],
+        [t('inspector.deadline'), time(c.expected[index])],
+        [t('inspector.closedAt'), time(c.closed[index])],
+        [t('inspector.grid'), <GridLink d={d} grid={c.grid[index]} t={t} onSelect={onSelect} />],
+      ]} />
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+// What the page exposes on window.gridscope: feature counts and timings that the browser
+// tests and the benchmark read. Plain numbers, no behaviour.
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { District } from '../domain/district';
+import { CaseStatus } from '../domain/cases';
+import { GridLocator } from '../checks/locate';
+import type { LayerVisibility, Selection } from '../map/state';
+
+interface Exposed {
+  district?: District;
+  map?: MapLibreMap;
+  loadStartedAt?: number;
+  drawnAt?: number;
+  visibility?: LayerVisibility;
+  selection?: Selection | null;
+}
+
+const state: Exposed = {};
+let locator: GridLocator | undefined;
+
+export function exposeForTests(part: Exposed) {
+  Object.assign(state, part);
+  const d = state.district;
+  const map = state.map;
+  (window as unknown as { gridscope: unknown }).gridscope = {
+    ready: state.drawnAt !== undefined,
+    drawnAt: state.drawnAt,
+    counts: d && {
+      baseGrids: d.grids.filter((g) => g.properties.kind === 'base').length,
+      dedicatedGrids: d.grids.filter((g) => g.properties.kind === 'dedicated').length,
+      buildings: d.buildings.features.length,
+      households: d.households.count,
+      cases: d.cases.count,
+      openCases: d.cases.status.reduce((n, s) => n + (s !== CaseStatus.closed ? 1 : 0), 0),
+    },
+    visibility: state.visibility,
+    selection: state.selection,
+    view: () => map && { center: map.getCenter().toArray(), zoom: map.getZoom() },
+    project: (lon: number, lat: number) => map && map.project([lon, lat]),
+    locate: (lon: number, lat: number) => (d ? (locator ??= new GridLocator(d.grids)).locate(lon, lat) : -1),
+    district: d,
+  };
+}

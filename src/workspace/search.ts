@@ -1,0 +1,42 @@
+// Search across the loaded district: grid code or name, building address, household id,
+// case id. Exact id matches first, then prefixes, then substrings.
+import type { District } from '../domain/district';
+
+export type SearchKind = 'grid' | 'building' | 'household' | 'case';
+
+export interface SearchHit {
+  kind: SearchKind;
+  index: number;
+  label: string;
+  detail: string;
+  rank: number;
+}
+
+export function searchDistrict(d: District, query: string, limit = 12): SearchHit[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  const hits: SearchHit[] = [];
+  const consider = (kind: SearchKind, index: number, keys: string[], label: string, detail: string) => {
+    let best = Infinity;
+    for (const k of keys) {
+      const s = k.toLowerCase();
+      const r = s === q ? 0 : s.startsWith(q) ? 1 : s.includes(q) ? 2 : Infinity;
+      if (r < best) best = r;
+    }
+    if (best < Infinity) hits.push({ kind, index, label, detail, rank: best });
+  };
+  d.grids.forEach((g, i) => consider('grid', i, [g.properties.code, g.properties.name], g.properties.name, g.properties.code));
+  d.buildings.features.forEach((b, i) =>
+    consider('building', i, [b.properties.address, String(b.properties.id)], b.properties.address, String(b.properties.id)));
+  // Households and cases are searched by id only: tens of thousands of rows, ids are what people type.
+  const h = d.households;
+  for (let i = 0; i < h.count; i++) {
+    if (h.ids[i].toLowerCase().includes(q)) consider('household', i, [h.ids[i]], h.ids[i], h.buildingIds[i]);
+  }
+  const c = d.cases;
+  for (let i = 0; i < c.count; i++) {
+    if (c.ids[i].toLowerCase().includes(q)) consider('case', i, [c.ids[i]], c.ids[i], c.categories[i]);
+  }
+  hits.sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label));
+  return hits.slice(0, limit);
+}

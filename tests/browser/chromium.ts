@@ -1,0 +1,30 @@
+// Debian's Chromium, driven by playwright-core; nothing is downloaded.
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--headless', '--disable-gpu',
+  // WebGL through SwiftShader (software): the map needs it and there is no GPU here.
+  '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
+  // This machine has no network: keep Chromium from trying.
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Collects console errors and page errors; a test ends by asserting there were none. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+/** Opens the console and waits until the district has been fully drawn. */
+export async function openConsole(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.waitForFunction(() => (window as unknown as { gridscope?: { ready: boolean } }).gridscope?.ready === true, null, { timeout: 60_000 });
+}
