@@ -19,18 +19,35 @@ export class GridLocator {
     this.index.finish();
   }
 
-  /** Effective grid of a point: a dedicated grid if one holds it, else the lowest-index base grid; -1 if none. */
+  /** Effective grid of a point: the lowest-index dedicated grid holding it, else the lowest-index base grid; -1 if none. */
   locate(x: number, y: number): number {
+    return this.hits(x, y).effective;
+  }
+
+  /**
+   * Every grid holding the point: the effective grid (as locate), how many base grids hold
+   * it (2+ = the point sits in an overlap) and whether a dedicated grid does.
+   */
+  hits(x: number, y: number): { effective: number; baseHits: number; dedicated: boolean } {
     let base = -1;
-    let found = -1;
+    let dedicated = -1;
+    let baseHits = 0;
     this.index.search(x, y, x, y, (i) => {
-      if (i >= this.dedicated.length || found >= 0) return false;
-      if (!pointInPacked(this.packed, i, x, y)) return false;
-      if (this.dedicated[i]) found = i;
-      else if (base < 0 || i < base) base = i;
+      if (i >= this.dedicated.length || !pointInPacked(this.packed, i, x, y)) return false;
+      if (this.dedicated[i]) { if (dedicated < 0 || i < dedicated) dedicated = i; }
+      else { baseHits++; if (base < 0 || i < base) base = i; }
       return false;
     });
-    return found >= 0 ? found : base;
+    return { effective: dedicated >= 0 ? dedicated : base, baseHits, dedicated: dedicated >= 0 };
+  }
+
+  isDedicated(grid: number): boolean {
+    return this.dedicated[grid] === 1;
+  }
+
+  /** Grids whose bounding box meets the box. */
+  candidates(minX: number, minY: number, maxX: number, maxY: number): number[] {
+    return this.index.search(minX, minY, maxX, maxY).filter((i) => i < this.dedicated.length);
   }
 
   /** Effective grid for many points (x0, y0, x1, y1, …); NaN coordinates give -1. */

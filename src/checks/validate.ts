@@ -1,0 +1,112 @@
+// Bad input, named: every feature the engine cannot use is skipped with a reason that names
+// it; the rest is checked. Nothing is dropped without a line in the report.
+import type { Feature, Geometry, Position } from 'geojson';
+import type { AreaGeometry } from '../domain/types';
+import type { Skipped } from './report';
+
+type Layer = Skipped['layer'];
+
+/** Plausible lon/lat for this product: mainland China and its surroundings. */
+const CHINA = { minLon: 70, maxLon: 140, minLat: 15, maxLat: 56 };
+
+export function featureLabel(f: Feature | undefined, idKey: string, position: number): string {
+  const v = f?.properties?.[idKey];
+  return v !== undefined && v !== null && v !== '' ? String(v) : `#${position + 1}`;
+}
+
+/** What is wrong with an area geometry, or null when it is usable. */
+export function areaProblem(g: Geometry | null | undefined): string | null {
+  if (!g) return 'no geometry';
+  if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return `geometry is a ${g.type}, not a polygon`;
+  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+  if (!Array.isArray(polys) || polys.length === 0 || polys.some((p) => !Array.isArray(p) || p.length === 0)) return 'empty geometry';
+  for (const poly of polys) {
+    for (const ring of poly) {
+      if (ring.length < 4) return `ring with ${ring.length} points (a ring needs at least 4)`;
+      const c = coordProblem(ring);
+      if (c) return c;
+      const [a, b] = [ring[0], ring[ring.length - 1]];
+      if (a[0] !== b[0] || a[1] !== b[1]) return `ring not closed (first point ${fmt(a)}, last ${fmt(b)})`;
+      const k = selfIntersection(ring);
+      if (k) return `self-intersecting ring (edges cross near ${fmt(k)})`;
+    }
+  }
+  return null;
+}
+
+/** Coordinates that are not lon/lat degrees in the product's area. */
+export function coordProblem(points: Position[]): string | null {
+  for (const p of points) {
+    const [x, y] = p;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return `coordinate is not a number (${fmt(p)})`;
+    if (Math.abs(x) > 180 || Math.abs(y) > 90) return `coordinates ${fmt(p)} are not degrees (projected metres given as lon/lat?)`;
+    const inLon = (v: number) => v >= CHINA.minLon && v <= CHINA.maxLon;
+    const inLat = (v: number) => v >= CHINA.minLat && v <= CHINA.maxLat;
+    if (!inLon(x) && inLat(x) && inLon(y)) return `coordinates ${fmt(p)} look like [lat, lon]; expected [lon, lat]`;
+  }
+  return null;
+}
+
+const fmt = (p: Position) => `[${p[0]}, ${p[1]}]`;
+
+/** A point where two non-adjacent edges of the ring cross, or null. O(n²): rings are small. */
+function selfIntersection(ring: Position[]): Position | null {
+  const n = ring.length - 1;
+  if (n > 2000) return null; // too long to test pairwise here; clipping will still cope
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 2; j < n; j++) {
+      if (i === 0 && j === n - 1) continue; // first and last edge share the closing vertex
+      const p = crossing(ring[i], ring[i + 1], ring[j], ring[j + 1]);
+      if (p) return p;
+    }
+  }
+  return null;
+}
+
+function crossing(a: Position, b: Position, c: Position, d: Position): Position | null {
+  const d1 = orient(c, d, a);
+  const d2 = orient(c, d, b);
+  const d3 = orient(a, b, c);
+  const d4 = orient(a, b, d);
+  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
+    const t = d1 / (d1 - d2);
+    return [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+  }
+  return null;
+}
+
+function orient(a: Position, b: Position, c: Position): number {
+  return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+}
+
+/**
+ * Keeps the usable area features of a layer: a geometry that works and the id property
+ * present (and unique, unless duplicates are a finding of their own, as grid codes are). Returns the kept features and what was skipped, and why.
+ */
+export function validAreas<F extends Feature<AreaGeometry>>(
+  layer: Layer, features: F[], idKey: string, { unique = true } = {},
+): { kept: F[]; skipped: Skipped[] } {
+  const kept: F[] = [];
+  const skipped: Skipped[] = [];
+  const seen = new Set<string>();
+  features.forEach((f, i) => {
+    const id = featureLabel(f, idKey, i);
+    const raw = f?.properties?.[idKey];
+    if (raw === undefined || raw === null || raw === '') {
+      skipped.push({ layer, id, reason: `missing property "${idKey}"` });
+      return;
+    }
+    const problem = areaProblem(f.geometry);
+    if (problem) {
+      skipped.push({ layer, id, reason: problem });
+      return;
+    }
+    if (unique && seen.has(id)) {
+      skipped.push({ layer, id, reason: `duplicate ${idKey} "${id}" (the first one is kept)` });
+      return;
+    }
+    seen.add(id);
+    kept.push(f);
+  });
+  return { kept, skipped };
+}
