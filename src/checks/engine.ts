@@ -92,7 +92,7 @@ export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_S
     const id = String(buildings[i].properties.id);
     if (b.grid[i] < 0) add('orphan_building', [id], {}, buildings[i].geometry);
     else if (b.share[i] < settings.cleanShare) {
-      add('straddling_building', [id, ...b.others[i].map((g) => grids[g].properties.code)], { share: round(b.share[i], 4) }, buildings[i].geometry);
+      add('straddling_building', [id, ...[b.grid[i], ...b.others[i]].map((g) => grids[g].properties.code)], { share: round(b.share[i], 4) }, buildings[i].geometry);
     }
   }
 
