@@ -71,7 +71,9 @@ export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_S
   const gridsV = validAreas('grids', input.grids, 'code', { unique: false });
   const buildingsV = validAreas('buildings', input.buildings, 'id');
   skipped.push(...boundariesV.skipped, ...gridsV.skipped, ...buildingsV.skipped);
-  const grids = gridsV.kept;
+  // Grids in code order: every "lowest index wins" tie-break below then means "lowest code",
+  // so results do not depend on the order of the input.
+  const grids = [...gridsV.kept].sort((a, b) => (a.properties.code < b.properties.code ? -1 : a.properties.code > b.properties.code ? 1 : 0));
   const buildings = buildingsV.kept;
   const boundaries = boundariesV.kept;
   const findings: Finding[] = [];

@@ -1,0 +1,87 @@
+// Properties of the engine on random districts, and agreement with the Turf reference.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { booleanPointInPolygon, point } from '@turf/turf';
+import { runChecks } from '../../src/checks/engine';
+import { randomDistrict } from '../support/random';
+import { referenceBuilding, referenceLocate } from '../support/reference';
+
+const HOUSEHOLD_KINDS = ['orphan_household', 'double_household', 'dangling_household', 'misplaced_household'];
+
+function shuffle<T>(xs: T[], seed: number): T[] {
+  const out = [...xs];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+describe('engine properties', () => {
+  it('every household lands in exactly one outcome and the totals conserve', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e6 }), (seed) => {
+      const input = randomDistrict(seed);
+      const { report, assignment } = runChecks(input);
+      const flagged = new Map<string, number>();
+      for (const f of report.findings) if (HOUSEHOLD_KINDS.includes(f.kind)) flagged.set(f.ids[0], (flagged.get(f.ids[0]) ?? 0) + 1);
+      for (const n of flagged.values()) expect(n).toBe(1); // at most one outcome each
+      const inGrids = report.grids.reduce((s, g) => s + g.households, 0);
+      const placed = Array.from(assignment.householdGrid).filter((g) => g >= 0).length;
+      expect(inGrids).toBe(placed);
+      expect(report.summary.totals.households).toBe(input.households.ids.length);
+      const ok = input.households.ids.length - flagged.size;
+      expect(report.summary.scores.households).toBeLessThanOrEqual(ok / input.households.ids.length + 1e-9);
+    }), { numRuns: 25 });
+  });
+
+  it('does not depend on the order of the input', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 1e6 }), (seed, order) => {
+      const input = randomDistrict(seed);
+      const a = runChecks(input).report;
+      const perm = shuffle(input.households.ids.map((_, i) => i), order);
+      const h = input.households;
+      const b = runChecks({
+        boundaries: input.boundaries,
+        grids: shuffle(input.grids, order + 1),
+        buildings: shuffle(input.buildings, order + 2),
+        households: {
+          ids: perm.map((i) => h.ids[i]),
+          buildingIds: perm.map((i) => h.buildingIds[i]),
+          residents: perm.map((i) => h.residents[i]),
+          positions: Float64Array.from(perm.flatMap((i) => [h.positions[2 * i], h.positions[2 * i + 1]])),
+        },
+      }).report;
+      const key = (f: { kind: string; ids: string[]; measure: object }) => `${f.kind}|${f.ids.join(',')}|${JSON.stringify(f.measure)}`;
+      expect(b.findings.map(key).sort()).toEqual(a.findings.map(key).sort());
+      expect(b.grids).toEqual(a.grids);
+      expect(b.summary).toEqual(a.summary);
+    }), { numRuns: 15 });
+  });
+
+  it('agrees with the slow Turf reference on random data', () => {
+    for (const seed of [11, 23, 47, 101, 997]) {
+      const input = randomDistrict(seed);
+      const { assignment } = runChecks(input);
+      const grids = assignment.grids;
+      const { positions } = input.households;
+      let compared = 0;
+      for (let i = 0; i < input.households.ids.length; i++) {
+        const x = positions[2 * i], y = positions[2 * i + 1];
+        if (!Number.isFinite(x)) continue;
+        // Points exactly on an edge are decided by the half-open rule, which Turf does not have.
+        const p = point([x, y]);
+        if (grids.some((g) => booleanPointInPolygon(p, g) !== booleanPointInPolygon(p, g, { ignoreBoundary: true }))) continue;
+        expect(assignment.householdGrid[i], `household ${input.households.ids[i]}`).toBe(referenceLocate(grids, x, y));
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(300);
+      assignment.buildings.forEach((b, i) => {
+        const ref = referenceBuilding(grids, b);
+        expect(assignment.buildingGrid[i], `building ${b.properties.id}`).toBe(ref.grid);
+        if (ref.grid >= 0) expect(assignment.buildingShare[i]).toBeCloseTo(ref.share, 6);
+      });
+    }
+  });
+});
