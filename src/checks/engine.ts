@@ -9,7 +9,8 @@ import { DEFAULT_BAND } from '../domain/bands';
 import { GridLocator } from './locate';
 import { packPolygons, pointInPacked, type PackedPolygons } from './rings';
 import { checkLandRegion, geomBBox, type LandMember, type LandRegion } from './land';
-import { coordProblem, validAreas } from './validate';
+import { pointProblem, validAreas } from './validate';
+import { markRepeats } from './ids';
 import {
   FINDING_KINDS, FINDING_RULE, RULES, type BandStatus, type Finding, type FindingKind, type GridReport,
   type Report, type RuleName, type Skipped,
@@ -65,7 +66,10 @@ export interface Assignment {
 
 const M_PER_DEG_LAT = 111_320;
 
-export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS): { report: Report; assignment: Assignment } {
+export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS): { report: Report; assignment: Assignment; timings: Record<string, number> } {
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+  const stage = (name: string) => { const t = performance.now(); timings[name] = t - t0; t0 = t; };
   const skipped: Skipped[] = [];
   const boundariesV = validAreas('boundaries', input.boundaries, 'code');
   const gridsV = validAreas('grids', input.grids, 'code', { unique: false });
@@ -81,6 +85,7 @@ export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_S
     findings.push({ kind, rule: FINDING_RULE[kind], ids, measure, geometry });
 
   const locator = new GridLocator(grids);
+  stage('validate');
 
   // ---- Rule 1 and 7 (edges): land, per community (or per district without communities).
   const land = checkLand(boundaries, grids, locator, settings);
@@ -88,6 +93,7 @@ export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_S
     add(f.kind, f.ids, f.kind === 'invalid_edges' ? {} : { area_m2: round(f.area_m2, 2) }, f.geometry);
   }
 
+  stage('land');
   // ---- Rule 2: buildings, by the largest share of their footprint.
   const b = assignBuildings(buildings, grids, locator);
   for (let i = 0; i < buildings.length; i++) {
@@ -98,8 +104,10 @@ export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_S
     }
   }
 
+  stage('buildings');
   // ---- Rules 3 and 4: households and people.
   const h = assignHouseholds(input.households, buildings, b, locator, settings, skipped);
+  stage('households');
   const bHouseholds = new Int32Array(buildings.length);
   const gHouseholds = new Int32Array(grids.length);
   const gResidents = new Int32Array(grids.length);
@@ -136,6 +144,7 @@ export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_S
     if (bHouseholds[i] === 0) add('empty_building', [String(buildings[i].properties.id)], { count: 0 }, buildings[i].geometry);
   }
 
+  stage('people');
   // ---- Rule 5: size. A grid's own band, else its community's, else the default.
   const communityBand = new Map<string, [number, number]>();
   for (const c of boundaries) {
@@ -207,6 +216,7 @@ export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_S
   // empty buildings count against the household rule's cleanliness too
   if (counts.empty_building > 0 && residentialBuildings > 0) scores.households = round(scores.households * (1 - counts.empty_building / residentialBuildings), 6);
   findings.sort(compareFindings);
+  stage('summary');
   const report: Report = {
     version: 1,
     summary: {
@@ -227,6 +237,7 @@ export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_S
   return {
     report,
     assignment: { grids, buildings, buildingGrid: b.grid, buildingShare: b.share, householdGrid: h.grid },
+    timings,
   };
 }
 
@@ -376,21 +387,20 @@ function assignHouseholds(
   const kept: number[] = [];
   const bIndex = new Map<string, number>();
   buildings.forEach((f, i) => bIndex.set(String(f.properties.id), i));
-  const seen = new Set<string>();
+  const repeats = markRepeats(hh.ids);
   const { positions } = hh;
 
   for (let i = 0; i < n; i++) {
     const id = hh.ids[i];
     if (id === undefined || id === null || id === '') { skipped.push({ layer: 'households', id: `#${i + 1}`, reason: 'missing property "id"' }); continue; }
-    if (seen.has(id)) { skipped.push({ layer: 'households', id, reason: `duplicate id "${id}" (the first one is kept)` }); continue; }
+    if (repeats[i]) { skipped.push({ layer: 'households', id, reason: `duplicate id "${id}" (the first one is kept)` }); continue; }
     const x = positions[2 * i];
     const y = positions[2 * i + 1];
     const hasPoint = Number.isFinite(x) && Number.isFinite(y);
     if (hasPoint) {
-      const problem = coordProblem([[x, y]]);
+      const problem = pointProblem(x, y);
       if (problem) { skipped.push({ layer: 'households', id, reason: problem }); continue; }
     }
-    seen.add(id);
     kept.push(i);
     const bi = bIndex.get(String(hh.buildingIds[i] ?? '')) ?? -1;
     building[i] = bi;

@@ -37,13 +37,20 @@ export function areaProblem(g: Geometry | null | undefined): string | null {
 /** Coordinates that are not lon/lat degrees in the product's area. */
 export function coordProblem(points: Position[]): string | null {
   for (const p of points) {
-    const [x, y] = p;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return `coordinate is not a number (${fmt(p)})`;
-    if (Math.abs(x) > 180 || Math.abs(y) > 90) return `coordinates ${fmt(p)} are not degrees (projected metres given as lon/lat?)`;
-    const inLon = (v: number) => v >= CHINA.minLon && v <= CHINA.maxLon;
-    const inLat = (v: number) => v >= CHINA.minLat && v <= CHINA.maxLat;
-    if (!inLon(x) && inLat(x) && inLon(y)) return `coordinates ${fmt(p)} look like [lat, lon]; expected [lon, lat]`;
+    const problem = pointProblem(p[0], p[1]);
+    if (problem) return problem;
   }
+  return null;
+}
+
+const inLon = (v: number) => v >= CHINA.minLon && v <= CHINA.maxLon;
+const inLat = (v: number) => v >= CHINA.minLat && v <= CHINA.maxLat;
+
+/** What is wrong with one lon/lat pair, or null. No allocation: runs once per household. */
+export function pointProblem(x: number, y: number): string | null {
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return `coordinate is not a number (${fmt([x, y])})`;
+  if (Math.abs(x) > 180 || Math.abs(y) > 90) return `coordinates ${fmt([x, y])} are not degrees (projected metres given as lon/lat?)`;
+  if (!inLon(x) && inLat(x) && inLon(y)) return `coordinates ${fmt([x, y])} look like [lat, lon]; expected [lon, lat]`;
   return null;
 }
 
