@@ -1,16 +1,22 @@
 // The coverage engine: 区不漏地、地不漏房、房不漏户、户不漏人 (DESIGN "The coverage rules").
 // Plain TypeScript, no DOM: the same code runs in the page's worker and in the CLI.
+//
+// A CoverageChecker holds the district and what it worked out (which grid holds each
+// building and household, the land findings per community), so that after one grid is
+// redrawn only what that grid touches is worked out again (updateGrid).
 import Flatbush from 'flatbush';
-import { area, difference, featureCollection, intersect, pointOnFeature, union } from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { area, pointOnFeature } from '@turf/turf';
+import type { Feature, Geometry } from 'geojson';
 import type { AreaGeometry, BoundaryFeature, BuildingFeature, GridFeature } from '../domain/types';
 import { CODE_LENGTH, communityOf, isWellFormedGridCode } from '../domain/codes';
 import { DEFAULT_BAND } from '../domain/bands';
 import { GridLocator } from './locate';
-import { packPolygons, pointInPacked, type PackedPolygons } from './rings';
-import { checkLandRegion, geomBBox, type LandMember, type LandRegion } from './land';
-import { pointProblem, validAreas } from './validate';
+import { packPolygons, type PackedPolygons } from './rings';
+import { checkLandRegion, geomBBox, type LandMember, type LandRegion, type LandResult } from './land';
+import { areaProblem, pointProblem, validAreas } from './validate';
 import { markRepeats } from './ids';
+import { assignBuilding, gridEdgeIndex, newBuildingState, type BuildingState } from './buildings';
+import { assignHousehold, newHouseholdState, Outcome, type HouseholdState } from './households';
 import {
   FINDING_KINDS, FINDING_RULE, RULES, type BandStatus, type Finding, type FindingKind, type GridReport,
   type Report, type RuleName, type Skipped,
@@ -51,9 +57,9 @@ export interface CheckInput {
   households: HouseholdColumns;
 }
 
-/** What the engine worked out, beyond the report: per-item assignments for the map. */
+/** Per-item results, for the map and the tests. */
 export interface Assignment {
-  /** kept grids, in report order */
+  /** kept grids, in code order (the report's order) */
   grids: GridFeature[];
   buildings: BuildingFeature[];
   /** effective grid per kept building, -1 = orphan */
@@ -64,181 +70,397 @@ export interface Assignment {
   householdGrid: Int32Array;
 }
 
-const M_PER_DEG_LAT = 111_320;
+export class CoverageChecker {
+  readonly settings: CheckSettings;
+  /** milliseconds per stage of the last full run or update */
+  timings: Record<string, number> = {};
+  private readonly boundaries: BoundaryFeature[];
+  private readonly grids: GridFeature[];
+  private readonly buildings: BuildingFeature[];
+  private readonly households: HouseholdColumns;
+  private readonly skipped: Skipped[] = [];
+  private readonly gridByCode = new Map<string, number>();
+  private readonly regions = new Map<string, LandRegion>();
+  private readonly landResults = new Map<string, LandResult>();
+  private landArea = 0;
+  /** the one region when only a district boundary is loaded */
+  private singleRegion: LandRegion | null = null;
+  private locator!: GridLocator;
+  private edges!: Flatbush;
+  private readonly bPacked: PackedPolygons;
+  private readonly b: BuildingState;
+  private readonly bResidential: Uint8Array;
+  private readonly hBuilding: Int32Array;
+  private readonly hHasBuildingId: Uint8Array;
+  private readonly h: HouseholdState;
+  private bIndex: Flatbush | null = null;
+  private hIndex: Flatbush | null = null;
+  private hByBuilding: { start: Int32Array; list: Int32Array } | null = null;
 
-export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS): { report: Report; assignment: Assignment; timings: Record<string, number> } {
-  const timings: Record<string, number> = {};
-  let t0 = performance.now();
-  const stage = (name: string) => { const t = performance.now(); timings[name] = t - t0; t0 = t; };
-  const skipped: Skipped[] = [];
-  const boundariesV = validAreas('boundaries', input.boundaries, 'code');
-  const gridsV = validAreas('grids', input.grids, 'code', { unique: false });
-  const buildingsV = validAreas('buildings', input.buildings, 'id');
-  skipped.push(...boundariesV.skipped, ...gridsV.skipped, ...buildingsV.skipped);
-  // Grids in code order: every "lowest index wins" tie-break below then means "lowest code",
-  // so results do not depend on the order of the input.
-  const grids = [...gridsV.kept].sort((a, b) => (a.properties.code < b.properties.code ? -1 : a.properties.code > b.properties.code ? 1 : 0));
-  const buildings = buildingsV.kept;
-  const boundaries = boundariesV.kept;
-  const findings: Finding[] = [];
-  const add = (kind: FindingKind, ids: string[], measure: Finding['measure'], geometry: Finding['geometry']) =>
-    findings.push({ kind, rule: FINDING_RULE[kind], ids, measure, geometry });
+  constructor(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS) {
+    this.settings = settings;
+    const clock = stopwatch(this.timings = {});
+    const boundariesV = validAreas('boundaries', input.boundaries, 'code');
+    const gridsV = validAreas('grids', input.grids, 'code', { unique: false });
+    const buildingsV = validAreas('buildings', input.buildings, 'id');
+    this.skipped.push(...boundariesV.skipped, ...gridsV.skipped, ...buildingsV.skipped);
+    // Grids in code order: every "lowest index wins" tie-break then means "lowest code",
+    // so results do not depend on the order of the input.
+    this.grids = [...gridsV.kept].sort((a, b) => (a.properties.code < b.properties.code ? -1 : a.properties.code > b.properties.code ? 1 : 0));
+    this.grids.forEach((g, i) => { if (!this.gridByCode.has(g.properties.code)) this.gridByCode.set(g.properties.code, i); });
+    this.boundaries = boundariesV.kept;
+    this.buildings = buildingsV.kept;
+    this.households = input.households;
+    this.bPacked = packPolygons(this.buildings.map((b) => b.geometry));
+    this.b = newBuildingState(this.buildings.length);
+    this.bResidential = Uint8Array.from(this.buildings, (b) => (isResidential(b) ? 1 : 0));
+    this.h = newHouseholdState(input.households.ids.length);
+    this.hBuilding = new Int32Array(input.households.ids.length).fill(-1);
+    this.hHasBuildingId = new Uint8Array(input.households.ids.length);
+    this.indexGrids();
+    clock('validate');
 
-  const locator = new GridLocator(grids);
-  stage('validate');
+    this.setUpRegions();
+    for (const r of this.regions.values()) this.landResults.set(r.code, checkLandRegion(r, this.settings));
+    clock('land');
 
-  // ---- Rule 1 and 7 (edges): land, per community (or per district without communities).
-  const land = checkLand(boundaries, grids, locator, settings);
-  for (const f of land.findings) {
-    add(f.kind, f.ids, f.kind === 'invalid_edges' ? {} : { area_m2: round(f.area_m2, 2) }, f.geometry);
-  }
+    for (let i = 0; i < this.buildings.length; i++) this.assignBuilding(i);
+    clock('buildings');
 
-  stage('land');
-  // ---- Rule 2: buildings, by the largest share of their footprint.
-  const b = assignBuildings(buildings, grids, locator);
-  for (let i = 0; i < buildings.length; i++) {
-    const id = String(buildings[i].properties.id);
-    if (b.grid[i] < 0) add('orphan_building', [id], {}, buildings[i].geometry);
-    else if (b.share[i] < settings.cleanShare) {
-      add('straddling_building', [id, ...[b.grid[i], ...b.others[i]].map((g) => grids[g].properties.code)], { share: round(b.share[i], 4) }, buildings[i].geometry);
+    this.prepareHouseholds();
+    const { positions } = this.households;
+    for (let i = 0; i < this.h.outcome.length; i++) {
+      if (this.h.outcome[i] !== Outcome.skipped) this.assignHousehold(i, positions[2 * i], positions[2 * i + 1]);
     }
+    clock('households');
   }
 
-  stage('buildings');
-  // ---- Rules 3 and 4: households and people.
-  const h = assignHouseholds(input.households, buildings, b, locator, settings, skipped);
-  stage('households');
-  const bHouseholds = new Int32Array(buildings.length);
-  const gHouseholds = new Int32Array(grids.length);
-  const gResidents = new Int32Array(grids.length);
-  const gBuildings = new Int32Array(grids.length);
-  for (let i = 0; i < buildings.length; i++) if (b.grid[i] >= 0) gBuildings[b.grid[i]]++;
-  const { ids, residents, positions } = input.households;
-  const pointOf = (i: number) => (Number.isFinite(positions[2 * i])
-    ? { type: 'Point' as const, coordinates: [positions[2 * i], positions[2 * i + 1]] } : null);
-  let residentsTotal = 0;
-  let householdsOk = 0;
-  let peopleOk = 0;
-  for (const i of h.kept) {
-    const g = h.grid[i];
-    const r = Number(residents[i]);
-    const hasResidents = Number.isFinite(r) && r > 0;
-    if (h.building[i] >= 0) bHouseholds[h.building[i]]++;
-    if (g >= 0) {
-      gHouseholds[g]++;
-      if (hasResidents) gResidents[g] += r;
+  /**
+   * Replaces one grid's geometry and works out again only what it touches: its community's
+   * land, the buildings and households near its old and new outline. Throws (changing
+   * nothing) when the new geometry is unusable.
+   */
+  updateGrid(code: string, geometry: AreaGeometry): void {
+    const problem = areaProblem(geometry);
+    if (problem) throw new Error(`grid ${code}: ${problem}`);
+    const gi = this.gridByCode.get(code);
+    if (gi === undefined) throw new Error(`grid ${code}: no such grid`);
+    const clock = stopwatch(this.timings = {});
+    const [a0, a1, a2, a3] = geomBBox(this.grids[gi].geometry);
+    const [b0, b1, b2, b3] = geomBBox(geometry);
+    const box: [number, number, number, number] = [Math.min(a0, b0), Math.min(a1, b1), Math.max(a2, b2), Math.max(a3, b3)];
+    this.grids[gi] = { ...this.grids[gi], geometry };
+    this.indexGrids();
+    clock('index');
+
+    const region = this.regionOf(this.grids[gi]);
+    if (region) {
+      this.fillRegion(region);
+      this.landResults.set(region.code, checkLandRegion(region, this.settings));
     }
-    if (hasResidents) { residentsTotal += r; peopleOk++; }
-    else add('no_residents', [ids[i]], { count: Number.isFinite(r) ? r : 0 }, pointOf(i));
-    const outcome = h.outcome[i];
-    if (outcome === 'ok') householdsOk++;
-    else if (outcome === 'dangling') add('dangling_household', [ids[i], input.households.buildingIds[i]], {}, pointOf(i));
-    else if (outcome === 'orphan') add('orphan_household', [ids[i]], {}, pointOf(i));
-    else if (outcome === 'double') add('double_household', [ids[i], ...h.doubleGrids.get(i)!.map((k) => grids[k].properties.code)], { count: h.doubleGrids.get(i)!.length }, pointOf(i));
-    else if (outcome === 'misplaced') add('misplaced_household', [ids[i], input.households.buildingIds[i]], { distance_m: round(h.distance[i], 1) }, pointOf(i));
-  }
-  let residentialBuildings = 0;
-  for (let i = 0; i < buildings.length; i++) {
-    if (!isResidential(buildings[i])) continue;
-    residentialBuildings++;
-    if (bHouseholds[i] === 0) add('empty_building', [String(buildings[i].properties.id)], { count: 0 }, buildings[i].geometry);
+    clock('land');
+
+    const touched = new Set<number>();
+    for (const i of this.buildingIndex().search(...box)) { this.assignBuilding(i); touched.add(i); }
+    clock('buildings');
+
+    const { positions } = this.households;
+    const redo = new Set<number>(this.householdIndex().search(...box));
+    const { start, list } = this.householdsByBuilding();
+    for (const bi of touched) for (let k = start[bi]; k < start[bi + 1]; k++) redo.add(list[k]);
+    for (const i of redo) {
+      if (this.h.outcome[i] !== Outcome.skipped) this.assignHousehold(i, positions[2 * i], positions[2 * i + 1]);
+    }
+    clock('households');
   }
 
-  stage('people');
-  // ---- Rule 5: size. A grid's own band, else its community's, else the default.
-  const communityBand = new Map<string, [number, number]>();
-  for (const c of boundaries) {
-    const p = c.properties as unknown as Record<string, unknown>;
-    if (isBand(p.band_min, p.band_max)) communityBand.set(c.properties.code, [Number(p.band_min), Number(p.band_max)]);
-  }
-  const gridReports: GridReport[] = grids.map((g, i) => {
-    const p = g.properties;
-    const band: [number, number] | null = p.kind !== 'base' ? null
-      : isBand(p.band_min, p.band_max) ? [Number(p.band_min), Number(p.band_max)]
-        : communityBand.get(p.community_code) ?? settings.defaultBand;
-    const n = gHouseholds[i];
-    const status: BandStatus = !band ? 'none' : n < band[0] ? 'under' : n > band[1] ? 'over' : 'in';
-    if (status === 'under' || status === 'over') add(status === 'under' ? 'under_band' : 'over_band', [p.code], { count: n, band: band! }, g.geometry);
+  assignment(): Assignment {
     return {
-      code: p.code, name: p.name, kind: p.kind, households: n, buildings: gBuildings[i], residents: gResidents[i],
-      band, band_status: status,
+      grids: this.grids, buildings: this.buildings,
+      buildingGrid: this.b.grid, buildingShare: this.b.share, householdGrid: this.h.grid,
     };
-  });
-
-  // ---- Rule 6: codes.
-  const communities = new Set(boundaries.filter((c) => c.properties.level === 'community').map((c) => c.properties.code));
-  const codeCount = new Map<string, number>();
-  for (const g of grids) codeCount.set(g.properties.code, (codeCount.get(g.properties.code) ?? 0) + 1);
-  const codesBad = new Set<number>();
-  grids.forEach((g, i) => {
-    const p = g.properties;
-    const code = String(p.code);
-    if (!isWellFormedGridCode(code)) { add('bad_code', [code], {}, g.geometry); codesBad.add(i); }
-    else if (p.community_code && communityOf(code) !== p.community_code) { add('code_prefix_mismatch', [code, p.community_code], {}, g.geometry); codesBad.add(i); }
-    if (!p.community_code || String(p.community_code).length !== CODE_LENGTH.community || (communities.size > 0 && !communities.has(p.community_code))) {
-      add('no_community', [code, String(p.community_code ?? '')], {}, g.geometry);
-      codesBad.add(i);
-    }
-  });
-  for (const [code, n] of codeCount) {
-    if (n > 1) {
-      add('duplicate_code', [code], { count: n }, null);
-      grids.forEach((g, i) => { if (g.properties.code === code) codesBad.add(i); });
-    }
   }
 
-  // ---- Rule 7: shape. A base grid in several separate pieces.
-  const shapeBad = new Set<string>();
-  for (const g of grids) {
-    if (g.properties.kind === 'base' && g.geometry.type === 'MultiPolygon' && g.geometry.coordinates.length > 1) {
-      add('islands', [g.properties.code], { count: g.geometry.coordinates.length }, g.geometry);
-      shapeBad.add(g.properties.code);
-    }
-  }
-  for (const f of findings) if (f.kind === 'invalid_edges') f.ids.forEach((c) => shapeBad.add(c));
+  /** The report from the current state (cheap: typed-array loops, no geometry work). */
+  report(): Report {
+    const { grids, buildings, settings } = this;
+    const { ids, buildingIds, residents, positions } = this.households;
+    const findings: Finding[] = [];
+    const add = (kind: FindingKind, fids: string[], measure: Finding['measure'], geometry: Geometry | null) =>
+      findings.push({ kind, rule: FINDING_RULE[kind], ids: fids, measure, geometry });
+    const pointOf = (i: number): Geometry | null => (Number.isFinite(positions[2 * i])
+      ? { type: 'Point', coordinates: [positions[2 * i], positions[2 * i + 1]] } : null);
 
-  // ---- Summary.
-  const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
-  for (const f of findings) counts[f.kind]++;
-  const baseGrids = gridReports.filter((g) => g.kind === 'base');
-  const landBad = findings.filter((f) => f.rule === 'land').reduce((s, f) => s + (f.measure.area_m2 ?? 0), 0);
-  const share = (ok: number, all: number) => (all === 0 ? 1 : round(ok / all, 6));
-  const cleanBuildings = buildings.length - counts.orphan_building - counts.straddling_building;
-  const scores: Record<RuleName, number> = {
-    land: land.area_m2 > 0 ? round(Math.max(0, 1 - landBad / land.area_m2), 6) : 1,
-    buildings: share(cleanBuildings, buildings.length),
-    households: share(householdsOk, h.kept.length),
-    people: share(peopleOk, h.kept.length),
-    size: share(baseGrids.filter((g) => g.band_status === 'in').length, baseGrids.length),
-    codes: share(grids.length - codesBad.size, grids.length),
-    shape: share(grids.length - shapeBad.size, grids.length),
-  };
-  // empty buildings count against the household rule's cleanliness too
-  if (counts.empty_building > 0 && residentialBuildings > 0) scores.households = round(scores.households * (1 - counts.empty_building / residentialBuildings), 6);
-  findings.sort(compareFindings);
-  stage('summary');
-  const report: Report = {
-    version: 1,
-    summary: {
-      totals: {
-        grids: grids.length, base_grids: baseGrids.length, dedicated_grids: grids.length - baseGrids.length,
-        buildings: buildings.length, households: h.kept.length, residents: residentsTotal, land_m2: round(land.area_m2, 1),
+    // Rule 1 and 7 (edges)
+    const slivers = { count: 0, area_m2: 0 };
+    let landBad = 0;
+    for (const r of this.landResults.values()) {
+      slivers.count += r.slivers.count;
+      slivers.area_m2 += r.slivers.area_m2;
+      for (const f of r.findings) {
+        if (f.kind !== 'invalid_edges') landBad += f.area_m2;
+        add(f.kind, f.ids, f.kind === 'invalid_edges' ? {} : { area_m2: round(f.area_m2, 2) }, f.geometry);
+      }
+    }
+
+    // Rule 2
+    const gBuildings = new Int32Array(grids.length);
+    let cleanBuildings = 0;
+    const { grid: bGrid, share: bShare } = this.b;
+    for (let i = 0; i < buildings.length; i++) {
+      const g = bGrid[i];
+      if (g >= 0) gBuildings[g]++;
+      if (g >= 0 && bShare[i] >= settings.cleanShare) { cleanBuildings++; continue; }
+      const id = String(buildings[i].properties.id);
+      if (g < 0) add('orphan_building', [id], {}, buildings[i].geometry);
+      else add('straddling_building', [id, ...[g, ...this.b.others[i]].map((k) => grids[k].properties.code)], { share: round(bShare[i], 4) }, buildings[i].geometry);
+    }
+
+    // Rules 3 and 4
+    const bHouseholds = new Int32Array(buildings.length);
+    const gHouseholds = new Int32Array(grids.length);
+    const gResidents = new Int32Array(grids.length);
+    let kept = 0, householdsOk = 0, peopleOk = 0, residentsTotal = 0;
+    const { outcome, grid } = this.h;
+    const hBuilding = this.hBuilding;
+    for (let i = 0; i < outcome.length; i++) {
+      const o = outcome[i];
+      if (o === Outcome.skipped) continue;
+      kept++;
+      const g = grid[i];
+      const r = +residents[i];
+      const b = hBuilding[i];
+      if (b >= 0) bHouseholds[b]++;
+      if (r > 0) {
+        residentsTotal += r;
+        peopleOk++;
+        if (g >= 0) { gHouseholds[g]++; gResidents[g] += r; }
+      } else {
+        if (g >= 0) gHouseholds[g]++;
+        add('no_residents', [ids[i]], { count: r === 0 ? 0 : -1 }, pointOf(i));
+      }
+      if (o === Outcome.ok) { householdsOk++; continue; }
+      if (o === Outcome.dangling) add('dangling_household', [ids[i], buildingIds[i]], {}, pointOf(i));
+      else if (o === Outcome.orphan) add('orphan_household', [ids[i]], {}, pointOf(i));
+      else if (o === Outcome.misplaced) add('misplaced_household', [ids[i], buildingIds[i]], { distance_m: round(this.h.distance[i], 1) }, pointOf(i));
+      else if (o === Outcome.double) {
+        const codes = this.locator.baseGridsAt(positions[2 * i], positions[2 * i + 1]).map((k) => grids[k].properties.code);
+        add('double_household', [ids[i], ...codes], { count: codes.length }, pointOf(i));
+      }
+    }
+    let residential = 0;
+    let empty = 0;
+    for (let i = 0; i < buildings.length; i++) {
+      if (!this.bResidential[i]) continue;
+      residential++;
+      if (bHouseholds[i] === 0) { empty++; add('empty_building', [String(buildings[i].properties.id)], { count: 0 }, buildings[i].geometry); }
+    }
+
+    // Rule 5: a grid's own band, else its community's, else the default.
+    const communityBand = new Map<string, [number, number]>();
+    for (const c of this.boundaries) {
+      const p = c.properties as unknown as Record<string, unknown>;
+      if (isBand(p.band_min, p.band_max)) communityBand.set(c.properties.code, [Number(p.band_min), Number(p.band_max)]);
+    }
+    const gridReports: GridReport[] = grids.map((g, i) => {
+      const p = g.properties;
+      const band: [number, number] | null = p.kind !== 'base' ? null
+        : isBand(p.band_min, p.band_max) ? [Number(p.band_min), Number(p.band_max)]
+          : communityBand.get(p.community_code) ?? settings.defaultBand;
+      const n = gHouseholds[i];
+      const status: BandStatus = !band ? 'none' : n < band[0] ? 'under' : n > band[1] ? 'over' : 'in';
+      if (status === 'under' || status === 'over') add(status === 'under' ? 'under_band' : 'over_band', [p.code], { count: n, band: band! }, g.geometry);
+      return { code: p.code, name: p.name, kind: p.kind, households: n, buildings: gBuildings[i], residents: gResidents[i], band, band_status: status };
+    });
+
+    // Rule 6: codes.
+    const communities = new Set(this.boundaries.filter((c) => c.properties.level === 'community').map((c) => c.properties.code));
+    const codeCount = new Map<string, number>();
+    for (const g of grids) codeCount.set(g.properties.code, (codeCount.get(g.properties.code) ?? 0) + 1);
+    const codesBad = new Set<number>();
+    grids.forEach((g, i) => {
+      const p = g.properties;
+      const code = String(p.code);
+      if (!isWellFormedGridCode(code)) { add('bad_code', [code], {}, g.geometry); codesBad.add(i); }
+      else if (p.community_code && communityOf(code) !== p.community_code) { add('code_prefix_mismatch', [code, p.community_code], {}, g.geometry); codesBad.add(i); }
+      if (!p.community_code || String(p.community_code).length !== CODE_LENGTH.community || (communities.size > 0 && !communities.has(p.community_code))) {
+        add('no_community', [code, String(p.community_code ?? '')], {}, g.geometry);
+        codesBad.add(i);
+      }
+      if ((codeCount.get(code) ?? 0) > 1) codesBad.add(i);
+    });
+    for (const [code, n] of codeCount) if (n > 1) add('duplicate_code', [code], { count: n }, null);
+
+    // Rule 7: a base grid in several separate pieces; grids with invalid edges.
+    const shapeBad = new Set<string>();
+    for (const g of grids) {
+      if (g.properties.kind === 'base' && g.geometry.type === 'MultiPolygon' && g.geometry.coordinates.length > 1) {
+        add('islands', [g.properties.code], { count: g.geometry.coordinates.length }, g.geometry);
+        shapeBad.add(g.properties.code);
+      }
+    }
+    for (const f of findings) if (f.kind === 'invalid_edges') f.ids.forEach((c) => shapeBad.add(c));
+
+    const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
+    for (const f of findings) counts[f.kind]++;
+    const baseGrids = gridReports.filter((g) => g.kind === 'base');
+    const share = (ok: number, all: number) => (all === 0 ? 1 : round(ok / all, 6));
+    const scores: Record<RuleName, number> = {
+      land: this.landArea > 0 ? round(Math.max(0, 1 - landBad / this.landArea), 6) : 1,
+      buildings: share(cleanBuildings, buildings.length),
+      // households placed cleanly, and residential buildings that have households
+      households: round(share(householdsOk, kept) * (residential ? 1 - empty / residential : 1), 6),
+      people: share(peopleOk, kept),
+      size: share(baseGrids.filter((g) => g.band_status === 'in').length, baseGrids.length),
+      codes: share(grids.length - codesBad.size, grids.length),
+      shape: share(grids.length - shapeBad.size, grids.length),
+    };
+    findings.sort(compareFindings);
+    return {
+      version: 1,
+      summary: {
+        totals: {
+          grids: grids.length, base_grids: baseGrids.length, dedicated_grids: grids.length - baseGrids.length,
+          buildings: buildings.length, households: kept, residents: residentsTotal, land_m2: round(this.landArea, 1),
+        },
+        scores,
+        counts,
+        slivers: { count: slivers.count, area_m2: round(slivers.area_m2, 3) },
+        skipped: this.skipped.length,
+        clean: findings.length === 0,
       },
-      scores,
-      counts,
-      slivers: { count: land.slivers.count, area_m2: round(land.slivers.area_m2, 3) },
-      skipped: skipped.length,
-      clean: findings.length === 0,
-    },
-    grids: gridReports,
-    findings,
-    skipped,
-  };
-  return {
-    report,
-    assignment: { grids, buildings, buildingGrid: b.grid, buildingShare: b.share, householdGrid: h.grid },
-    timings,
-  };
+      grids: gridReports,
+      findings,
+      skipped: [...this.skipped],
+    };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private indexGrids() {
+    this.locator = new GridLocator(this.grids);
+    this.edges = gridEdgeIndex(this.locator.packed);
+  }
+
+  private setUpRegions() {
+    const communities = this.boundaries.filter((c) => c.properties.level === 'community');
+    const from = communities.length > 0 ? communities : this.boundaries.filter((c) => c.properties.level === 'district');
+    for (const r of from) {
+      this.regions.set(r.properties.code, { code: r.properties.code, geometry: r.geometry, members: [], onTop: [] });
+      this.landArea += area(r.geometry);
+    }
+    this.singleRegion = communities.length === 0 && this.regions.size === 1 ? [...this.regions.values()][0] : null;
+    for (const r of this.regions.values()) this.fillRegion(r);
+  }
+
+  private regionOf(g: GridFeature): LandRegion | undefined {
+    return this.singleRegion ?? this.regions.get(g.properties.community_code);
+  }
+
+  /** The grids that tile the region, and the dedicated grids drawn on top of them. */
+  private fillRegion(region: LandRegion) {
+    region.members = [];
+    region.onTop = [];
+    this.grids.forEach((g, i) => {
+      if (this.regionOf(g) !== region) return;
+      const member: LandMember = { grid: i, code: g.properties.code, kind: g.properties.kind, geometry: g.geometry };
+      if (g.properties.kind === 'dedicated' && this.isOnTop(g)) region.onTop.push(member);
+      else region.members.push(member);
+    });
+  }
+
+  private isOnTop(g: GridFeature): boolean {
+    const [x, y] = pointOnFeature(g as Feature<AreaGeometry>).geometry.coordinates;
+    return this.locator.hits(x, y).baseHits > 0;
+  }
+
+  private assignBuilding(i: number) {
+    assignBuilding(i, this.buildings, this.bPacked, this.grids, this.locator, this.edges, this.b);
+  }
+
+  private prepareHouseholds() {
+    const { ids, buildingIds, positions } = this.households;
+    const byId = new Map<string, number>();
+    this.buildings.forEach((f, i) => byId.set(String(f.properties.id), i));
+    const repeats = markRepeats(ids);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const x = positions[2 * i];
+      const y = positions[2 * i + 1];
+      const reason = id === undefined || id === null || id === '' ? 'missing property "id"'
+        : repeats[i] ? `duplicate id "${id}" (the first one is kept)`
+          : x === x || y === y ? pointProblem(x, y) : null;
+      if (reason) {
+        this.skipped.push({ layer: 'households', id: id ? String(id) : `#${i + 1}`, reason });
+        this.h.outcome[i] = Outcome.skipped;
+        continue;
+      }
+      const bid = buildingIds[i];
+      this.hHasBuildingId[i] = bid !== undefined && bid !== null && bid !== '' ? 1 : 0;
+      if (this.hHasBuildingId[i]) this.hBuilding[i] = byId.get(String(bid)) ?? -1;
+    }
+  }
+
+  private assignHousehold(i: number, x: number, y: number) {
+    assignHousehold(i, x, y, this.hBuilding[i], this.hHasBuildingId[i] === 1, this.b, this.bPacked, this.locator, this.settings.misplacedM, this.h);
+  }
+
+  private buildingIndex(): Flatbush {
+    if (!this.bIndex) {
+      const { bbox } = this.bPacked;
+      const n = this.buildings.length;
+      this.bIndex = new Flatbush(Math.max(1, n));
+      for (let i = 0; i < n; i++) this.bIndex.add(bbox[4 * i], bbox[4 * i + 1], bbox[4 * i + 2], bbox[4 * i + 3]);
+      if (n === 0) this.bIndex.add(0, 0, 0, 0);
+      this.bIndex.finish();
+    }
+    return this.bIndex;
+  }
+
+  /** Households with points, indexed (built on the first update, not for a one-off check). */
+  private householdIndex(): Flatbush {
+    if (!this.hIndex) {
+      const { positions } = this.households;
+      const n = positions.length / 2;
+      this.hIndex = new Flatbush(Math.max(1, n));
+      for (let i = 0; i < n; i++) {
+        const x = positions[2 * i], y = positions[2 * i + 1];
+        if (x === x && y === y) this.hIndex.add(x, y, x, y);
+        else this.hIndex.add(Infinity, Infinity, Infinity, Infinity); // never found
+      }
+      if (n === 0) this.hIndex.add(0, 0, 0, 0);
+      this.hIndex.finish();
+    }
+    return this.hIndex;
+  }
+
+  /** Households of each building (CSR: list[start[b]..start[b+1]]). */
+  private householdsByBuilding() {
+    if (!this.hByBuilding) {
+      const nb = this.buildings.length;
+      const start = new Int32Array(nb + 1);
+      for (const b of this.hBuilding) if (b >= 0) start[b + 1]++;
+      for (let i = 0; i < nb; i++) start[i + 1] += start[i];
+      const fill = start.slice(0, nb);
+      const list = new Int32Array(start[nb]);
+      this.hBuilding.forEach((b, i) => { if (b >= 0) list[fill[b]++] = i; });
+      this.hByBuilding = { start, list };
+    }
+    return this.hByBuilding;
+  }
+}
+
+/** One full check: the report, per-item results and stage timings. */
+export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS) {
+  const checker = new CoverageChecker(input, settings);
+  const t = performance.now();
+  const report = checker.report();
+  return { report, assignment: checker.assignment(), timings: { ...checker.timings, report: performance.now() - t } };
+}
+
+function stopwatch(into: Record<string, number>) {
+  let t0 = performance.now();
+  return (name: string) => { const t = performance.now(); into[name] = t - t0; t0 = t; };
 }
 
 const RULE_ORDER = Object.fromEntries(RULES.map((r, i) => [r, i]));
@@ -261,187 +483,3 @@ function isResidential(b: BuildingFeature): boolean {
   const r = b.properties.residential as unknown;
   return r === true || r === 'true' || r === 1 || r === '1';
 }
-
-// ---------------------------------------------------------------- land
-
-function checkLand(boundaries: BoundaryFeature[], grids: GridFeature[], locator: GridLocator, settings: CheckSettings) {
-  const communities = boundaries.filter((c) => c.properties.level === 'community');
-  const regionsFrom = communities.length > 0 ? communities : boundaries.filter((c) => c.properties.level === 'district');
-  const byCode = new Map<string, LandRegion>();
-  for (const r of regionsFrom) byCode.set(r.properties.code, { code: r.properties.code, geometry: r.geometry, members: [], onTop: [] });
-  const single = communities.length === 0 && byCode.size === 1 ? [...byCode.values()][0] : null;
-
-  grids.forEach((g, i) => {
-    const region = single ?? byCode.get(g.properties.community_code);
-    if (!region) return; // no community: a codes finding; its land is not part of any tiling
-    const member: LandMember = { grid: i, code: g.properties.code, kind: g.properties.kind, geometry: g.geometry };
-    if (g.properties.kind === 'dedicated' && isOnTop(g, locator)) region.onTop.push(member);
-    else region.members.push(member);
-  });
-
-  const findings: ReturnType<typeof checkLandRegion>['findings'] = [];
-  const slivers = { count: 0, area_m2: 0 };
-  let landArea = 0;
-  for (const region of byCode.values()) {
-    landArea += area(region.geometry);
-    const r = checkLandRegion(region, { sliverM2: settings.sliverM2 });
-    findings.push(...r.findings);
-    slivers.count += r.slivers.count;
-    slivers.area_m2 += r.slivers.area_m2;
-  }
-  return { findings, slivers, area_m2: landArea };
-}
-
-/** A dedicated grid drawn on top of base grids (rather than carved out of them). */
-function isOnTop(g: GridFeature, locator: GridLocator): boolean {
-  const [x, y] = pointOnFeature(g).geometry.coordinates;
-  return locator.hits(x, y).baseHits > 0;
-}
-
-// ---------------------------------------------------------------- buildings
-
-interface BuildingAssignment {
-  grid: Int32Array;
-  share: Float64Array;
-  /** other grids holding part of a straddling building */
-  others: number[][];
-  packed: PackedPolygons;
-  /** a building wholly inside one grid, away from every grid edge */
-  simple: Uint8Array;
-}
-
-function assignBuildings(buildings: BuildingFeature[], grids: GridFeature[], locator: GridLocator): BuildingAssignment {
-  const n = buildings.length;
-  const packed = packPolygons(buildings.map((b) => b.geometry));
-  const edges = gridEdgeIndex(locator.packed);
-  const grid = new Int32Array(n).fill(-1);
-  const share = new Float64Array(n);
-  const simple = new Uint8Array(n);
-  const others: number[][] = new Array(n);
-  const { coords, ringStart, polyRings, bbox } = packed;
-  for (let i = 0; i < n; i++) {
-    others[i] = [];
-    const [x0, y0, x1, y1] = [bbox[4 * i], bbox[4 * i + 1], bbox[4 * i + 2], bbox[4 * i + 3]];
-    // Fast path: no grid edge comes near the footprint, and its first vertex is in exactly
-    // one grid of its kind: the whole footprint is in that grid.
-    if (edges.search(x0, y0, x1, y1).length === 0) {
-      const c = ringStart[polyRings[i]];
-      const hit = locator.hits(coords[2 * c], coords[2 * c + 1]);
-      if (hit.effective < 0) { grid[i] = -1; share[i] = 0; simple[i] = 1; continue; }
-      if (hit.dedicated || hit.baseHits === 1) { grid[i] = hit.effective; share[i] = 1; simple[i] = 1; continue; }
-    }
-    // Slow path (near grid edges): clip the footprint with each candidate grid. Dedicated
-    // grids take precedence: a base grid's share is what is left after them.
-    const fp: Feature<Polygon | MultiPolygon> = { type: 'Feature', properties: {}, geometry: buildings[i].geometry };
-    const total = area(fp);
-    if (total <= 0) continue;
-    const parts = locator.candidates(x0, y0, x1, y1).map((g) => ({
-      g, part: intersect(featureCollection([fp, grids[g] as Feature<Polygon | MultiPolygon>])),
-    })).filter((x): x is { g: number; part: Feature<Polygon | MultiPolygon> } => x.part !== null);
-    const dedicatedParts = parts.filter((x) => locator.isDedicated(x.g)).map((x) => x.part);
-    const dedicatedUnion = dedicatedParts.length > 1 ? union(featureCollection(dedicatedParts)) : dedicatedParts[0] ?? null;
-    const shares = parts.map(({ g, part }) => {
-      const effective = !locator.isDedicated(g) && dedicatedUnion ? difference(featureCollection([part, dedicatedUnion])) : part;
-      return { g, s: effective ? area(effective) / total : 0 };
-    }).filter((x) => x.s > 1e-6).sort((a, b) => b.s - a.s || a.g - b.g);
-    if (shares.length === 0) continue;
-    grid[i] = shares[0].g;
-    share[i] = Math.min(1, shares[0].s);
-    others[i] = shares.slice(1).map((x) => x.g);
-  }
-  return { grid, share, others, packed, simple };
-}
-
-/** A flatbush over every grid edge's bounding box. */
-function gridEdgeIndex(P: PackedPolygons): Flatbush {
-  const { coords, ringStart } = P;
-  const nRings = ringStart.length - 1;
-  let nEdges = 0;
-  for (let r = 0; r < nRings; r++) nEdges += Math.max(0, ringStart[r + 1] - ringStart[r] - 1);
-  const index = new Flatbush(Math.max(1, nEdges));
-  for (let r = 0; r < nRings; r++) {
-    for (let k = ringStart[r]; k + 1 < ringStart[r + 1]; k++) {
-      const ax = coords[2 * k], ay = coords[2 * k + 1], bx = coords[2 * k + 2], by = coords[2 * k + 3];
-      index.add(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by));
-    }
-  }
-  if (nEdges === 0) index.add(0, 0, 0, 0);
-  index.finish();
-  return index;
-}
-
-// ---------------------------------------------------------------- households
-
-type Outcome = 'ok' | 'orphan' | 'double' | 'dangling' | 'misplaced';
-
-function assignHouseholds(
-  hh: HouseholdColumns, buildings: BuildingFeature[], b: BuildingAssignment, locator: GridLocator,
-  settings: CheckSettings, skipped: Skipped[],
-) {
-  const n = hh.ids.length;
-  const grid = new Int32Array(n).fill(-1);
-  const building = new Int32Array(n).fill(-1);
-  const distance = new Float64Array(n);
-  const outcome: Outcome[] = new Array(n);
-  const doubleGrids = new Map<number, number[]>();
-  const kept: number[] = [];
-  const bIndex = new Map<string, number>();
-  buildings.forEach((f, i) => bIndex.set(String(f.properties.id), i));
-  const repeats = markRepeats(hh.ids);
-  const { positions } = hh;
-
-  for (let i = 0; i < n; i++) {
-    const id = hh.ids[i];
-    if (id === undefined || id === null || id === '') { skipped.push({ layer: 'households', id: `#${i + 1}`, reason: 'missing property "id"' }); continue; }
-    if (repeats[i]) { skipped.push({ layer: 'households', id, reason: `duplicate id "${id}" (the first one is kept)` }); continue; }
-    const x = positions[2 * i];
-    const y = positions[2 * i + 1];
-    const hasPoint = Number.isFinite(x) && Number.isFinite(y);
-    if (hasPoint) {
-      const problem = pointProblem(x, y);
-      if (problem) { skipped.push({ layer: 'households', id, reason: problem }); continue; }
-    }
-    kept.push(i);
-    const bi = bIndex.get(String(hh.buildingIds[i] ?? '')) ?? -1;
-    building[i] = bi;
-    const hasBuildingId = hh.buildingIds[i] !== undefined && hh.buildingIds[i] !== null && hh.buildingIds[i] !== '';
-
-    if (!hasPoint) {
-      // Roster form: the household takes its building's grid.
-      if (bi < 0) { outcome[i] = hasBuildingId ? 'dangling' : 'orphan'; continue; }
-      grid[i] = b.grid[bi];
-      outcome[i] = grid[i] < 0 ? 'orphan' : 'ok';
-      continue;
-    }
-    // Fast path: the point is inside its own building, which lies wholly inside one grid.
-    if (bi >= 0 && b.simple[bi] && pointInPacked(b.packed, bi, x, y)) {
-      grid[i] = b.grid[bi];
-      outcome[i] = grid[i] < 0 ? 'orphan' : 'ok';
-      continue;
-    }
-    const hit = locator.hits(x, y);
-    grid[i] = hit.effective;
-    if (hit.effective < 0) outcome[i] = 'orphan';
-    else if (!hit.dedicated && hit.baseHits > 1) {
-      outcome[i] = 'double';
-      doubleGrids.set(i, locator.candidates(x, y, x, y).filter((g) => !locator.isDedicated(g) && pointInPacked(locator.packed, g, x, y)).sort((p, q) => p - q));
-    } else outcome[i] = 'ok';
-    if (outcome[i] === 'ok' && hasBuildingId && bi < 0) outcome[i] = 'dangling';
-    if (outcome[i] === 'ok' && bi >= 0 && !pointInPacked(b.packed, bi, x, y)) {
-      distance[i] = distanceToBox(x, y, b.packed.bbox, bi);
-      if (distance[i] > settings.misplacedM) outcome[i] = 'misplaced';
-    }
-  }
-  return { grid, building, outcome, doubleGrids, distance, kept };
-}
-
-/** Metres from a point to a bounding box (0 inside): enough to tell "far outside". */
-function distanceToBox(x: number, y: number, bbox: Float64Array, i: number): number {
-  const dx = Math.max(bbox[4 * i] - x, 0, x - bbox[4 * i + 2]);
-  const dy = Math.max(bbox[4 * i + 1] - y, 0, y - bbox[4 * i + 3]);
-  const mPerDegLon = M_PER_DEG_LAT * Math.cos((y * Math.PI) / 180);
-  return Math.hypot(dx * mPerDegLon, dy * M_PER_DEG_LAT);
-}
-
-export { geomBBox };
-export type { AreaGeometry };

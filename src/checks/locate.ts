@@ -41,6 +41,13 @@ export class GridLocator {
     return { effective: dedicated >= 0 ? dedicated : base, baseHits, dedicated: dedicated >= 0 };
   }
 
+  /** Base grids holding the point, in index order (2+ means it sits in an overlap). */
+  baseGridsAt(x: number, y: number): number[] {
+    return this.index.search(x, y, x, y)
+      .filter((i) => i < this.dedicated.length && !this.dedicated[i] && pointInPacked(this.packed, i, x, y))
+      .sort((a, b) => a - b);
+  }
+
   isDedicated(grid: number): boolean {
     return this.dedicated[grid] === 1;
   }
