@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { booleanPointInPolygon, point } from '@turf/turf';
-import { runChecks } from '../../src/checks/engine';
+import { CoverageChecker, runChecks } from '../../src/checks/engine';
 import { randomDistrict } from '../support/random';
 import { referenceBuilding, referenceLocate } from '../support/reference';
 
@@ -83,5 +83,29 @@ describe('engine properties', () => {
         if (ref.grid >= 0) expect(assignment.buildingShare[i]).toBeCloseTo(ref.share, 6);
       });
     }
+  });
+});
+
+describe('incremental re-check', () => {
+  it('after a grid edit gives the same report as a full check of the edited data', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e6 }), fc.nat(), fc.double({ min: -0.0004, max: 0.0004, noNaN: true }), (seed, pick, d) => {
+      const input = randomDistrict(seed);
+      const checker = new CoverageChecker(input);
+      const g = input.grids[pick % input.grids.length];
+      const ring = (g.geometry.coordinates as number[][][])[0].map((p) => [...p]);
+      const k = 1 + (pick % (ring.length - 2));
+      ring[k] = [Math.round((ring[k][0] + d) * 1e7) / 1e7, Math.round((ring[k][1] - d) * 1e7) / 1e7];
+      const geometry = { type: 'Polygon' as const, coordinates: [ring] };
+      try {
+        checker.updateGrid(g.properties.code, geometry);
+      } catch (e) {
+        // a move that makes the ring cross itself is refused, and nothing changes
+        expect(String(e)).toMatch(/self-intersecting/);
+        expect(checker.report()).toEqual(new CoverageChecker(input).report());
+        return;
+      }
+      const edited = { ...input, grids: input.grids.map((x) => (x === g ? { ...x, geometry } : x)) };
+      expect(checker.report()).toEqual(new CoverageChecker(edited).report());
+    }), { numRuns: 30 });
   });
 });
