@@ -49,8 +49,8 @@ const inLat = (v: number) => v >= CHINA.minLat && v <= CHINA.maxLat;
 /** What is wrong with one lon/lat pair, or null. No allocation: runs once per household. */
 export function pointProblem(x: number, y: number): string | null {
   if (!Number.isFinite(x) || !Number.isFinite(y)) return `coordinate is not a number (${fmt([x, y])})`;
-  if (Math.abs(x) > 180 || Math.abs(y) > 90) return `coordinates ${fmt([x, y])} are not degrees (projected metres given as lon/lat?)`;
   if (!inLon(x) && inLat(x) && inLon(y)) return `coordinates ${fmt([x, y])} look like [lat, lon]; expected [lon, lat]`;
+  if (Math.abs(x) > 180 || Math.abs(y) > 90) return `coordinates ${fmt([x, y])} are not degrees (projected metres given as lon/lat?)`;
   return null;
 }
 

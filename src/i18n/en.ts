@@ -1,6 +1,25 @@
 import type { Messages } from './zh-CN';
 
 export const en: Messages = {
+  rules: {
+    land: 'Land', buildings: 'Buildings', households: 'Households', people: 'People',
+    size: 'Size', codes: 'Codes', shape: 'Shape',
+  },
+  findings: {
+    kinds: {
+      gap: 'Gap (no grid)', overlap: 'Overlap', spill: 'Outside its community',
+      straddling_building: 'Building straddles grids', orphan_building: 'Building in no grid',
+      orphan_household: 'Household in no grid', double_household: 'Household in two grids', dangling_household: 'Household building missing',
+      misplaced_household: 'Household far from its building', empty_building: 'Residential building without households',
+      no_residents: 'Household without residents', under_band: 'Too few households', over_band: 'Too many households',
+      bad_code: 'Malformed code', duplicate_code: 'Duplicate code', code_prefix_mismatch: 'Code does not match community', no_community: 'No community',
+      islands: 'Grid in several pieces', invalid_edges: 'Shared edges without shared vertices',
+    },
+    csv: {
+      no: 'No.', rule: 'Rule', kind: 'Finding', ids: 'Ids', area_m2: 'Area (m²)', share: 'Share',
+      count: 'Count', distance_m: 'Distance (m)', lon: 'Longitude', lat: 'Latitude',
+    },
+  },
   app: { title: 'GridScope', subtitle: 'Grid-based community governance', language: '中文', languageLabel: 'Switch language' },
   load: {
     loading: 'Loading district data…',

@@ -1,5 +1,24 @@
 // 简体中文（默认语言）。Keys must match en.ts (tests/unit/i18n.test.ts checks).
 export const zhCN = {
+  rules: {
+    land: '区不漏地', buildings: '地不漏房', households: '房不漏户', people: '户不漏人',
+    size: '网格规模', codes: '网格编码', shape: '网格形状',
+  },
+  findings: {
+    kinds: {
+      gap: '缝隙（无网格覆盖）', overlap: '重叠', spill: '越出社区边界',
+      straddling_building: '楼栋跨网格', orphan_building: '楼栋不在任何网格',
+      orphan_household: '住户不在任何网格', double_household: '住户重复归属', dangling_household: '住户楼栋不存在',
+      misplaced_household: '住户位置偏离楼栋', empty_building: '住宅楼无住户',
+      no_residents: '住户无人口', under_band: '户数低于标准', over_band: '户数超过标准',
+      bad_code: '编码格式错误', duplicate_code: '编码重复', code_prefix_mismatch: '编码与社区不符', no_community: '未归属社区',
+      islands: '网格分成多块', invalid_edges: '共边顶点不一致',
+    },
+    csv: {
+      no: '序号', rule: '规则', kind: '问题类型', ids: '涉及对象', area_m2: '面积（平方米）', share: '占比',
+      count: '数量', distance_m: '距离（米）', lon: '经度', lat: '纬度',
+    },
+  },
   app: { title: '网格一张图', subtitle: 'GridScope 网格化服务管理', language: 'English', languageLabel: '切换语言' },
   load: {
     loading: '正在加载辖区数据…',
