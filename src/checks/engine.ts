@@ -68,6 +68,8 @@ export interface Assignment {
   buildingShare: Float64Array;
   /** effective grid per household (input order), -1 = none */
   householdGrid: Int32Array;
+  /** building (index into buildings) per household, -1 = none or unknown */
+  householdBuilding: Int32Array;
 }
 
 export class CoverageChecker {
@@ -97,9 +99,10 @@ export class CoverageChecker {
   private hIndex: Flatbush | null = null;
   private hByBuilding: { start: Int32Array; list: Int32Array } | null = null;
 
-  constructor(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS) {
+  /** `onStage` is told each stage as it finishes (validate, land, buildings, households). */
+  constructor(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS, onStage?: (stage: string) => void) {
     this.settings = settings;
-    const clock = stopwatch(this.timings = {});
+    const clock = stopwatch(this.timings = {}, onStage);
     const boundariesV = validAreas('boundaries', input.boundaries, 'code');
     const gridsV = validAreas('grids', input.grids, 'code', { unique: false });
     const buildingsV = validAreas('buildings', input.buildings, 'id');
@@ -177,7 +180,7 @@ export class CoverageChecker {
   assignment(): Assignment {
     return {
       grids: this.grids, buildings: this.buildings,
-      buildingGrid: this.b.grid, buildingShare: this.b.share, householdGrid: this.h.grid,
+      buildingGrid: this.b.grid, buildingShare: this.b.share, householdGrid: this.h.grid, householdBuilding: this.hBuilding,
     };
   }
 
@@ -451,16 +454,16 @@ export class CoverageChecker {
 }
 
 /** One full check: the report, per-item results and stage timings. */
-export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS) {
-  const checker = new CoverageChecker(input, settings);
+export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS, onStage?: (stage: string) => void) {
+  const checker = new CoverageChecker(input, settings, onStage);
   const t = performance.now();
   const report = checker.report();
   return { report, assignment: checker.assignment(), timings: { ...checker.timings, report: performance.now() - t } };
 }
 
-function stopwatch(into: Record<string, number>) {
+function stopwatch(into: Record<string, number>, onStage?: (stage: string) => void) {
   let t0 = performance.now();
-  return (name: string) => { const t = performance.now(); into[name] = t - t0; t0 = t; };
+  return (name: string) => { const t = performance.now(); into[name] = t - t0; t0 = t; onStage?.(name); };
 }
 
 const RULE_ORDER = Object.fromEntries(RULES.map((r, i) => [r, i]));

@@ -1,5 +1,6 @@
 // The loaded district as the console holds it: small editable layers as GeoJSON, large
 // read-only tables as columns in typed arrays (DESIGN "Architecture").
+import type { Report } from '../checks/report';
 import type {
   BoundaryFeature, BuildingFeature, DemoMeta, GridFeature, RoadFeature, WaterFeature,
 } from './types';
@@ -61,6 +62,8 @@ export interface District {
   households: HouseholdTable;
   cases: CaseTable;
   gridStats: GridStats;
+  /** the coverage report (src/checks) */
+  report: Report;
 }
 
 export interface Totals {

@@ -38,6 +38,9 @@ export interface BuildingProps {
   levels: number;
   residential: boolean;
   units?: number; // stairwells (单元)
+  /** What the building is used for (demo data: residential, house, shop, office, school,
+   *  hospital, market, factory, park); lets a map style them and count shops. */
+  use?: string;
 }
 
 export interface HouseholdProps {
@@ -60,6 +63,12 @@ export interface CaseProps {
   updated_datetime: string;
   expected_datetime: string; // deadline
   closed_datetime: string; // '' while open
+  /** Closed-loop timeline (reported → dispatched → handled → supervised → closed → visited);
+   *  '' for a stage not reached. supervised = checked/督办 before closing. */
+  dispatched_datetime?: string;
+  handled_datetime?: string;
+  supervised_datetime?: string;
+  visited_datetime?: string;
   dispatch_level: DispatchLevel;
   satisfaction: Satisfaction;
   lat: number;

@@ -5,6 +5,7 @@ import { MapboxOverlay } from '@deck.gl/mapbox';
 import type { PickingInfo } from '@deck.gl/core';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { District } from '../domain/district';
+import type { Report } from '../checks/report';
 import { CaseStatus } from '../domain/cases';
 import { baseStyle } from './baseStyle';
 import { buildLayers, COLORS, pointSubset } from './layers';
@@ -21,6 +22,7 @@ export interface Focus {
 
 interface Props {
   district: District;
+  report: Report;
   visibility: LayerVisibility;
   selection: Selection | null;
   focus: Focus | null;
@@ -29,7 +31,7 @@ interface Props {
   onDrawn: (map: MapLibreMap) => void;
 }
 
-export function MapView({ district, visibility, selection, focus, onSelect, onDrawn }: Props) {
+export function MapView({ district, report, visibility, selection, focus, onSelect, onDrawn }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
@@ -91,6 +93,8 @@ export function MapView({ district, visibility, selection, focus, onSelect, onDr
           return { kind: 'household', index: households.index[info.index] };
         case 'cases':
           return { kind: 'case', index: cases.index[info.index] };
+        case 'findings':
+          return { kind: 'finding', index: Number(info.object?.properties?.i) };
         default:
           return null;
       }
@@ -104,7 +108,7 @@ export function MapView({ district, visibility, selection, focus, onSelect, onDr
     overlay.setProps({
       layers: buildLayers({
         district, visibility, zoom, selection, households, cases,
-        gridLabels: labels.grid, communityLabels: labels.community,
+        gridLabels: labels.grid, communityLabels: labels.community, report,
       }),
     });
     if (!drawnOnce.current) {
@@ -113,7 +117,7 @@ export function MapView({ district, visibility, selection, focus, onSelect, onDr
       if (map.loaded()) map.once('idle', whenIdle);
       else map.once('load', () => map.once('idle', whenIdle));
     }
-  }, [district, visibility, zoom, selection, households, cases, labels, onDrawn]);
+  }, [district, report, visibility, zoom, selection, households, cases, labels, onDrawn]);
 
   useEffect(() => {
     const map = mapRef.current;

@@ -1,11 +1,16 @@
 // Where to fly for a selection.
 import { bbox } from '@turf/turf';
 import type { District } from '../domain/district';
+import type { Report } from '../checks/report';
 import type { Selection } from './state';
 import type { BBox } from './MapView';
 
-export function selectionBBox(d: District, s: Selection): BBox | null {
+export function selectionBBox(d: District, s: Selection, report: Report): BBox | null {
   switch (s.kind) {
+    case 'finding': {
+      const g = report.findings[s.index]?.geometry;
+      return g ? (bbox(g) as BBox) : null;
+    }
     case 'grid':
       return bbox(d.grids[s.index]) as BBox;
     case 'boundary':

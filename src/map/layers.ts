@@ -6,6 +6,7 @@ import type { Layer } from '@deck.gl/core';
 import type { Feature } from 'geojson';
 import { CaseStatus, type CaseStatusCode } from '../domain/cases';
 import type { District } from '../domain/district';
+import type { Report } from '../checks/report';
 import type { BuildingFeature, GridFeature } from '../domain/types';
 import type { LayerVisibility, Selection } from './state';
 import type { LabelPoint } from './labels';
@@ -21,6 +22,11 @@ export const COLORS = {
   buildingNonResidential: [203, 166, 247, 220] as RGBA,
   household: [253, 224, 71, 230] as RGBA,
   highlight: [250, 204, 21, 255] as RGBA,
+  band: { under: [59, 130, 246, 110], in: [34, 197, 94, 60], over: [239, 68, 68, 120], none: [0, 0, 0, 0] } as Record<string, RGBA>,
+  finding: {
+    gap: [255, 59, 48, 210], overlap: [255, 149, 0, 210], spill: [191, 90, 242, 200],
+    building: [255, 45, 146, 230], household: [255, 214, 10, 255], grid: [250, 204, 21, 255], edge: [34, 211, 238, 255],
+  } as Record<string, RGBA>,
   caseStatus: {
     [CaseStatus.overdue]: [239, 68, 68, 255],
     [CaseStatus.inProgress]: [245, 158, 11, 255],
@@ -66,12 +72,14 @@ export interface LayerInputs {
   cases: PointSubset;
   gridLabels: LabelPoint[];
   communityLabels: LabelPoint[];
+  report: Report;
 }
 
 export function buildLayers(p: LayerInputs): Layer[] {
   const { district: d, visibility: v, zoom, selection } = p;
   const layers: Layer[] = [];
   const baseGrids = d.grids.filter((g) => g.properties.kind === 'base');
+  const gridIndexOf = new Map(d.grids.map((g, i) => [g, i]));
   const dedicatedGrids = d.grids.filter((g) => g.properties.kind === 'dedicated');
 
   layers.push(new GeoJsonLayer<GridFeature['properties']>({
@@ -81,8 +89,11 @@ export function buildLayers(p: LayerInputs): Layer[] {
     pickable: true,
     stroked: true,
     filled: true,
-    getFillColor: (f) => COLORS.baseGridFill[gridColorIndex(f.properties.code)],
+    getFillColor: (f, { index }) => (v.bandColors
+      ? COLORS.band[p.report.grids[gridIndexOf.get(f as GridFeature) ?? index]?.band_status ?? 'none']
+      : COLORS.baseGridFill[gridColorIndex(f.properties.code)]),
     getLineColor: COLORS.baseGridLine,
+    updateTriggers: { getFillColor: [v.bandColors, p.report] },
     getLineWidth: 1.5,
     lineWidthUnits: 'pixels',
   }));
@@ -171,7 +182,23 @@ export function buildLayers(p: LayerInputs): Layer[] {
     sizeUnits: 'pixels',
   }));
 
-  const hl = highlightFeature(d, selection);
+  layers.push(new GeoJsonLayer({
+    id: 'findings',
+    data: p.report.findings.filter((f) => f.geometry).map((f, i) => ({ type: 'Feature', properties: { kind: f.kind, rule: f.rule, i }, geometry: f.geometry })) as Feature[],
+    visible: v.findings,
+    pickable: true,
+    stroked: true,
+    filled: true,
+    getFillColor: (f) => findingFill(String(f.properties?.kind)),
+    getLineColor: (f) => findingLine(String(f.properties?.kind)),
+    getLineWidth: (f) => (f.geometry.type === 'MultiLineString' ? 5 : 2.5),
+    lineWidthUnits: 'pixels',
+    pointType: 'circle',
+    getPointRadius: 6,
+    pointRadiusUnits: 'pixels',
+  }));
+
+  const hl = highlightFeature(d, selection, p.report);
   if (hl) {
     layers.push(new GeoJsonLayer({
       id: 'highlight',
@@ -200,9 +227,30 @@ function outerRings(f: BuildingFeature): [number, number][][] {
   return (g.type === 'Polygon' ? g.coordinates : g.coordinates[0]) as [number, number][][];
 }
 
-function highlightFeature(d: District, s: Selection | null): Feature | null {
+/** Land findings are filled; grid-level findings only outlined (the grid is already drawn). */
+function findingFill(kind: string): RGBA {
+  const c = COLORS.finding;
+  if (kind === 'gap') return c.gap;
+  if (kind === 'overlap') return c.overlap;
+  if (kind === 'spill') return c.spill;
+  if (kind.endsWith('_building')) return c.building;
+  if (kind.endsWith('_household') || kind === 'no_residents') return c.household;
+  return [0, 0, 0, 0];
+}
+
+function findingLine(kind: string): RGBA {
+  if (kind === 'invalid_edges') return COLORS.finding.edge;
+  const fill = findingFill(kind);
+  return fill[3] === 0 ? COLORS.finding.grid : [fill[0], fill[1], fill[2], 255];
+}
+
+function highlightFeature(d: District, s: Selection | null, report: Report): Feature | null {
   if (!s) return null;
   switch (s.kind) {
+    case 'finding': {
+      const f = report.findings[s.index];
+      return f?.geometry ? { type: 'Feature', properties: {}, geometry: f.geometry } : null;
+    }
     case 'grid':
       return d.grids[s.index];
     case 'building':

@@ -8,6 +8,10 @@ export interface LayerVisibility {
   cases: boolean;
   casesClosed: boolean;
   labels: boolean;
+  /** coverage findings: gaps, overlaps, straddling buildings… */
+  findings: boolean;
+  /** base grids coloured by household band status instead of alternating tints */
+  bandColors: boolean;
 }
 
 export const DEFAULT_VISIBILITY: LayerVisibility = {
@@ -19,11 +23,13 @@ export const DEFAULT_VISIBILITY: LayerVisibility = {
   cases: true,
   casesClosed: false,
   labels: true,
+  findings: true,
+  bandColors: false,
 };
 
-export type SelectionKind = 'grid' | 'building' | 'household' | 'case' | 'boundary';
+export type SelectionKind = 'grid' | 'building' | 'household' | 'case' | 'boundary' | 'finding';
 
-/** A selected thing: its kind and its index in the district's layer or table. */
+/** A selected thing: its kind and its index in the district's layer or table (findings: in the current report). */
 export interface Selection {
   kind: SelectionKind;
   index: number;

@@ -7,7 +7,9 @@ import { MapView, type Focus } from '../map/MapView';
 import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map/state';
 import { selectionBBox } from '../map/focus';
 import { loadSetting, saveSetting } from '../store/db';
-import { loadDemoDistrict } from './loadDemo';
+import { loadDemoDistrict, recheckDistrict } from './loadDemo';
+import { ReportPanel } from './ReportPanel';
+import type { Report } from '../checks/report';
 import type { LoadProgress } from '../workers/district.worker';
 import { LayerPanel } from './LayerPanel';
 import { Hierarchy, type Place } from './Hierarchy';
@@ -25,14 +27,18 @@ export function App() {
   const [selection, setSelection] = useState<Selection | null>(null);
   const [place, setPlace] = useState<Place>({});
   const [focus, setFocus] = useState<Focus | null>(null);
+  const [report, setReport] = useState<Report | null>(null);
+  const [reportOpen, setReportOpen] = useState(false);
+  const [checking, setChecking] = useState<{ running: boolean; progress: string | null; tookMs: number | null }>({ running: false, progress: null, tookMs: null });
 
   useEffect(() => {
     const started = performance.now();
     loadSetting<LayerVisibility>('visibility', DEFAULT_VISIBILITY).then((v) => setVisibility({ ...DEFAULT_VISIBILITY, ...v }));
     loadDemoDistrict(setProgress)
       .then((d) => {
-        exposeForTests({ district: d, loadStartedAt: started });
+        exposeForTests({ district: d, report: d.report, loadStartedAt: started });
         setDistrict(d);
+        setReport(d.report);
       })
       .catch((e: unknown) => {
         console.error(e);
@@ -46,10 +52,32 @@ export function App() {
   }, []);
 
   const flyTo = useCallback((s: Selection) => {
-    if (!district) return;
-    const b = selectionBBox(district, s);
+    if (!district || !report) return;
+    const b = selectionBBox(district, s, report);
     if (b) setFocus({ bbox: b, nonce: performance.now() });
-  }, [district]);
+  }, [district, report]);
+
+  const runChecks = useCallback(() => {
+    setReportOpen(true);
+    setChecking({ running: true, progress: t('report.running'), tookMs: null });
+    const started = performance.now();
+    recheckDistrict((p) => setChecking((c) => ({ ...c, progress: t(p.step, { stage: t(`checkStages.${p.stage}`), done: p.done, total: p.total }) })))
+      .then(({ report: r }) => {
+        setReport(r);
+        setSelection(null);
+        setChecking({ running: false, progress: null, tookMs: performance.now() - started });
+        exposeForTests({ report: r });
+      })
+      .catch((e: unknown) => {
+        console.error(e);
+        setChecking({ running: false, progress: String(e), tookMs: null });
+      });
+  }, [t]);
+
+  const openReport = useCallback(() => {
+    setReportOpen(true);
+    setVisibility((v) => ({ ...v, findings: true }));
+  }, []);
 
   const select = useCallback((s: Selection | null, fly = false) => {
     setSelection(s);
@@ -84,6 +112,12 @@ export function App() {
           />
         )}
         <div className="topbar-right">
+          {district && (
+            <button type="button" className="primary" onClick={reportOpen ? runChecks : openReport} data-testid="open-report">
+              {reportOpen ? t('report.run') : t('report.open')}
+              {report && !reportOpen && <span className="badge">{report.findings.length}</span>}
+            </button>
+          )}
           {district && <SearchBox district={district} onPick={(s) => select(s, true)} />}
           <button type="button" className="lang" onClick={toggleLanguage} aria-label={t('app.languageLabel')} data-testid="language">
             {t('app.language')}
@@ -91,9 +125,10 @@ export function App() {
         </div>
       </header>
       <main className="main">
-        {district && (
+        {district && report && (
           <MapView
             district={district}
+            report={report}
             visibility={visibility}
             selection={selection}
             focus={focus}
@@ -105,12 +140,26 @@ export function App() {
           <div className="loading" role="status" data-testid="loading">
             {error ? t('load.failed', { message: error }) : progress?.layer
               ? t(progress.step, { layer: t(`layerNames.${progress.layer}`), done: progress.done, total: progress.total })
-              : t(progress?.step ?? 'load.loading')}
+              : progress?.stage
+                ? t(progress.step, { stage: t(`checkStages.${progress.stage}`), done: progress.done, total: progress.total })
+                : t(progress?.step ?? 'load.loading')}
             {progress && !error && <progress max={progress.total} value={progress.done} />}
           </div>
         )}
         {district && <LayerPanel visibility={visibility} onChange={changeVisibility} />}
-        {district && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
+        {district && !reportOpen && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
+        {district && report && reportOpen && (
+          <ReportPanel
+            report={report}
+            running={checking.running}
+            progress={checking.progress}
+            tookMs={checking.tookMs}
+            selected={selection?.kind === 'finding' ? selection.index : null}
+            onRun={runChecks}
+            onPick={(i) => select({ kind: 'finding', index: i }, true)}
+            onClose={() => setReportOpen(false)}
+          />
+        )}
       </main>
     </div>
   );

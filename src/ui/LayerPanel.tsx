@@ -5,7 +5,7 @@ import { COLORS } from '../map/layers';
 import { CaseStatus } from '../domain/cases';
 
 const TOGGLES: (keyof LayerVisibility)[] = [
-  'baseGrids', 'dedicatedGrids', 'buildings', 'buildings3d', 'households', 'cases', 'casesClosed', 'labels',
+  'baseGrids', 'dedicatedGrids', 'buildings', 'buildings3d', 'households', 'cases', 'casesClosed', 'labels', 'findings', 'bandColors',
 ];
 
 const css = (c: number[]) => `rgba(${c[0]},${c[1]},${c[2]},${(c[3] ?? 255) / 255})`;

@@ -2,12 +2,14 @@
 // tests and the benchmark read. Plain numbers, no behaviour.
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { District } from '../domain/district';
+import type { Report } from '../checks/report';
 import { CaseStatus } from '../domain/cases';
 import { GridLocator } from '../checks/locate';
 import type { LayerVisibility, Selection } from '../map/state';
 
 interface Exposed {
   district?: District;
+  report?: Report;
   map?: MapLibreMap;
   loadStartedAt?: number;
   drawnAt?: number;
@@ -39,5 +41,6 @@ export function exposeForTests(part: Exposed) {
     project: (lon: number, lat: number) => map && map.project([lon, lat]),
     locate: (lon: number, lat: number) => (d ? (locator ??= new GridLocator(d.grids)).locate(lon, lat) : -1),
     district: d,
+    report: state.report,
   };
 }

@@ -1,8 +1,10 @@
-// Loads a district off the main thread: fetch, decode FlatGeobuf, assemble tables and
-// per-grid totals, then hand the typed arrays over without copying.
+// The district off the main thread: fetch, decode FlatGeobuf, run the coverage checks,
+// assemble tables and per-grid totals, then hand the typed arrays over without copying.
+// The raw layers stay here so the checks can run again without reloading.
 import * as Comlink from 'comlink';
 import { readFlatGeobuf } from '../io/flatgeobuf';
-import { assembleDistrict, transferablesOf, type RawLayers } from '../workspace/assemble';
+import { assembleDistrict, checkInputOf, transferablesOf, type RawLayers } from '../workspace/assemble';
+import { runChecks } from '../checks/engine';
 import type { DemoMeta } from '../domain/types';
 
 export type LayerName = 'boundaries' | 'grids' | 'roads' | 'water' | 'buildings' | 'households' | 'cases';
@@ -12,27 +14,39 @@ export interface LoadProgress {
   /** i18n key of the step */
   step: string;
   layer?: LayerName;
+  /** check stage, for step 'load.checking' */
+  stage?: string;
   done: number;
   total: number;
 }
 
+const CHECK_STAGES = ['validate', 'land', 'buildings', 'households'];
+let raw: RawLayers | null = null;
+
 const api = {
-  async loadDistrict(
-    urls: Record<LayerName, string>, meta: DemoMeta, onProgress: (p: LoadProgress) => void,
-  ) {
-    const total = LAYER_NAMES.length + 1;
+  async loadDistrict(urls: Record<LayerName, string>, meta: DemoMeta, onProgress: (p: LoadProgress) => void) {
+    const total = LAYER_NAMES.length + CHECK_STAGES.length;
     let done = 0;
-    const raw = { meta } as RawLayers;
+    const layers = { meta } as RawLayers;
     await Promise.all(LAYER_NAMES.map(async (name) => {
       const res = await fetch(urls[name]);
       if (!res.ok) throw new Error(`${name}: HTTP ${res.status} for ${urls[name]}`);
       const bytes = new Uint8Array(await res.arrayBuffer());
-      (raw as unknown as Record<string, unknown>)[name] = await readFlatGeobuf(bytes);
+      (layers as unknown as Record<string, unknown>)[name] = await readFlatGeobuf(bytes);
       onProgress({ step: 'load.decoded', layer: name, done: ++done, total });
     }));
-    const district = assembleDistrict(raw, Date.now());
-    onProgress({ step: 'load.assembled', done: total, total });
+    raw = layers;
+    const district = assembleDistrict(layers, Date.now(), (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
     return Comlink.transfer(district, transferablesOf(district));
+  },
+
+  /** Runs the coverage checks again on the loaded district. */
+  recheck(onProgress: (p: LoadProgress) => void) {
+    if (!raw) throw new Error('no district loaded');
+    let done = 0;
+    const { report, timings } = runChecks(checkInputOf(raw), undefined, (stage) =>
+      onProgress({ step: 'load.checking', stage, done: ++done, total: CHECK_STAGES.length }));
+    return { report, timings };
   },
 };
 

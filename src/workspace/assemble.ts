@@ -1,10 +1,12 @@
-// Raw canonical features → the District the console holds: columnar tables, each building,
-// household and case placed in its effective grid, per-grid totals. Pure; runs in the worker.
+// Raw canonical features → the District the console holds: columnar tables, the coverage
+// report, each building, household and case in its effective grid, per-grid totals. Pure;
+// runs in the worker.
 import { GridLocator } from '../checks/locate';
 import { CaseStatus, DISPATCH_LEVELS, caseStatus, parseTime } from '../domain/cases';
 import type { CaseTable, District, GridStats, HouseholdTable } from '../domain/district';
+import { runChecks, type CheckInput, type HouseholdColumns } from '../checks/engine';
 import type {
-  AreaGeometry, BoundaryFeature, BuildingFeature, CaseFeature, DemoMeta, GridFeature,
+  BoundaryFeature, BuildingFeature, CaseFeature, DemoMeta, GridFeature,
   HouseholdFeature, RoadFeature, WaterFeature,
 } from '../domain/types';
 
@@ -25,40 +27,37 @@ export function nowFor(meta: DemoMeta, clockMs: number): number {
   return Number.isFinite(asOf) ? asOf : clockMs;
 }
 
-export function assembleDistrict(raw: RawLayers, clockMs: number): District {
-  const locator = new GridLocator(raw.grids);
-  const nGrids = raw.grids.length;
+/**
+ * The grids, buildings and households the console shows are those the coverage engine
+ * could use (what it skipped is listed in the report); per-grid totals come from its report.
+ */
+export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (stage: string) => void): District {
+  const columns = householdColumns(raw.households);
+  const { report, assignment } = runChecks(checkInputOf(raw, columns), undefined, onStage);
+  const grids = assignment.grids;
+  const nGrids = grids.length;
   const stats: GridStats = {
-    households: new Int32Array(nGrids),
-    buildings: new Int32Array(nGrids),
-    residents: new Int32Array(nGrids),
+    households: Int32Array.from(report.grids, (g) => g.households),
+    buildings: Int32Array.from(report.grids, (g) => g.buildings),
+    residents: Int32Array.from(report.grids, (g) => g.residents),
     openCases: new Int32Array(nGrids),
     overdueCases: new Int32Array(nGrids),
   };
+  const households: HouseholdTable = {
+    count: columns.ids.length,
+    ids: columns.ids,
+    buildingIds: columns.buildingIds,
+    rooms: raw.households.map((f) => String(f.properties.room ?? '')),
+    units: Int16Array.from(raw.households, (f) => Number(f.properties.unit) || 0),
+    residents: Int16Array.from(columns.residents),
+    positions: columns.positions,
+    building: assignment.householdBuilding,
+    grid: assignment.householdGrid,
+  };
+  const bHouseholds = new Int32Array(assignment.buildings.length);
+  for (const b of households.building) if (b >= 0) bHouseholds[b]++;
 
-  // Buildings: placed by a point inside the footprint (the vertex mean of its outer ring).
-  // TODO(issue 3): largest-share assignment replaces this once the coverage engine lands.
-  const bGrid = new Int32Array(raw.buildings.length);
-  const bIndex = new Map<string, number>();
-  raw.buildings.forEach((b, i) => {
-    bIndex.set(String(b.properties.id), i);
-    const [x, y] = ringMean(b.geometry);
-    bGrid[i] = locator.locate(x, y);
-    if (bGrid[i] >= 0) stats.buildings[bGrid[i]]++;
-  });
-
-  const households = householdTable(raw.households, bIndex, bGrid, locator);
-  const bHouseholds = new Int32Array(raw.buildings.length);
-  for (let i = 0; i < households.count; i++) {
-    const b = households.building[i];
-    if (b >= 0) bHouseholds[b]++;
-    const g = households.grid[i];
-    if (g < 0) continue;
-    stats.households[g]++;
-    if (households.residents[i] > 0) stats.residents[g] += households.residents[i];
-  }
-
-  const cases = caseTable(raw.cases, nowFor(raw.meta, clockMs), locator);
+  const cases = caseTable(raw.cases, nowFor(raw.meta, clockMs), new GridLocator(grids));
   for (let i = 0; i < cases.count; i++) {
     const g = cases.grid[i];
     if (g < 0 || cases.status[i] === CaseStatus.closed) continue;
@@ -69,52 +68,35 @@ export function assembleDistrict(raw: RawLayers, clockMs: number): District {
   return {
     meta: raw.meta,
     boundaries: raw.boundaries,
-    grids: raw.grids,
+    grids,
     roads: raw.roads,
     water: raw.water,
-    buildings: { features: raw.buildings, grid: bGrid, households: bHouseholds },
+    buildings: { features: assignment.buildings, grid: assignment.buildingGrid, households: bHouseholds },
     households,
     cases,
     gridStats: stats,
+    report,
   };
 }
 
-function householdTable(
-  fs: HouseholdFeature[], bIndex: Map<string, number>, bGrid: Int32Array, locator: GridLocator,
-): HouseholdTable {
-  const n = fs.length;
-  const t: HouseholdTable = {
-    count: n,
-    ids: new Array(n),
-    buildingIds: new Array(n),
-    rooms: new Array(n),
-    units: new Int16Array(n),
-    residents: new Int16Array(n),
-    positions: new Float64Array(2 * n),
-    building: new Int32Array(n),
-    grid: new Int32Array(n),
-  };
+/** What the coverage engine checks, from the raw layers. */
+export function checkInputOf(raw: RawLayers, columns = householdColumns(raw.households)): CheckInput {
+  return { boundaries: raw.boundaries, grids: raw.grids, buildings: raw.buildings, households: columns };
+}
+
+function householdColumns(fs: HouseholdFeature[]): HouseholdColumns {
+  const positions = new Float64Array(2 * fs.length);
   fs.forEach((f, i) => {
-    const p = f.properties;
-    t.ids[i] = String(p.id);
-    t.buildingIds[i] = String(p.building_id ?? '');
-    t.rooms[i] = String(p.room ?? '');
-    t.units[i] = Number(p.unit) || 0;
-    const r = p.residents;
-    t.residents[i] = typeof r === 'number' && Number.isFinite(r) ? r : -1;
     const c = f.geometry?.coordinates;
-    t.positions[2 * i] = c ? c[0] : NaN;
-    t.positions[2 * i + 1] = c ? c[1] : NaN;
-    t.building[i] = bIndex.get(t.buildingIds[i]) ?? -1;
+    positions[2 * i] = c ? c[0] : NaN;
+    positions[2 * i + 1] = c ? c[1] : NaN;
   });
-  // A household with a point is in the grid holding the point; one given only by building
-  // id takes its building's grid (DESIGN rule 3).
-  const byPoint = locator.locateAll(t.positions);
-  for (let i = 0; i < n; i++) {
-    const b = t.building[i];
-    t.grid[i] = Number.isFinite(t.positions[2 * i]) ? byPoint[i] : b >= 0 ? bGrid[b] : -1;
-  }
-  return t;
+  return {
+    ids: fs.map((f) => String(f.properties.id ?? '')),
+    buildingIds: fs.map((f) => String(f.properties.building_id ?? '')),
+    residents: fs.map((f) => (typeof f.properties.residents === 'number' ? f.properties.residents : -1)),
+    positions,
+  };
 }
 
 function caseTable(fs: CaseFeature[], nowMs: number, locator: GridLocator): CaseTable {
@@ -149,15 +131,6 @@ function caseTable(fs: CaseFeature[], nowMs: number, locator: GridLocator): Case
   });
   t.grid = locator.locateAll(t.positions);
   return t;
-}
-
-function ringMean(g: AreaGeometry): [number, number] {
-  const ring = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
-  const n = ring.length - 1; // closed ring: skip the repeated first vertex
-  let x = 0;
-  let y = 0;
-  for (let i = 0; i < n; i++) { x += ring[i][0]; y += ring[i][1]; }
-  return [x / n, y / n];
 }
 
 /** The typed arrays of a district, for transfer from the worker without copying. */
