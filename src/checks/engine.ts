@@ -13,7 +13,7 @@ import { DEFAULT_BAND } from '../domain/bands';
 import { GridLocator } from './locate';
 import { packPolygons, type PackedPolygons } from './rings';
 import { checkLandRegion, geomBBox, type LandMember, type LandRegion, type LandResult } from './land';
-import { areaProblem, pointProblem, validAreas } from './validate';
+import { areaProblem, describe, pointProblem, problem, skippedItem, validAreas } from './validate';
 import { markRepeats } from './ids';
 import { assignBuilding, gridEdgeIndex, newBuildingState, type BuildingState } from './buildings';
 import { assignHousehold, newHouseholdState, Outcome, type HouseholdState } from './households';
@@ -144,8 +144,8 @@ export class CoverageChecker {
    * nothing) when the new geometry is unusable.
    */
   updateGrid(code: string, geometry: AreaGeometry): void {
-    const problem = areaProblem(geometry);
-    if (problem) throw new Error(`grid ${code}: ${problem}`);
+    const wrong = areaProblem(geometry);
+    if (wrong) throw new Error(`grid ${code}: ${describe(wrong)}`);
     const gi = this.gridByCode.get(code);
     if (gi === undefined) throw new Error(`grid ${code}: no such grid`);
     const clock = stopwatch(this.timings = {});
@@ -390,11 +390,11 @@ export class CoverageChecker {
       const id = ids[i];
       const x = positions[2 * i];
       const y = positions[2 * i + 1];
-      const reason = id === undefined || id === null || id === '' ? 'missing property "id"'
-        : repeats[i] ? `duplicate id "${id}" (the first one is kept)`
+      const wrong = id === undefined || id === null || id === '' ? problem('missing_property', { name: 'id' })
+        : repeats[i] ? problem('duplicate_id', { name: 'id', id })
           : x === x || y === y ? pointProblem(x, y) : null;
-      if (reason) {
-        this.skipped.push({ layer: 'households', id: id ? String(id) : `#${i + 1}`, reason });
+      if (wrong) {
+        this.skipped.push(skippedItem('households', id ? String(id) : `#${i + 1}`, wrong));
         this.h.outcome[i] = Outcome.skipped;
         continue;
       }

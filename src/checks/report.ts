@@ -64,6 +64,10 @@ export interface Skipped {
   layer: 'boundaries' | 'grids' | 'buildings' | 'households';
   /** the feature's id or code, else its position in the file (#1 = first) */
   id: string;
+  /** what is wrong, as a code (translated in the UI) with its values */
+  code: string;
+  params: Record<string, string | number>;
+  /** the same in plain English */
   reason: string;
 }
 

@@ -9,33 +9,65 @@ type Layer = Skipped['layer'];
 /** Plausible lon/lat for this product: mainland China and its surroundings. */
 const CHINA = { minLon: 70, maxLon: 140, minLat: 15, maxLat: 56 };
 
+/** What is wrong, as a code the UI translates (messages "skip.<code>") and its values. */
+export interface Problem {
+  code: 'no_geometry' | 'not_polygon' | 'empty_geometry' | 'short_ring' | 'not_number' | 'lat_lon' | 'not_degrees'
+    | 'not_closed' | 'self_intersecting' | 'missing_property' | 'duplicate_id';
+  params: Record<string, string | number>;
+}
+
+const EN: Record<Problem['code'], (p: Record<string, string | number>) => string> = {
+  no_geometry: () => 'no geometry',
+  not_polygon: (p) => `geometry is a ${p.type}, not a polygon`,
+  empty_geometry: () => 'empty geometry',
+  short_ring: (p) => `ring with ${p.points} points (a ring needs at least 4)`,
+  not_number: (p) => `coordinate is not a number (${p.at})`,
+  lat_lon: (p) => `coordinates ${p.at} look like [lat, lon]; expected [lon, lat]`,
+  not_degrees: (p) => `coordinates ${p.at} are not degrees (projected metres given as lon/lat?)`,
+  not_closed: (p) => `ring not closed (first point ${p.first}, last ${p.last})`,
+  self_intersecting: (p) => `self-intersecting ring (edges cross near ${p.at})`,
+  missing_property: (p) => `missing property "${p.name}"`,
+  duplicate_id: (p) => `duplicate ${p.name} "${p.id}" (the first one is kept)`,
+};
+
+/** The problem in plain English (the CLI, the report's "reason"). */
+export function describe(p: Problem): string {
+  return EN[p.code](p.params);
+}
+
+export function skippedItem(layer: Layer, id: string, p: Problem): Skipped {
+  return { layer, id, code: p.code, params: p.params, reason: describe(p) };
+}
+
+const problem = (code: Problem['code'], params: Problem['params'] = {}): Problem => ({ code, params });
+
 export function featureLabel(f: Feature | undefined, idKey: string, position: number): string {
   const v = f?.properties?.[idKey];
   return v !== undefined && v !== null && v !== '' ? String(v) : `#${position + 1}`;
 }
 
 /** What is wrong with an area geometry, or null when it is usable. */
-export function areaProblem(g: Geometry | null | undefined): string | null {
-  if (!g) return 'no geometry';
-  if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return `geometry is a ${g.type}, not a polygon`;
+export function areaProblem(g: Geometry | null | undefined): Problem | null {
+  if (!g) return problem('no_geometry');
+  if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return problem('not_polygon', { type: g.type });
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-  if (!Array.isArray(polys) || polys.length === 0 || polys.some((p) => !Array.isArray(p) || p.length === 0)) return 'empty geometry';
+  if (!Array.isArray(polys) || polys.length === 0 || polys.some((p) => !Array.isArray(p) || p.length === 0)) return problem('empty_geometry');
   for (const poly of polys) {
     for (const ring of poly) {
-      if (ring.length < 4) return `ring with ${ring.length} points (a ring needs at least 4)`;
+      if (ring.length < 4) return problem('short_ring', { points: ring.length });
       const c = coordProblem(ring);
       if (c) return c;
       const [a, b] = [ring[0], ring[ring.length - 1]];
-      if (a[0] !== b[0] || a[1] !== b[1]) return `ring not closed (first point ${fmt(a)}, last ${fmt(b)})`;
+      if (a[0] !== b[0] || a[1] !== b[1]) return problem('not_closed', { first: fmt(a), last: fmt(b) });
       const k = selfIntersection(ring);
-      if (k) return `self-intersecting ring (edges cross near ${fmt(k)})`;
+      if (k) return problem('self_intersecting', { at: fmt(k) });
     }
   }
   return null;
 }
 
 /** Coordinates that are not lon/lat degrees in the product's area. */
-export function coordProblem(points: Position[]): string | null {
+export function coordProblem(points: Position[]): Problem | null {
   for (const p of points) {
     const problem = pointProblem(p[0], p[1]);
     if (problem) return problem;
@@ -47,10 +79,10 @@ const inLon = (v: number) => v >= CHINA.minLon && v <= CHINA.maxLon;
 const inLat = (v: number) => v >= CHINA.minLat && v <= CHINA.maxLat;
 
 /** What is wrong with one lon/lat pair, or null. No allocation: runs once per household. */
-export function pointProblem(x: number, y: number): string | null {
-  if (!Number.isFinite(x) || !Number.isFinite(y)) return `coordinate is not a number (${fmt([x, y])})`;
-  if (!inLon(x) && inLat(x) && inLon(y)) return `coordinates ${fmt([x, y])} look like [lat, lon]; expected [lon, lat]`;
-  if (Math.abs(x) > 180 || Math.abs(y) > 90) return `coordinates ${fmt([x, y])} are not degrees (projected metres given as lon/lat?)`;
+export function pointProblem(x: number, y: number): Problem | null {
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return problem('not_number', { at: fmt([x, y]) });
+  if (!inLon(x) && inLat(x) && inLon(y)) return problem('lat_lon', { at: fmt([x, y]) });
+  if (Math.abs(x) > 180 || Math.abs(y) > 90) return problem('not_degrees', { at: fmt([x, y]) });
   return null;
 }
 
@@ -90,6 +122,8 @@ function orient(a: Position, b: Position, c: Position): number {
  * Keeps the usable area features of a layer: a geometry that works and the id property
  * present (and unique, unless duplicates are a finding of their own, as grid codes are). Returns the kept features and what was skipped, and why.
  */
+export { problem };
+
 export function validAreas<F extends Feature<AreaGeometry>>(
   layer: Layer, features: F[], idKey: string, { unique = true } = {},
 ): { kept: F[]; skipped: Skipped[] } {
@@ -100,16 +134,16 @@ export function validAreas<F extends Feature<AreaGeometry>>(
     const id = featureLabel(f, idKey, i);
     const raw = f?.properties?.[idKey];
     if (raw === undefined || raw === null || raw === '') {
-      skipped.push({ layer, id, reason: `missing property "${idKey}"` });
+      skipped.push(skippedItem(layer, id, problem('missing_property', { name: idKey })));
       return;
     }
-    const problem = areaProblem(f.geometry);
-    if (problem) {
-      skipped.push({ layer, id, reason: problem });
+    const wrong = areaProblem(f.geometry);
+    if (wrong) {
+      skipped.push(skippedItem(layer, id, wrong));
       return;
     }
     if (unique && seen.has(id)) {
-      skipped.push({ layer, id, reason: `duplicate ${idKey} "${id}" (the first one is kept)` });
+      skipped.push(skippedItem(layer, id, problem('duplicate_id', { name: idKey, id })));
       return;
     }
     seen.add(id);

@@ -120,7 +120,7 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
           <summary>{t('report.skipped', { n: report.skipped.length })}</summary>
           <ul>
             {report.skipped.slice(0, LIST_LIMIT).map((k, i) => (
-              <li key={i}><code>{t(`layerNames.${k.layer}`)} {k.id}</code> {k.reason}</li>
+              <li key={i}><code>{t(`layerNames.${k.layer}`)} {k.id}</code> {t(`skip.${k.code}`, k.params)}</li>
             ))}
           </ul>
         </details>
