@@ -7,5 +7,5 @@ export default defineConfig({
   // it is served in dev and fingerprinted into dist on build.
   assetsInclude: ['**/*.fgb'],
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  build: { target: "es2022", chunkSizeWarningLimit: 4000, sourcemap: true },
 });

@@ -3,13 +3,16 @@ import { createRoot } from 'react-dom/client';
 import { initI18n, LANGUAGES, type Language } from './i18n';
 import { loadSetting } from './store/db';
 import { App } from './ui/App';
+import { startDemoLoad } from './ui/loadDemo';
 import './ui/styles.css';
 
+// The data starts loading in its worker before anything else, while the page boots.
+const load = startDemoLoad();
 const saved = await loadSetting<Language>('language', 'zh-CN');
 initI18n(LANGUAGES.includes(saved) ? saved : 'zh-CN');
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <App load={load} />
   </StrictMode>,
 );

@@ -1,7 +1,6 @@
 // deck.gl data layers over the base map. Large tables go in as binary attributes
 // (positions straight from the typed arrays); the few thousand grids as GeoJSON.
 import { GeoJsonLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
-import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { Layer } from '@deck.gl/core';
 import type { Feature } from 'geojson';
 import { CaseStatus, type CaseStatusCode } from '../domain/cases';
@@ -21,6 +20,7 @@ export const COLORS = {
   building: [148, 163, 184, 220] as RGBA,
   buildingNonResidential: [203, 166, 247, 220] as RGBA,
   household: [253, 224, 71, 230] as RGBA,
+  householdDensity: [253, 224, 71, 70] as RGBA,
   highlight: [250, 204, 21, 255] as RGBA,
   band: { under: [59, 130, 246, 110], in: [34, 197, 94, 60], over: [239, 68, 68, 120], none: [0, 0, 0, 0] } as Record<string, RGBA>,
   finding: {
@@ -124,25 +124,19 @@ export function buildLayers(p: LayerInputs): Layer[] {
     lineWidthUnits: 'pixels',
   }));
 
+  // Zoomed out, households are a dot-density map (faint sub-pixel dots that add up where
+  // people live); zoomed in, each is a clickable point. A GPU heatmap looks similar but
+  // costs seconds per frame on software WebGL, which video walls and CI machines often have.
   const pointsMode = zoom >= HOUSEHOLD_POINT_ZOOM;
-  layers.push(new HeatmapLayer<number>({
-    id: 'households-density',
-    data: p.households.index,
-    visible: v.households && !pointsMode,
-    getPosition: (_i, { index }) => [p.households.positions[2 * index], p.households.positions[2 * index + 1]],
-    radiusPixels: 24,
-    intensity: 1,
-    threshold: 0.05,
-    opacity: 0.55,
-  }));
   layers.push(new ScatterplotLayer({
     id: 'households',
     data: { length: p.households.index.length, attributes: { getPosition: { value: p.households.positions, size: 2 } } },
-    visible: v.households && pointsMode,
-    pickable: true,
+    visible: v.households,
+    pickable: pointsMode,
     radiusUnits: 'pixels',
-    getRadius: 2.5,
-    getFillColor: COLORS.household,
+    getRadius: pointsMode ? 2.5 : 1.2,
+    getFillColor: pointsMode ? COLORS.household : COLORS.householdDensity,
+    updateTriggers: { getRadius: pointsMode, getFillColor: pointsMode },
   }));
 
   layers.push(new ScatterplotLayer({

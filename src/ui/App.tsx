@@ -7,7 +7,7 @@ import { MapView, type Focus } from '../map/MapView';
 import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map/state';
 import { selectionBBox } from '../map/focus';
 import { loadSetting, saveSetting } from '../store/db';
-import { loadDemoDistrict, recheckDistrict } from './loadDemo';
+import { recheckDistrict, type PendingLoad } from './loadDemo';
 import { ReportPanel } from './ReportPanel';
 import type { Report } from '../checks/report';
 import type { LoadProgress } from '../workers/district.worker';
@@ -18,7 +18,7 @@ import { SearchBox } from './SearchBox';
 import { exposeForTests } from './testHooks';
 import type { Language } from '../i18n';
 
-export function App() {
+export function App({ load }: { load: PendingLoad }) {
   const { t, i18n } = useTranslation();
   const [district, setDistrict] = useState<District | null>(null);
   const [progress, setProgress] = useState<LoadProgress | null>(null);
@@ -32,11 +32,11 @@ export function App() {
   const [checking, setChecking] = useState<{ running: boolean; progress: string | null; tookMs: number | null }>({ running: false, progress: null, tookMs: null });
 
   useEffect(() => {
-    const started = performance.now();
     loadSetting<LayerVisibility>('visibility', DEFAULT_VISIBILITY).then((v) => setVisibility({ ...DEFAULT_VISIBILITY, ...v }));
-    loadDemoDistrict(setProgress)
+    const unsubscribe = load.subscribe(setProgress);
+    load.district
       .then((d) => {
-        exposeForTests({ district: d, report: d.report, loadStartedAt: started });
+        exposeForTests({ district: d, report: d.report, loadedAt: performance.now() });
         setDistrict(d);
         setReport(d.report);
       })
@@ -44,7 +44,8 @@ export function App() {
         console.error(e);
         setError(e instanceof Error ? e.message : String(e));
       });
-  }, []);
+    return unsubscribe;
+  }, [load]);
 
   const changeVisibility = useCallback((v: LayerVisibility) => {
     setVisibility(v);

@@ -23,11 +23,34 @@ function worker() {
   return api;
 }
 
-export async function loadDemoDistrict(onProgress: (p: LoadProgress) => void): Promise<District> {
+/** A load under way: its result, and its progress for whoever listens (the latest is kept). */
+export interface PendingLoad {
+  district: Promise<District>;
+  subscribe(listener: (p: LoadProgress) => void): () => void;
+}
+
+/**
+ * Starts loading the demo district at once; main.tsx calls this before anything else so
+ * the worker fetches and checks while the page boots.
+ */
+export function startDemoLoad(): PendingLoad {
   const abs = Object.fromEntries(
     Object.entries(DEMO_URLS).map(([k, v]) => [k, new URL(v, location.href).href]),
   ) as Record<LayerName, string>;
-  return worker().loadDistrict(abs, meta as DemoMeta, Comlink.proxy(onProgress));
+  const listeners = new Set<(p: LoadProgress) => void>();
+  let latest: LoadProgress | null = null;
+  const district = worker().loadDistrict(abs, meta as DemoMeta, Comlink.proxy((p: LoadProgress) => {
+    latest = p;
+    listeners.forEach((l) => l(p));
+  }));
+  return {
+    district,
+    subscribe(listener) {
+      listeners.add(listener);
+      if (latest) listener(latest);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
 export async function recheckDistrict(onProgress: (p: LoadProgress) => void): Promise<{ report: Report; timings: Record<string, number> }> {

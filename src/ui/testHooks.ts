@@ -11,7 +11,7 @@ interface Exposed {
   district?: District;
   report?: Report;
   map?: MapLibreMap;
-  loadStartedAt?: number;
+  loadedAt?: number;
   drawnAt?: number;
   visibility?: LayerVisibility;
   selection?: Selection | null;
@@ -27,6 +27,7 @@ export function exposeForTests(part: Exposed) {
   (window as unknown as { gridscope: unknown }).gridscope = {
     ready: state.drawnAt !== undefined,
     drawnAt: state.drawnAt,
+    loadedAt: state.loadedAt,
     counts: d && {
       baseGrids: d.grids.filter((g) => g.properties.kind === 'base').length,
       dedicatedGrids: d.grids.filter((g) => g.properties.kind === 'dedicated').length,

@@ -25,6 +25,7 @@ let raw: RawLayers | null = null;
 
 const api = {
   async loadDistrict(urls: Record<LayerName, string>, meta: DemoMeta, onProgress: (p: LoadProgress) => void) {
+    const t0 = performance.now();
     const total = LAYER_NAMES.length + CHECK_STAGES.length;
     let done = 0;
     const layers = { meta } as RawLayers;
@@ -36,7 +37,9 @@ const api = {
       onProgress({ step: 'load.decoded', layer: name, done: ++done, total });
     }));
     raw = layers;
+    console.debug(`district worker: decoded in ${Math.round(performance.now() - t0)} ms`);
     const district = assembleDistrict(layers, Date.now(), (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
+    console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
     return Comlink.transfer(district, transferablesOf(district));
   },
 
