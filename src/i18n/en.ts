@@ -117,6 +117,7 @@ export const en: Messages = {
     kinds: { grid: 'Grid', building: 'Building', household: 'Household', case: 'Case' },
   },
   inspector: {
+    titles: { grid: 'Grid', building: 'Building', household: 'Household', case: 'Case' },
     title: 'Details',
     close: 'Close',
     empty: 'Click a grid, building, household or case on the map',

@@ -116,6 +116,7 @@ export const zhCN = {
     kinds: { grid: '网格', building: '楼栋', household: '住户', case: '事件' },
   },
   inspector: {
+    titles: { grid: '网格', building: '楼栋', household: '住户', case: '事件' },
     title: '详情',
     close: '关闭',
     empty: '点击地图上的网格、楼栋、住户或事件查看详情',

@@ -82,6 +82,8 @@ export function App({ load }: { load: PendingLoad }) {
 
   const select = useCallback((s: Selection | null, fly = false) => {
     setSelection(s);
+    // Anything but a finding is shown in the inspector, which takes the report's place.
+    if (s && s.kind !== 'finding') setReportOpen(false);
     if (s && fly) flyTo(s);
   }, [flyTo]);
 

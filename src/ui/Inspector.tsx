@@ -21,7 +21,7 @@ export function Inspector({ district: d, selection, onSelect, onClose }: Props) 
   return (
     <aside className="panel inspector" data-testid="inspector">
       <header>
-        <h2>{t(`inspector.${selection.kind}` as const)}</h2>
+        <h2>{t(`inspector.titles.${selection.kind}` as const)}</h2>
         <button type="button" className="close" onClick={onClose} aria-label={t('inspector.close')}>×</button>
       </header>
       {selection.kind === 'grid' && <GridDetails d={d} index={selection.index} t={t} />}

@@ -1,5 +1,6 @@
 // Debian's Chromium, driven by playwright-core; nothing is downloaded.
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -27,4 +28,27 @@ export function watchErrors(page: Page): string[] {
 export async function openConsole(page: Page, baseUrl: string): Promise<void> {
   await page.goto(baseUrl);
   await page.waitForFunction(() => (window as unknown as { gridscope?: { ready: boolean } }).gridscope?.ready === true, null, { timeout: 60_000 });
+}
+
+/**
+ * One browser per test file, a fresh page (and storage) per test, opened on the console and
+ * drawn; each test fails if the page logged an error.
+ */
+export function useConsolePage(): { page: () => Page; baseUrl: string } {
+  const baseUrl = inject('baseUrl');
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  beforeAll(async () => { browser = await launch(); });
+  afterAll(async () => { await browser?.close(); });
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+    errors = watchErrors(page);
+    await openConsole(page, baseUrl);
+  });
+  afterEach(async () => {
+    expect(errors, 'console errors').toEqual([]);
+    await page.close();
+  });
+  return { page: () => page, baseUrl };
 }

@@ -1,8 +1,7 @@
 // The built console in real headless Chromium, on the embedded demo district.
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { launch, openConsole, watchErrors } from './chromium';
+import { openConsole, useConsolePage } from './chromium';
 
 interface Exposed {
   ready: boolean;
@@ -18,26 +17,11 @@ interface Exposed {
 }
 declare const window: { gridscope: Exposed };
 
-const baseUrl = inject('baseUrl');
-let browser: Browser;
-let page: Page;
-let errors: string[];
-
-beforeAll(async () => { browser = await launch(); });
-afterAll(async () => { await browser?.close(); });
-beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  errors = watchErrors(page);
-  await openConsole(page, baseUrl);
-});
-afterEach(async () => {
-  expect(errors, 'console errors').toEqual([]);
-  await page.close();
-});
+const { page, baseUrl } = useConsolePage();
 
 async function mapPixels(): Promise<PNG> {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  const buf = await page.getByTestId('map').locator('canvas').first().screenshot();
+  await page().evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const buf = await page().getByTestId('map').locator('canvas').first().screenshot();
   return PNG.sync.read(buf);
 }
 
@@ -50,31 +34,31 @@ function differingPixels(a: PNG, b: PNG): number {
 }
 
 async function setLayer(key: string, on: boolean) {
-  const box = page.getByTestId(`toggle-${key}`);
+  const box = page().getByTestId(`toggle-${key}`);
   if ((await box.isChecked()) !== on) await box.click();
-  await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => r(true))));
+  await page().waitForFunction(() => new Promise((r) => requestAnimationFrame(() => r(true))));
 }
 
 /** Waits until the map has stopped moving. */
 async function settled() {
   let last = '';
   for (let i = 0; i < 60; i++) {
-    const v = JSON.stringify(await page.evaluate(() => window.gridscope.view()));
+    const v = JSON.stringify(await page().evaluate(() => window.gridscope.view()));
     if (v === last) return;
     last = v;
-    await page.waitForTimeout(150);
+    await page().waitForTimeout(150);
   }
 }
 
 describe('console on the demo district', () => {
   it('exposes the demo feature counts and draws in Chinese by default', async () => {
-    const counts = await page.evaluate(() => window.gridscope.counts);
+    const counts = await page().evaluate(() => window.gridscope.counts);
     expect(counts.baseGrids).toBeGreaterThanOrEqual(150);
     expect(counts.dedicatedGrids).toBeGreaterThanOrEqual(20);
     expect(counts.households).toBeGreaterThanOrEqual(60_000);
     expect(counts.cases).toBeGreaterThanOrEqual(5_000);
-    await expect(page.getByTestId('layer-panel').textContent()).resolves.toContain('基础网格');
-    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await expect(page().getByTestId('layer-panel').textContent()).resolves.toContain('基础网格');
+    expect(await page().locator('html').getAttribute('lang')).toBe('zh-CN');
   });
 
   it('draws grids, buildings and cases: each layer changes the picture when toggled', async () => {
@@ -96,7 +80,7 @@ describe('console on the demo district', () => {
   it('clicking a grid shows its code, households and staff in the inspector', async () => {
     for (const layer of ['buildings', 'cases', 'households', 'dedicatedGrids', 'labels']) await setLayer(layer, false);
     // A base grid near the middle of the screen.
-    const target = await page.evaluate(() => {
+    const target = await page().evaluate(() => {
       const gs = window.gridscope;
       const grids = gs.district.grids;
       let best = -1;
@@ -116,9 +100,9 @@ describe('console on the demo district', () => {
       const cy = ring.slice(1).reduce((s, p) => s + p[1], 0) / (ring.length - 1);
       return { code: grids[best].properties.code, households: gs.district.gridStats.households[best], px: gs.project(cx, cy) };
     });
-    const box = (await page.getByTestId('map').boundingBox())!;
-    await page.mouse.click(box.x + target.px.x, box.y + target.px.y);
-    const inspector = page.getByTestId('inspector');
+    const box = (await page().getByTestId('map').boundingBox())!;
+    await page().mouse.click(box.x + target.px.x, box.y + target.px.y);
+    const inspector = page().getByTestId('inspector');
     await expect(inspector.getByTestId('inspector-code').textContent()).resolves.toBe(target.code);
     const text = await inspector.textContent();
     expect(text).toContain('户数');
@@ -127,7 +111,7 @@ describe('console on the demo district', () => {
   });
 
   it('searching a grid code flies the map there and selects it', async () => {
-    const target = await page.evaluate(() => {
+    const target = await page().evaluate(() => {
       const g = window.gridscope.district.grids.find((x) => x.properties.kind === 'base' && x.properties.code.endsWith('003'))!;
       const ring = (g.geometry as { coordinates: number[][][] }).coordinates[0];
       return {
@@ -136,42 +120,42 @@ describe('console on the demo district', () => {
         lat: ring.slice(1).reduce((s, p) => s + p[1], 0) / (ring.length - 1),
       };
     });
-    const before = await page.evaluate(() => window.gridscope.view());
-    await page.getByTestId('search').fill(target.code);
-    await page.getByTestId('search').press('Enter');
+    const before = await page().evaluate(() => window.gridscope.view());
+    await page().getByTestId('search').fill(target.code);
+    await page().getByTestId('search').press('Enter');
     await settled();
-    const after = await page.evaluate(() => window.gridscope.view());
+    const after = await page().evaluate(() => window.gridscope.view());
     expect(after.zoom).toBeGreaterThan(before.zoom + 1);
     // The grid is now in the middle of the map.
-    const px = await page.evaluate(({ lon, lat }) => window.gridscope.project(lon, lat), target);
-    const box = (await page.getByTestId('map').boundingBox())!;
+    const px = await page().evaluate(({ lon, lat }) => window.gridscope.project(lon, lat), target);
+    const box = (await page().getByTestId('map').boundingBox())!;
     expect(Math.abs(px.x - box.width / 2)).toBeLessThan(box.width * 0.15);
     expect(Math.abs(px.y - box.height / 2)).toBeLessThan(box.height * 0.15);
-    await expect(page.getByTestId('inspector-code').textContent()).resolves.toBe(target.code);
+    await expect(page().getByTestId('inspector-code').textContent()).resolves.toBe(target.code);
   });
 
   it('a building found by address lists its households by unit and room', async () => {
-    const address = await page.evaluate(() => {
+    const address = await page().evaluate(() => {
       const d = window.gridscope.district as unknown as {
         buildings: { features: { properties: { address: string; residential: boolean } }[]; households: Int32Array };
       };
       const i = d.buildings.features.findIndex((b, k) => b.properties.residential && d.buildings.households[k] > 10);
       return d.buildings.features[i].properties.address;
     });
-    await page.getByTestId('search').fill(address);
-    await page.getByTestId('search-results').getByRole('button').first().click();
-    await expect(page.getByTestId('inspector-title').textContent()).resolves.toBe(address);
-    const rooms = await page.getByTestId('building-households').locator('.room').count();
+    await page().getByTestId('search').fill(address);
+    await page().getByTestId('search-results').getByRole('button').first().click();
+    await expect(page().getByTestId('inspector-title').textContent()).resolves.toBe(address);
+    const rooms = await page().getByTestId('building-households').locator('.room').count();
     expect(rooms).toBeGreaterThan(10);
   });
 
   it('switches to English at run time and keeps it after a reload (IndexedDB)', async () => {
-    await page.getByTestId('language').click();
-    await expect(page.getByTestId('layer-panel').textContent()).resolves.toContain('Base grids');
+    await page().getByTestId('language').click();
+    await expect(page().getByTestId('layer-panel').textContent()).resolves.toContain('Base grids');
     await setLayer('cases', false);
-    await page.waitForTimeout(300); // let Dexie commit
-    await openConsole(page, baseUrl);
-    await expect(page.getByTestId('layer-panel').textContent()).resolves.toContain('Base grids');
-    expect(await page.getByTestId('toggle-cases').isChecked()).toBe(false);
+    await page().waitForTimeout(300); // let Dexie commit
+    await openConsole(page(), baseUrl);
+    await expect(page().getByTestId('layer-panel').textContent()).resolves.toContain('Base grids');
+    expect(await page().getByTestId('toggle-cases').isChecked()).toBe(false);
   });
 });
