@@ -36,7 +36,9 @@ export function MapView({ district, report, visibility, selection, focus, onSele
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
   const [zoom, setZoom] = useState(13);
-  const drawnOnce = useRef(false);
+  // The map whose first full draw has been reported (a map is made anew per district, and
+  // twice in development under StrictMode).
+  const drawnFor = useRef<MapLibreMap | null>(null);
 
   const gridIndex = useMemo(() => new Map(district.grids.map((g, i) => [g, i])), [district]);
   const labels = useMemo(() => ({ grid: gridLabels(district), community: communityLabels(district) }), [district]);
@@ -111,8 +113,8 @@ export function MapView({ district, report, visibility, selection, focus, onSele
         gridLabels: labels.grid, communityLabels: labels.community, report,
       }),
     });
-    if (!drawnOnce.current) {
-      drawnOnce.current = true;
+    if (drawnFor.current !== map) {
+      drawnFor.current = map;
       const whenIdle = () => requestAnimationFrame(() => onDrawn(map));
       if (map.loaded()) map.once('idle', whenIdle);
       else map.once('load', () => map.once('idle', whenIdle));
