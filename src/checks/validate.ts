@@ -3,6 +3,7 @@
 import type { Feature, Geometry, Position } from 'geojson';
 import type { AreaGeometry } from '../domain/types';
 import type { Skipped } from './report';
+import { markRepeats } from './ids';
 
 type Layer = Skipped['layer'];
 
@@ -52,12 +53,15 @@ export function areaProblem(g: Geometry | null | undefined): Problem | null {
   if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return problem('not_polygon', { type: g.type });
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
   if (!Array.isArray(polys) || polys.length === 0 || polys.some((p) => !Array.isArray(p) || p.length === 0)) return problem('empty_geometry');
-  for (const poly of polys) {
-    for (const ring of poly) {
+  for (let q = 0; q < polys.length; q++) {
+    const poly = polys[q];
+    for (let r = 0; r < poly.length; r++) {
+      const ring = poly[r];
       if (ring.length < 4) return problem('short_ring', { points: ring.length });
       const c = coordProblem(ring);
       if (c) return c;
-      const [a, b] = [ring[0], ring[ring.length - 1]];
+      const a = ring[0];
+      const b = ring[ring.length - 1];
       if (a[0] !== b[0] || a[1] !== b[1]) return problem('not_closed', { first: fmt(a), last: fmt(b) });
       const k = selfIntersection(ring);
       if (k) return problem('self_intersecting', { at: fmt(k) });
@@ -68,9 +72,9 @@ export function areaProblem(g: Geometry | null | undefined): Problem | null {
 
 /** Coordinates that are not lon/lat degrees in the product's area. */
 export function coordProblem(points: Position[]): Problem | null {
-  for (const p of points) {
-    const problem = pointProblem(p[0], p[1]);
-    if (problem) return problem;
+  for (let i = 0; i < points.length; i++) {
+    const wrong = pointProblem(points[i][0], points[i][1]);
+    if (wrong) return wrong;
   }
   return null;
 }
@@ -103,6 +107,9 @@ function selfIntersection(ring: Position[]): Position | null {
 }
 
 function crossing(a: Position, b: Position, c: Position, d: Position): Position | null {
+  // Bounding boxes apart: no crossing (the common case, and cheap).
+  if (Math.max(a[0], b[0]) < Math.min(c[0], d[0]) || Math.max(c[0], d[0]) < Math.min(a[0], b[0])
+    || Math.max(a[1], b[1]) < Math.min(c[1], d[1]) || Math.max(c[1], d[1]) < Math.min(a[1], b[1])) return null;
   const d1 = orient(c, d, a);
   const d2 = orient(c, d, b);
   const d3 = orient(a, b, c);
@@ -127,27 +134,22 @@ export { problem };
 export function validAreas<F extends Feature<AreaGeometry>>(
   layer: Layer, features: F[], idKey: string, { unique = true } = {},
 ): { kept: F[]; skipped: Skipped[] } {
-  const kept: F[] = [];
+  const usable: number[] = [];
+  const ids: string[] = [];
   const skipped: Skipped[] = [];
-  const seen = new Set<string>();
-  features.forEach((f, i) => {
+  for (let i = 0; i < features.length; i++) {
+    const f = features[i];
     const id = featureLabel(f, idKey, i);
     const raw = f?.properties?.[idKey];
-    if (raw === undefined || raw === null || raw === '') {
-      skipped.push(skippedItem(layer, id, problem('missing_property', { name: idKey })));
-      return;
-    }
-    const wrong = areaProblem(f.geometry);
-    if (wrong) {
-      skipped.push(skippedItem(layer, id, wrong));
-      return;
-    }
-    if (unique && seen.has(id)) {
-      skipped.push(skippedItem(layer, id, problem('duplicate_id', { name: idKey, id })));
-      return;
-    }
-    seen.add(id);
-    kept.push(f);
+    const wrong = raw === undefined || raw === null || raw === '' ? problem('missing_property', { name: idKey }) : areaProblem(f.geometry);
+    if (wrong) skipped.push(skippedItem(layer, id, wrong));
+    else { usable.push(i); ids.push(id); }
+  }
+  const repeats = unique ? markRepeats(ids) : null;
+  const kept: F[] = [];
+  usable.forEach((i, k) => {
+    if (repeats?.[k]) skipped.push(skippedItem(layer, ids[k], problem('duplicate_id', { name: idKey, id: ids[k] })));
+    else kept.push(features[i]);
   });
   return { kept, skipped };
 }

@@ -58,8 +58,14 @@ export function App({ load }: { load: PendingLoad }) {
     if (b) setFocus({ bbox: b, nonce: performance.now() });
   }, [district, report]);
 
-  const runChecks = useCallback(() => {
+  // Opening the report shows its findings and colours the grids by household band.
+  const openReport = useCallback(() => {
     setReportOpen(true);
+    setVisibility((v) => ({ ...v, findings: true, bandColors: true }));
+  }, []);
+
+  const runChecks = useCallback(() => {
+    openReport();
     setChecking({ running: true, progress: t('report.running'), tookMs: null });
     const started = performance.now();
     recheckDistrict((p) => setChecking((c) => ({ ...c, progress: t(p.step, { stage: t(`checkStages.${p.stage}`), done: p.done, total: p.total }) })))
@@ -73,12 +79,8 @@ export function App({ load }: { load: PendingLoad }) {
         console.error(e);
         setChecking({ running: false, progress: String(e), tookMs: null });
       });
-  }, [t]);
+  }, [t, openReport]);
 
-  const openReport = useCallback(() => {
-    setReportOpen(true);
-    setVisibility((v) => ({ ...v, findings: true }));
-  }, []);
 
   const select = useCallback((s: Selection | null, fly = false) => {
     setSelection(s);

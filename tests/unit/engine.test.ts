@@ -44,3 +44,38 @@ describe('engine on tests/fixtures/engine/rules.geojson', () => {
     expect(s.clean).toBe(false);
   });
 });
+
+describe('bad input is named, counted and skipped; the rest is checked', () => {
+  const input = readLayeredFixture('tests/fixtures/engine/rules.geojson');
+  const b1 = input.buildings[0];
+  const h = input.households;
+  const withBad = {
+    ...input,
+    buildings: [...input.buildings, { ...b1, properties: { ...b1.properties } }], // duplicate id B1
+    households: {
+      ids: [...h.ids, 'H1', 'HX', 'HY', ''],
+      buildingIds: [...h.buildingIds, 'B1', 'B1', 'B1', 'B1'],
+      residents: [...Array.from(h.residents), 2, 2, 2, 2],
+      positions: Float64Array.from([...h.positions, 119.1002, 36.7008, 36.7008, 119.1002, 512345.6, 4061234.5, 119.1002, 36.7008]),
+    },
+  };
+  const { report } = runChecks(withBad);
+  const reasons = report.skipped.map((s) => `${s.layer} ${s.id}: ${s.code}`).sort();
+
+  it('lists each skipped item with its reason', () => {
+    expect(reasons).toEqual([
+      'buildings B1: duplicate_id',
+      'households #13: missing_property',
+      'households H1: duplicate_id',
+      'households HX: lat_lon',
+      'households HY: not_degrees',
+    ]);
+    expect(report.summary.skipped).toBe(5);
+  });
+
+  it('still checks everything else, as before', () => {
+    const clean = runChecks(input).report;
+    expect(report.findings).toEqual(clean.findings);
+    expect(report.grids).toEqual(clean.grids);
+  });
+});
