@@ -149,6 +149,29 @@ describe('console on the demo district', () => {
     expect(rooms).toBeGreaterThan(10);
   });
 
+  it('choosing a street and a community flies there and shows that level\'s totals', async () => {
+    const whole = Number((await page().getByTestId('totals').locator('.total-households .total-value').textContent())!.replace(/,/g, ''));
+    const before = await page().evaluate(() => window.gridscope.view());
+    const street = await page().getByTestId('choose-street').locator('option').nth(1).getAttribute('value');
+    await page().getByTestId('choose-street').selectOption(street!);
+    await settled();
+    expect(await page().getByTestId('totals').getAttribute('data-level')).toBe('street');
+    const inStreet = Number((await page().getByTestId('totals').locator('.total-households .total-value').textContent())!.replace(/,/g, ''));
+    expect(inStreet).toBeGreaterThan(0);
+    expect(inStreet).toBeLessThan(whole);
+    // The street's households are the sum of its grids' (what the page computed per grid).
+    const sum = await page().evaluate((code) => {
+      const d = window.gridscope.district as unknown as { grids: { properties: { community_code: string } }[]; gridStats: { households: Int32Array } };
+      return d.grids.reduce((n, g, i) => n + (g.properties.community_code.startsWith(code) ? d.gridStats.households[i] : 0), 0);
+    }, street!);
+    expect(inStreet).toBe(sum);
+    expect((await page().evaluate(() => window.gridscope.view())).zoom).toBeGreaterThan(before.zoom);
+    const community = await page().getByTestId('choose-community').locator('option').nth(1).getAttribute('value');
+    await page().getByTestId('choose-community').selectOption(community!);
+    await settled();
+    expect(await page().getByTestId('totals').getAttribute('data-level')).toBe('community');
+  });
+
   it('switches to English at run time and keeps it after a reload (IndexedDB)', async () => {
     await page().getByTestId('language').click();
     await expect(page().getByTestId('layer-panel').textContent()).resolves.toContain('Base grids');
