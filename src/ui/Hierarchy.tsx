@@ -54,52 +54,33 @@ export function Hierarchy({ district: d, place, onPlace }: Props) {
         <button type="button" onClick={() => onPlace({}, { kind: 'boundary', index: districtIndex })}>
           {d.meta.district_name}
         </button>
-        <span className="sep">›</span>
-        <select
-          value={place.street ?? ''}
-          aria-label={t('hierarchy.chooseStreet')}
-          data-testid="choose-street"
-          onChange={(e) => {
-            const code = e.target.value || undefined;
-            onPlace({ street: code }, { kind: 'boundary', index: code ? boundaryIndex(code) : districtIndex });
-          }}
-        >
-          <option value="">{t('hierarchy.chooseStreet')}</option>
-          {byLevel.street.map(({ b }) => <option key={b.properties.code} value={b.properties.code}>{b.properties.name}</option>)}
-        </select>
+        <LevelSelect
+          testId="choose-street"
+          label={t('hierarchy.chooseStreet')}
+          value={place.street}
+          options={byLevel.street.map(({ b }) => [b.properties.code, b.properties.name])}
+          onChange={(code) => onPlace({ street: code }, { kind: 'boundary', index: code ? boundaryIndex(code) : districtIndex })}
+        />
         {place.street && (
-          <>
-            <span className="sep">›</span>
-            <select
-              value={place.community ?? ''}
-              aria-label={t('hierarchy.chooseCommunity')}
-              data-testid="choose-community"
-              onChange={(e) => {
-                const code = e.target.value || undefined;
-                onPlace({ street: place.street, community: code }, { kind: 'boundary', index: boundaryIndex(code ?? place.street) });
-              }}
-            >
-              <option value="">{t('hierarchy.chooseCommunity')}</option>
-              {communities.map(({ b }) => <option key={b.properties.code} value={b.properties.code}>{b.properties.name}</option>)}
-            </select>
-          </>
+          <LevelSelect
+            testId="choose-community"
+            label={t('hierarchy.chooseCommunity')}
+            value={place.community}
+            options={communities.map(({ b }) => [b.properties.code, b.properties.name])}
+            onChange={(code) => onPlace({ street: place.street, community: code }, { kind: 'boundary', index: boundaryIndex(code ?? place.street) })}
+          />
         )}
         {place.community && (
-          <>
-            <span className="sep">›</span>
-            <select
-              value={place.grid ?? ''}
-              aria-label={t('hierarchy.chooseGrid')}
-              data-testid="choose-grid"
-              onChange={(e) => {
-                const g = e.target.value === '' ? undefined : Number(e.target.value);
-                onPlace({ ...place, grid: g }, g === undefined ? { kind: 'boundary', index: boundaryIndex(place.community) } : { kind: 'grid', index: g });
-              }}
-            >
-              <option value="">{t('hierarchy.chooseGrid')}</option>
-              {grids.map(({ g, i }) => <option key={g.properties.code} value={i}>{g.properties.name}</option>)}
-            </select>
-          </>
+          <LevelSelect
+            testId="choose-grid"
+            label={t('hierarchy.chooseGrid')}
+            value={place.grid === undefined ? undefined : String(place.grid)}
+            options={grids.map(({ g, i }) => [String(i), g.properties.name])}
+            onChange={(v) => {
+              const g = v === undefined ? undefined : Number(v);
+              onPlace({ ...place, grid: g }, g === undefined ? { kind: 'boundary', index: boundaryIndex(place.community) } : { kind: 'grid', index: g });
+            }}
+          />
         )}
       </nav>
       <section className="totals" data-testid="totals" data-level={level}>
@@ -111,6 +92,25 @@ export function Hierarchy({ district: d, place, onPlace }: Props) {
           </div>
         ))}
       </section>
+    </>
+  );
+}
+
+/** One level of the breadcrumbs: a separator and a choice ('' = the level above as a whole). */
+function LevelSelect({ testId, label, value, options, onChange }: {
+  testId: string;
+  label: string;
+  value: string | undefined;
+  options: [value: string, name: string][];
+  onChange: (value: string | undefined) => void;
+}) {
+  return (
+    <>
+      <span className="sep">›</span>
+      <select value={value ?? ''} aria-label={label} data-testid={testId} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">{label}</option>
+        {options.map(([v, name]) => <option key={v} value={v}>{name}</option>)}
+      </select>
     </>
   );
 }

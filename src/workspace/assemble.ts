@@ -4,7 +4,8 @@
 import { GridLocator } from '../checks/locate';
 import { CaseStatus, DISPATCH_LEVELS, caseStatus, parseTime } from '../domain/cases';
 import type { CaseTable, District, GridStats, HouseholdTable } from '../domain/district';
-import { runChecks, type CheckInput, type HouseholdColumns } from '../checks/engine';
+import { runChecks, type CheckInput } from '../checks/engine';
+import { householdsFromFeatures } from '../io/layers';
 import type {
   BoundaryFeature, BuildingFeature, CaseFeature, DemoMeta, GridFeature,
   HouseholdFeature, RoadFeature, WaterFeature,
@@ -32,7 +33,7 @@ export function nowFor(meta: DemoMeta, clockMs: number): number {
  * could use (what it skipped is listed in the report); per-grid totals come from its report.
  */
 export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (stage: string) => void): District {
-  const columns = householdColumns(raw.households);
+  const columns = householdsFromFeatures(raw.households);
   const { report, assignment } = runChecks(checkInputOf(raw, columns), undefined, onStage);
   const grids = assignment.grids;
   const nGrids = grids.length;
@@ -80,23 +81,8 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
 }
 
 /** What the coverage engine checks, from the raw layers. */
-export function checkInputOf(raw: RawLayers, columns = householdColumns(raw.households)): CheckInput {
+export function checkInputOf(raw: RawLayers, columns = householdsFromFeatures(raw.households)): CheckInput {
   return { boundaries: raw.boundaries, grids: raw.grids, buildings: raw.buildings, households: columns };
-}
-
-function householdColumns(fs: HouseholdFeature[]): HouseholdColumns {
-  const positions = new Float64Array(2 * fs.length);
-  fs.forEach((f, i) => {
-    const c = f.geometry?.coordinates;
-    positions[2 * i] = c ? c[0] : NaN;
-    positions[2 * i + 1] = c ? c[1] : NaN;
-  });
-  return {
-    ids: fs.map((f) => String(f.properties.id ?? '')),
-    buildingIds: fs.map((f) => String(f.properties.building_id ?? '')),
-    residents: fs.map((f) => (typeof f.properties.residents === 'number' ? f.properties.residents : -1)),
-    positions,
-  };
 }
 
 function caseTable(fs: CaseFeature[], nowMs: number, locator: GridLocator): CaseTable {
