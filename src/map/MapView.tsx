@@ -27,8 +27,8 @@ interface Props {
   selection: Selection | null;
   focus: Focus | null;
   onSelect: (s: Selection | null) => void;
-  /** called once when the district has been fully drawn the first time */
-  onDrawn: (map: MapLibreMap) => void;
+  /** called once when the district has been fully drawn the first time, with when (performance.now()) */
+  onDrawn: (map: MapLibreMap, atMs: number) => void;
 }
 
 export function MapView({ district, report, visibility, selection, focus, onSelect, onDrawn }: Props) {
@@ -115,9 +115,7 @@ export function MapView({ district, report, visibility, selection, focus, onSele
     });
     if (drawnFor.current !== map) {
       drawnFor.current = map;
-      const whenIdle = () => requestAnimationFrame(() => onDrawn(map));
-      if (map.loaded()) map.once('idle', whenIdle);
-      else map.once('load', () => map.once('idle', whenIdle));
+      whenSettled(map, (at) => onDrawn(map, at));
     }
   }, [district, report, visibility, zoom, selection, households, cases, labels, onDrawn]);
 
@@ -130,6 +128,29 @@ export function MapView({ district, report, visibility, selection, focus, onSele
   }, [focus]);
 
   return <div ref={container} className="map" data-testid="map" />;
+}
+
+/**
+ * Calls back once the map has drawn everything: at an 'idle' after which nothing is drawn
+ * for a while. (deck.gl may ask for another frame after the map's first idle, when shaders
+ * it compiles in the background are ready: the first idle is not the end.)
+ */
+function whenSettled(map: MapLibreMap, done: (atMs: number) => void, quietMs = 600) {
+  let lastRender = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onRender = () => { lastRender = performance.now(); clearTimeout(timer); };
+  const onIdle = () => {
+    const idleAt = performance.now();
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (lastRender > idleAt) return; // drew again: wait for the next idle
+      map.off('render', onRender);
+      map.off('idle', onIdle);
+      done(idleAt);
+    }, quietMs);
+  };
+  map.on('render', onRender);
+  map.on('idle', onIdle);
 }
 
 function districtBounds(d: District): [[number, number], [number, number]] {

@@ -89,7 +89,7 @@ export function App({ load }: { load: PendingLoad }) {
     if (s && fly) flyTo(s);
   }, [flyTo]);
 
-  const onDrawn = useCallback((map: MapLibreMap) => exposeForTests({ map, drawnAt: performance.now() }), []);
+  const onDrawn = useCallback((map: MapLibreMap, atMs: number) => exposeForTests({ map, drawnAt: atMs }), []);
   useEffect(() => exposeForTests({ visibility, selection }), [visibility, selection]);
 
   const toggleLanguage = useCallback(() => {
