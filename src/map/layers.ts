@@ -89,6 +89,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
     pickable: true,
     stroked: true,
     filled: true,
+    material: false,
     getFillColor: (f, { index }) => (v.bandColors
       ? COLORS.band[p.report.grids[gridIndexOf.get(f as GridFeature) ?? index]?.band_status ?? 'none']
       : COLORS.baseGridFill[gridColorIndex(f.properties.code)]),
@@ -104,6 +105,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
     visible: v.buildings,
     pickable: true,
     extruded: v.buildings3d,
+    material: v.buildings3d,
     wireframe: false,
     getPolygon: (f) => outerRings(f),
     getElevation: (f) => Math.max(1, Number(f.properties.levels) || 1) * 3,
@@ -118,6 +120,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
     pickable: true,
     stroked: true,
     filled: true,
+    material: false,
     getFillColor: COLORS.dedicatedFill,
     getLineColor: COLORS.dedicatedLine,
     getLineWidth: 3,
@@ -183,6 +186,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
     pickable: true,
     stroked: true,
     filled: true,
+    material: false,
     getFillColor: (f) => findingFill(String(f.properties?.kind)),
     getLineColor: (f) => findingLine(String(f.properties?.kind)),
     getLineWidth: (f) => (f.geometry.type === 'MultiLineString' ? 5 : 2.5),
