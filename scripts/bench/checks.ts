@@ -7,7 +7,7 @@ import type { GridFeature } from '../../src/domain/types';
 import { CITY, makeCity } from './city';
 import { fmt, median } from './stats';
 
-export function benchChecks(runs = 3) {
+export function benchChecks(runs = 5) {
   const city = makeCity(CITY);
   const n = { grids: city.grids.length, buildings: city.buildings.length, households: city.households.ids.length };
   console.log(`coverage checks on a city: ${fmt(n.grids)} grids, ${fmt(n.buildings)} buildings, ${fmt(n.households)} households (Node ${process.version}, one thread)`);
