@@ -77,10 +77,9 @@ export function App({ load }: { load: PendingLoad }) {
       })
       .catch((e: unknown) => {
         console.error(e);
-        setChecking({ running: false, progress: String(e), tookMs: null });
+        setChecking({ running: false, progress: t('load.failed', { message: e instanceof Error ? e.message : String(e) }), tookMs: null });
       });
   }, [t, openReport]);
-
 
   const select = useCallback((s: Selection | null, fly = false) => {
     setSelection(s);

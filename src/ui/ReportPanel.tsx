@@ -14,6 +14,7 @@ const LIST_LIMIT = 300;
 interface Props {
   report: Report;
   running: boolean;
+  /** what the check is doing, or why it failed; null when done */
   progress: string | null;
   tookMs: number | null;
   selected: number | null;
@@ -60,8 +61,8 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
           {t('report.exportCsv')}
         </button>
       </div>
-      {(running && progress) || tookMs !== null ? (
-        <p className="muted" role="status">{running ? progress : t('report.tookMs', { ms: Math.round(tookMs!) })}</p>
+      {progress !== null || tookMs !== null ? (
+        <p className="muted" role="status">{progress ?? t('report.tookMs', { ms: Math.round(tookMs!) })}</p>
       ) : null}
 
       <h3>{t('report.scores')}</h3>
