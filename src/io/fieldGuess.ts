@@ -1,0 +1,60 @@
+// Guesses which of a file's columns is which canonical field, from the names Chinese and
+// English files commonly use. The user confirms or changes the guess in the mapping step.
+import type { LayerName } from './layers';
+
+/** Names seen for each canonical field, lower-case, without spaces, underscores or hyphens. */
+const SYNONYMS: Record<LayerName, Record<string, string[]>> = {
+  grids: {
+    code: ['code', 'gridcode', 'gridid', 'wgbm', 'wgbh', 'wgdm', '网格编码', '网格编号', '网格代码', '编码'],
+    name: ['name', 'gridname', 'wgmc', '网格名称', '网格名', '名称'],
+    kind: ['kind', 'type', 'gridtype', 'wglx', '网格类型', '类型'],
+    community_code: ['communitycode', 'sqbm', 'sqdm', 'cunbm', '社区编码', '社区代码', '村编码', '所属社区编码'],
+    dedicated_type: ['dedicatedtype', 'zswglx', '专属网格类型', '专属类型'],
+    band_min: ['bandmin', 'minhouseholds', '户数下限', '最少户数'],
+    band_max: ['bandmax', 'maxhouseholds', '户数上限', '最多户数'],
+  },
+  boundaries: {
+    code: ['code', 'adcode', 'xzqdm', 'xzqhdm', '区划代码', '行政区划代码', '编码', '代码'],
+    name: ['name', 'xzqmc', '名称', '区划名称', '行政区划名称'],
+    level: ['level', 'jb', '级别', '层级'],
+    parent_code: ['parentcode', 'parent', 'sjdm', '上级代码', '上级编码'],
+  },
+  buildings: {
+    id: ['id', 'buildingid', 'bldgid', 'ldbh', 'ldbm', 'jzwbh', '楼栋编号', '楼栋编码', '建筑物编号', '编号'],
+    address: ['address', 'addr', 'dz', 'mlp', '地址', '楼栋地址', '门牌地址', '标准地址'],
+    levels: ['levels', 'floors', 'storeys', 'building:levels', 'cs', 'lc', '层数', '楼层数', '地上层数'],
+    residential: ['residential', 'isresidential', 'sfzz', '是否住宅', '住宅'],
+  },
+  households: {
+    id: ['id', 'householdid', 'hid', 'hh', 'hbh', '户编号', '户号', '住户编号', '家庭编号'],
+    building_id: ['buildingid', 'bldgid', 'ldbh', 'ldbm', '楼栋编号', '楼栋编码', '所属楼栋', '楼栋号'],
+    unit: ['unit', 'dy', 'dyh', '单元', '单元号'],
+    room: ['room', 'roomno', 'fh', 'fjh', '房号', '房间号', '门牌号', '室'],
+    residents: ['residents', 'population', 'persons', 'rks', 'jtrk', '人数', '人口', '人口数', '家庭人口', '户内人数'],
+    lon: ['lon', 'lng', 'long', 'longitude', 'x', 'jd', '经度'],
+    lat: ['lat', 'latitude', 'y', 'wd', '纬度'],
+    head_name: ['headname', 'hzxm', 'hz', '户主', '户主姓名'],
+    phone: ['phone', 'tel', 'mobile', 'lxdh', 'sjhm', '电话', '联系电话', '手机', '手机号'],
+  },
+};
+
+const normal = (s: string) => s.toLowerCase().replace(/[\s_\-（）()]/g, '');
+
+/**
+ * canonical field → the file's column, for the fields a column's name suggests. A column is
+ * used once; an exact canonical name wins over a synonym.
+ */
+export function guessFields(layer: LayerName, columns: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const used = new Set<string>();
+  const byNormal = new Map(columns.map((c) => [normal(c), c]));
+  for (const [field, names] of Object.entries(SYNONYMS[layer])) {
+    const exact = columns.find((c) => c === field);
+    const hit = exact ?? names.map((n) => byNormal.get(normal(n))).find((c) => c !== undefined && !used.has(c));
+    if (hit && !used.has(hit)) {
+      out[field] = hit;
+      used.add(hit);
+    }
+  }
+  return out;
+}
