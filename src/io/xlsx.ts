@@ -1,0 +1,19 @@
+// XLSX rosters in (read-excel-file): the first sheet, headers from the first row, every
+// value as text, so a roster from Excel goes the same way as one from CSV.
+import { readSheet } from 'read-excel-file/universal';
+import type { CsvTable } from './csv';
+
+export async function readXlsxTable(data: ArrayBuffer): Promise<CsvTable> {
+  let sheet;
+  try {
+    sheet = await readSheet(data);
+  } catch (e) {
+    throw new Error(`not a readable XLSX workbook (${(e as Error).message})`);
+  }
+  const [head = [], ...body] = sheet;
+  const fields = head.map((c) => String(c ?? '').trim());
+  const rows = body
+    .filter((r) => r.some((c) => c !== null && c !== ''))
+    .map((r) => Object.fromEntries(fields.map((f, i) => [f, r[i] === null || r[i] === undefined ? '' : String(r[i])])));
+  return { fields, rows, errors: [] };
+}
