@@ -1,5 +1,5 @@
-// IndexedDB through Dexie. For now it keeps the console's settings (language, layers);
-// workspaces come with the importers.
+// IndexedDB through Dexie: the console's settings (language, layers) and the workspaces
+// (src/store/workspaces.ts).
 import Dexie, { type EntityTable } from 'dexie';
 
 export interface SettingRow {
@@ -7,11 +7,39 @@ export interface SettingRow {
   value: unknown;
 }
 
-class GridScopeDB extends Dexie {
+export interface WorkspaceRow {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  /** canonical field → file column, per layer, as the user last confirmed it */
+  mappings: Record<string, Record<string, string>>;
+}
+
+/**
+ * One row per layer, not per feature: the features stored as one FlatGeobuf blob keep a
+ * district of 200,000 buildings to a few megabytes and one read.
+ */
+export interface LayerRow {
+  /** `${workspaceId}:${role}` */
+  key: string;
+  workspaceId: string;
+  role: string;
+  fgb: Uint8Array;
+  count: number;
+  /** where it came from and what was done to it (file name, conversions, rejected rows) */
+  source: { file: string; notes: string[] };
+  savedAt: number;
+}
+
+export class GridScopeDB extends Dexie {
   settings!: EntityTable<SettingRow, 'key'>;
-  constructor() {
-    super('gridscope');
+  workspaces!: EntityTable<WorkspaceRow, 'id'>;
+  layers!: EntityTable<LayerRow, 'key'>;
+  constructor(name = 'gridscope') {
+    super(name);
     this.version(1).stores({ settings: 'key' });
+    this.version(2).stores({ settings: 'key', workspaces: 'id, name', layers: 'key, workspaceId' });
   }
 }
 
