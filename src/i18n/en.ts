@@ -67,6 +67,7 @@ export const en: Messages = {
     missing_property: 'missing property "{{name}}"',
     duplicate_id: 'duplicate {{name}} "{{id}}" (the first one is kept)',
   },
+  export: { assignment: { household: 'Household', building: 'Building', gridCode: 'Grid code', gridName: 'Grid name' } },
   layerNames: {
     boundaries: 'boundaries', grids: 'grids', roads: 'roads', water: 'water',
     buildings: 'buildings', households: 'households', cases: 'cases',

@@ -66,6 +66,7 @@ export const zhCN = {
     missing_property: '缺少属性“{{name}}”',
     duplicate_id: '{{name}}“{{id}}”重复（保留第一条）',
   },
+  export: { assignment: { household: '户编号', building: '楼栋编号', gridCode: '网格编码', gridName: '网格名称' } },
   layerNames: {
     boundaries: '行政区划', grids: '网格', roads: '道路', water: '水系',
     buildings: '楼栋', households: '住户', cases: '事件',
