@@ -34,21 +34,24 @@ export async function openConsole(page: Page, baseUrl: string): Promise<void> {
  * One browser per test file, a fresh page (and storage) per test, opened on the console and
  * drawn; each test fails if the page logged an error.
  */
-export function useConsolePage(): { page: () => Page; baseUrl: string } {
+export function useConsolePage(): { page: () => Page; baseUrl: string; allowErrors: (pattern: RegExp) => void } {
   const baseUrl = inject('baseUrl');
   let browser: Browser;
   let page: Page;
-  let errors: string[];
+  let errors: string[] = [];
+  // Errors a test causes on purpose (and says so); cleared for every test.
+  const allowed: RegExp[] = [];
   beforeAll(async () => { browser = await launch(); });
   afterAll(async () => { await browser?.close(); });
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
     errors = watchErrors(page);
+    allowed.length = 0;
     await openConsole(page, baseUrl);
   });
   afterEach(async () => {
-    expect(errors, 'console errors').toEqual([]);
+    expect(errors.filter((e) => !allowed.some((r) => r.test(e))), 'console errors').toEqual([]);
     await page.close();
   });
-  return { page: () => page, baseUrl };
+  return { page: () => page, baseUrl, allowErrors: (pattern) => { allowed.push(pattern); } };
 }

@@ -17,7 +17,7 @@ interface Exposed {
 }
 declare const window: { gridscope: Exposed };
 
-const { page, baseUrl } = useConsolePage();
+const { page, baseUrl, allowErrors } = useConsolePage();
 
 async function mapPixels(): Promise<PNG> {
   await page().evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -170,6 +170,20 @@ describe('console on the demo district', () => {
     await page().getByTestId('choose-community').selectOption(community!);
     await settled();
     expect(await page().getByTestId('totals').getAttribute('data-level')).toBe('community');
+  });
+
+  it('runs under a Content-Security-Policy that blocks inline script', async () => {
+    allowErrors(/Content Security Policy/); // the blocked script below is reported on the console
+    const res = await page().goto(baseUrl);
+    expect(res!.headers()['content-security-policy']).toContain("script-src 'self'");
+    await openConsole(page(), baseUrl);
+    const ran = await page().evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__inlineRan = true';
+      document.body.appendChild(s);
+      return (window as unknown as { __inlineRan?: boolean }).__inlineRan === true;
+    });
+    expect(ran).toBe(false);
   });
 
   it('switches to English at run time and keeps it after a reload (IndexedDB)', async () => {
