@@ -49,10 +49,7 @@ export const en: Messages = {
     count: '{{v}}',
     distance: '{{v}} m',
     tookMs: 'took {{ms}} ms',
-    bandStatus: 'Household band',
-    bandUnder: 'Under band',
-    bandIn: 'In band',
-    bandOver: 'Over band',
+    bandIn: 'Households in band',
   },
   skip: {
     no_geometry: 'no geometry',

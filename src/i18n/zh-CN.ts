@@ -48,10 +48,7 @@ export const zhCN = {
     count: '{{v}}',
     distance: '{{v}} 米',
     tookMs: '用时 {{ms}} 毫秒',
-    bandStatus: '户数状态',
-    bandUnder: '低于标准',
-    bandIn: '符合标准',
-    bandOver: '超过标准',
+    bandIn: '户数符合标准',
   },
   skip: {
     no_geometry: '没有几何图形',

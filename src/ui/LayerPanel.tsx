@@ -12,15 +12,23 @@ const css = (c: number[]) => `rgba(${c[0]},${c[1]},${c[2]},${(c[3] ?? 255) / 255
 
 export function LayerPanel({ visibility, onChange }: { visibility: LayerVisibility; onChange: (v: LayerVisibility) => void }) {
   const { t } = useTranslation();
+  // [message key, fill, outline]
   const legend: [string, number[], number[]?][] = [
-    ['baseGrid', COLORS.baseGridFill[0], COLORS.baseGridLine],
-    ['dedicatedGrid', COLORS.dedicatedFill, COLORS.dedicatedLine],
-    ['building', COLORS.building],
-    ['buildingNonResidential', COLORS.buildingNonResidential],
-    ['household', COLORS.household],
-    ['overdue', COLORS.caseStatus[CaseStatus.overdue]],
-    ['inProgress', COLORS.caseStatus[CaseStatus.inProgress]],
-    ['closed', COLORS.caseStatus[CaseStatus.closed]],
+    ['legend.baseGrid', COLORS.baseGridFill[0], COLORS.baseGridLine],
+    ['legend.dedicatedGrid', COLORS.dedicatedFill, COLORS.dedicatedLine],
+    ['legend.building', COLORS.building],
+    ['legend.buildingNonResidential', COLORS.buildingNonResidential],
+    ['legend.household', COLORS.household],
+    ['legend.overdue', COLORS.caseStatus[CaseStatus.overdue]],
+    ['legend.inProgress', COLORS.caseStatus[CaseStatus.inProgress]],
+    ['legend.closed', COLORS.caseStatus[CaseStatus.closed]],
+    ...(visibility.bandColors ? [
+      ['findings.kinds.under_band', COLORS.band.under], ['report.bandIn', COLORS.band.in], ['findings.kinds.over_band', COLORS.band.over],
+    ] as [string, number[]][] : []),
+    ...(visibility.findings ? [
+      ['findings.kinds.gap', COLORS.finding.gap], ['findings.kinds.overlap', COLORS.finding.overlap],
+      ['findings.kinds.spill', COLORS.finding.spill], ['findings.kinds.straddling_building', COLORS.finding.building],
+    ] as [string, number[]][] : []),
   ];
   return (
     <aside className="panel layer-panel" data-testid="layer-panel">
@@ -41,7 +49,7 @@ export function LayerPanel({ visibility, onChange }: { visibility: LayerVisibili
         {legend.map(([key, fill, line]) => (
           <li key={key}>
             <span className="swatch" style={{ background: css(fill), borderColor: line ? css(line) : 'transparent' }} />
-            {t(`legend.${key}`)}
+            {t(key)}
           </li>
         ))}
       </ul>
