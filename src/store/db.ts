@@ -25,7 +25,11 @@ export interface LayerRow {
   key: string;
   workspaceId: string;
   role: string;
-  fgb: Uint8Array;
+  /** the features, when every one has a geometry */
+  fgb?: Uint8Array;
+  /** otherwise (a roster: rows without points, some with): properties, and lon/lat pairs (NaN = none) */
+  rows?: Record<string, unknown>[];
+  points?: Float64Array;
   count: number;
   /** where it came from and what was done to it (file name, conversions, rejected rows) */
   source: { file: string; notes: string[] };

@@ -34,12 +34,19 @@ export class Workspaces {
 
   /** Saves (replaces) one layer of a workspace, with the field mapping used for it. */
   async saveLayer(workspaceId: string, role: WorkspaceRole, features: Feature[], source: LayerRow['source'], mapping?: Record<string, string>) {
-    const fgb = writeFlatGeobuf({ type: 'FeatureCollection', features });
+    // FlatGeobuf has no row without a geometry: rosters go as rows plus a typed array of points.
+    const allGeometry = features.every((f) => f.geometry);
+    const body: Pick<LayerRow, 'fgb' | 'rows' | 'points'> = allGeometry
+      ? { fgb: writeFlatGeobuf({ type: 'FeatureCollection', features }) }
+      : {
+        rows: features.map((f) => f.properties ?? {}),
+        points: Float64Array.from(features.flatMap((f) => (f.geometry?.type === 'Point' ? f.geometry.coordinates.slice(0, 2) : [NaN, NaN]))),
+      };
     try {
       await this.db.transaction('rw', this.db.workspaces, this.db.layers, async () => {
         const ws = await this.db.workspaces.get(workspaceId);
         if (!ws) throw new Error(`no workspace ${workspaceId}`);
-        await this.db.layers.put({ key: `${workspaceId}:${role}`, workspaceId, role, fgb, count: features.length, source, savedAt: Date.now() });
+        await this.db.layers.put({ key: `${workspaceId}:${role}`, workspaceId, role, ...body, count: features.length, source, savedAt: Date.now() });
         await this.db.workspaces.put({ ...ws, updatedAt: Date.now(), mappings: mapping ? { ...ws.mappings, [role]: mapping } : ws.mappings });
       });
     } catch (e) {
@@ -54,7 +61,7 @@ export class Workspaces {
     if (!workspace) throw new Error(`no workspace ${workspaceId}`);
     const rows = await this.db.layers.where('workspaceId').equals(workspaceId).toArray();
     const layers: Partial<Record<WorkspaceRole, Feature[]>> = {};
-    for (const r of rows) layers[r.role as WorkspaceRole] = await readFlatGeobuf(r.fgb);
+    for (const r of rows) layers[r.role as WorkspaceRole] = r.fgb ? await readFlatGeobuf(r.fgb) : rowsToFeatures(r);
     return { workspace, layers, rows };
   }
 
@@ -73,4 +80,13 @@ export async function requestPersistentStorage(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function rowsToFeatures(r: LayerRow): Feature[] {
+  const pts = r.points ?? new Float64Array(0);
+  return (r.rows ?? []).map((properties, i) => ({
+    type: 'Feature',
+    properties,
+    geometry: Number.isFinite(pts[2 * i]) ? { type: 'Point', coordinates: [pts[2 * i], pts[2 * i + 1]] } : null,
+  }) as Feature);
 }

@@ -9,6 +9,7 @@ import { selectionBBox } from '../map/focus';
 import { loadSetting, saveSetting } from '../store/db';
 import { recheckDistrict, type PendingLoad } from './loadDemo';
 import { ReportPanel } from './ReportPanel';
+import { ImportPanel } from './ImportPanel';
 import type { Report } from '../checks/report';
 import type { LoadProgress } from '../workers/district.worker';
 import { LayerPanel } from './LayerPanel';
@@ -29,6 +30,7 @@ export function App({ load }: { load: PendingLoad }) {
   const [focus, setFocus] = useState<Focus | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   const [reportOpen, setReportOpen] = useState(false);
+  const [importOpen, setImportOpen] = useState(false);
   const [checking, setChecking] = useState<{ running: boolean; progress: string | null; tookMs: number | null }>({ running: false, progress: null, tookMs: null });
 
   useEffect(() => {
@@ -61,6 +63,7 @@ export function App({ load }: { load: PendingLoad }) {
   // Opening the report shows its findings and colours the grids by household band.
   const openReport = useCallback(() => {
     setReportOpen(true);
+    setImportOpen(false);
     setVisibility((v) => ({ ...v, findings: true, bandColors: true }));
   }, []);
 
@@ -122,6 +125,9 @@ export function App({ load }: { load: PendingLoad }) {
               {report && !reportOpen && <span className="badge">{report.findings.length}</span>}
             </button>
           )}
+          <button type="button" className="secondary" onClick={() => { setImportOpen(true); setReportOpen(false); }} data-testid="open-import">
+            {t('import.open')}
+          </button>
           {district && <SearchBox district={district} onPick={(s) => select(s, true)} />}
           <button type="button" className="lang" onClick={toggleLanguage} aria-label={t('app.languageLabel')} data-testid="language">
             {t('app.language')}
@@ -151,8 +157,9 @@ export function App({ load }: { load: PendingLoad }) {
           </div>
         )}
         {district && <LayerPanel visibility={visibility} onChange={changeVisibility} />}
-        {district && !reportOpen && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
-        {district && report && reportOpen && (
+        {importOpen && <ImportPanel onClose={() => setImportOpen(false)} />}
+        {district && !reportOpen && !importOpen && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
+        {district && report && reportOpen && !importOpen && (
           <ReportPanel
             report={report}
             running={checking.running}

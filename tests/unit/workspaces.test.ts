@@ -2,6 +2,7 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { Feature } from 'geojson';
 import { GridScopeDB } from '../../src/store/db';
 import { Workspaces } from '../../src/store/workspaces';
 
@@ -42,5 +43,18 @@ describe('workspaces', () => {
     const db = new GridScopeDB(`test-${Math.random()}`);
     await expect(new Workspaces(db).saveLayer('nope', 'grids', of('grids'), { file: 'x', notes: [] })).rejects.toThrow(/no workspace nope/);
     expect(await db.layers.count()).toBe(0);
+  });
+});
+
+describe('workspace rosters', () => {
+  it('keep rows without points (and those with) through a save', async () => {
+    const ws = new Workspaces(new GridScopeDB(`test-${Math.random()}`));
+    const w = await ws.create('R');
+    const rows: Feature[] = [
+      { type: 'Feature' as const, properties: { id: 'R1', building_id: 'B1', residents: '3' }, geometry: null },
+      { type: 'Feature' as const, properties: { id: 'R2', building_id: 'B1', residents: '2' }, geometry: { type: 'Point' as const, coordinates: [119.1, 36.7] } },
+    ];
+    await ws.saveLayer(w.id, 'households', rows, { file: 'roster.csv', notes: [] });
+    expect((await ws.load(w.id)).layers.households).toEqual(rows);
   });
 });

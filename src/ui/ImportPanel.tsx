@@ -1,0 +1,186 @@
+// Import: open files (picker or drop), give each a role, confirm the column mapping and the
+// coordinate system, then validate and save into a workspace in IndexedDB. What was
+// rejected is listed with its reason and can be downloaded.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { db } from '../store/db';
+import { Workspaces, type WorkspaceRole } from '../store/workspaces';
+import type { LayerRow, WorkspaceRow } from '../store/db';
+import { guessRole, prepareLayer, readAnyFile, type Prepared, type ReadFile } from '../workspace/importFile';
+import { CANONICAL_FIELDS, type LayerName } from '../io/layers';
+import { guessFields } from '../io/fieldGuess';
+import type { SourceCrs } from '../io/crs';
+import { toExcelCsv } from '../io/csv';
+
+const ROLES: LayerName[] = ['grids', 'boundaries', 'buildings', 'households'];
+const CRS_CHOICES = ['wgs84', 'cgcs2000', 'gcj02', 'bd09', 'epsg'] as const;
+type CrsChoice = (typeof CRS_CHOICES)[number];
+
+interface Pending {
+  file: ReadFile;
+  role: LayerName;
+  mapping: Record<string, string>;
+  crs: CrsChoice;
+  epsg: number;
+  result?: Prepared & { saved: boolean };
+}
+
+const store = new Workspaces(db);
+
+export function ImportPanel({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const [workspaces, setWorkspaces] = useState<{ row: WorkspaceRow; layers: LayerRow[] }[]>([]);
+  const [target, setTarget] = useState<string>('');
+  const [newName, setNewName] = useState('');
+  const [pending, setPending] = useState<Pending[]>([]);
+  const [errors, setErrors] = useState<string[]>([]);
+
+  const refresh = useCallback(async () => {
+    const rows = await store.list();
+    const withLayers = await Promise.all(rows.map(async (row) => ({ row, layers: await db.layers.where('workspaceId').equals(row.id).toArray() })));
+    setWorkspaces(withLayers);
+    setTarget((cur) => cur || rows[0]?.id || '');
+  }, []);
+  useEffect(() => { void refresh(); }, [refresh]);
+
+  const open = useCallback(async (files: FileList | File[]) => {
+    for (const f of Array.from(files)) {
+      try {
+        const read = await readAnyFile(f.name, new Uint8Array(await f.arrayBuffer()));
+        const role = guessRole(read);
+        const g = read.crsGuess;
+        setPending((p) => [...p, {
+          file: read, role, mapping: guessFields(role, read.columns),
+          crs: g.kind === 'gauss-kruger' ? 'epsg' : 'wgs84', epsg: g.kind === 'gauss-kruger' ? g.epsg : 4528,
+        }]);
+      } catch (e) {
+        setErrors((x) => [...x, (e as Error).message]);
+      }
+    }
+  }, []);
+
+  const update = (i: number, change: Partial<Pending>) => setPending((p) => p.map((x, k) => (k === i ? { ...x, ...change, result: undefined } : x)));
+
+  const save = async (i: number) => {
+    const p = pending[i];
+    const crs: SourceCrs = p.crs === 'epsg' ? { kind: 'epsg', code: p.epsg } : { kind: p.crs };
+    let result: Prepared;
+    try {
+      result = prepareLayer(p.file, p.role, p.mapping, crs);
+    } catch (e) {
+      setErrors((x) => [...x, `${p.file.name}: ${(e as Error).message}`]);
+      return;
+    }
+    let ws = target;
+    try {
+      if (!ws) ws = (await store.create(newName.trim() || p.file.name)).id;
+      if (result.features.length > 0) {
+        await store.saveLayer(ws, p.role as WorkspaceRole, result.features, {
+          file: p.file.name,
+          notes: [...p.file.notes.map((n) => t(n.key, n.values)), ...(result.conversion.kind !== 'none' ? [t(`crs.${result.conversion.kind}`, { n: result.conversion.features, epsg: result.conversion.epsg })] : [])],
+        }, p.mapping);
+      }
+      setTarget(ws);
+      setPending((all) => all.map((x, k) => (k === i ? { ...x, result: { ...result, saved: result.features.length > 0 } } : x)));
+      await refresh();
+    } catch (e) {
+      setErrors((x) => [...x, `${p.file.name}: ${(e as Error).message}`]);
+    }
+  };
+
+  const downloadRejected = (p: Pending) => {
+    const csv = toExcelCsv([t('import.rejectedId'), t('import.rejectedReason')], p.result!.rejected.map((r) => [r.id, t(`skip.${r.code}`, r.params)]));
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    a.download = `${p.file.name}-rejected.csv`;
+    a.click();
+  };
+
+  const selected = useMemo(() => workspaces.find((w) => w.row.id === target), [workspaces, target]);
+
+  return (
+    <aside className="panel report import" data-testid="import">
+      <header>
+        <h2>{t('import.title')}</h2>
+        <button type="button" className="close" onClick={onClose} aria-label={t('report.close')}>×</button>
+      </header>
+      <h3>{t('import.workspace')}</h3>
+      <div className="import-row">
+        <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="workspace-select" aria-label={t('import.workspace')}>
+          <option value="">{t('import.newWorkspace')}</option>
+          {workspaces.map((w) => <option key={w.row.id} value={w.row.id}>{w.row.name}</option>)}
+        </select>
+        {!target && (
+          <input value={newName} onChange={(e) => setNewName(e.target.value)} placeholder={t('import.workspaceName')} aria-label={t('import.workspaceName')} data-testid="workspace-name" />
+        )}
+      </div>
+      {selected && (
+        <ul className="workspace-layers" data-testid="workspace-layers">
+          {selected.layers.map((l) => (
+            <li key={l.key}>{t(`layerNames.${l.role}`)}: <b>{l.count}</b> <span className="muted">{l.source.file}</span></li>
+          ))}
+        </ul>
+      )}
+      <label
+        className="dropzone"
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => { e.preventDefault(); void open(e.dataTransfer.files); }}
+      >
+        {t('import.drop')}
+        <input type="file" multiple accept=".geojson,.json,.fgb,.zip,.csv,.xlsx" data-testid="import-files" onChange={(e) => { if (e.target.files) void open(e.target.files); e.target.value = ''; }} />
+      </label>
+      {errors.map((e, i) => <p key={i} className="bad" role="alert">{e}</p>)}
+      {pending.map((p, i) => (
+        <section key={i} className="import-file" data-testid="import-file">
+          <h4>{p.file.name} <span className="muted">{t(`import.formats.${p.file.format}`)} · {p.file.features?.length ?? p.file.table?.rows.length}</span></h4>
+          {p.file.notes.map((n, k) => <p key={k} className="muted">{t(n.key, n.values)}</p>)}
+          <div className="import-row">
+            <label>{t('import.role')}
+              <select value={p.role} data-testid="import-role" onChange={(e) => { const role = e.target.value as LayerName; update(i, { role, mapping: guessFields(role, p.file.columns) }); }}>
+                {ROLES.map((r) => <option key={r} value={r}>{t(`layerNames.${r}`)}</option>)}
+              </select>
+            </label>
+            <label>{t('import.crs')}
+              <select value={p.crs} data-testid="import-crs" onChange={(e) => update(i, { crs: e.target.value as CrsChoice })}>
+                {CRS_CHOICES.map((c) => <option key={c} value={c}>{t(`import.crsChoices.${c}`, { epsg: p.epsg })}</option>)}
+              </select>
+            </label>
+          </div>
+          <p className="muted">{t(`import.crsGuess.${p.file.crsGuess.kind}`)}</p>
+          <table className="mapping">
+            <tbody>
+              {CANONICAL_FIELDS[p.role].map((field) => (
+                <tr key={field}>
+                  <td>{field}</td>
+                  <td>
+                    <select value={p.mapping[field] ?? ''} aria-label={field} onChange={(e) => update(i, { mapping: { ...p.mapping, [field]: e.target.value } })}>
+                      <option value="">—</option>
+                      {p.file.columns.map((c) => <option key={c} value={c}>{c}</option>)}
+                    </select>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" className="primary" onClick={() => void save(i)} data-testid="import-save">{t('import.save')}</button>
+          {p.result && (
+            <div data-testid="import-result">
+              <p className={p.result.rejected.length ? 'warn' : 'ok'}>
+                {t('import.summary', { imported: p.result.features.length, rejected: p.result.rejected.length })}
+                {p.result.conversion.kind !== 'none' && ` · ${t(`crs.${p.result.conversion.kind}`, { n: p.result.conversion.features, epsg: p.result.conversion.epsg })}`}
+              </p>
+              {p.result.rejected.length > 0 && (
+                <>
+                  <ul className="rejected">
+                    {p.result.rejected.slice(0, 50).map((r, k) => <li key={k}><code>{r.id}</code> {t(`skip.${r.code}`, r.params)}</li>)}
+                  </ul>
+                  <button type="button" onClick={() => downloadRejected(p)}>{t('import.downloadRejected')}</button>
+                </>
+              )}
+            </div>
+          )}
+        </section>
+      ))}
+    </aside>
+  );
+}

@@ -1,0 +1,131 @@
+// A user's file → canonical features for one role, with what was rejected and why.
+// Format by extension: GeoJSON, FlatGeobuf, zipped Shapefile, CSV, XLSX.
+import type { Feature, Point } from 'geojson';
+import { parseGeoJSON } from '../io/geojson';
+import { readFlatGeobuf } from '../io/flatgeobuf';
+import { readShapefileZip } from '../io/shapefile';
+import { parseCsv, type CsvTable } from '../io/csv';
+import { readXlsxTable } from '../io/xlsx';
+import { convertFeatures, guessCrs, swapLatLon, type ConversionNote, type CrsGuess, type SourceCrs } from '../io/crs';
+import { guessFields } from '../io/fieldGuess';
+import { mapFeatures, type LayerName } from '../io/layers';
+import { featureLabel, pointProblem, problem, skippedItem, validAreas } from '../checks/validate';
+import type { Skipped } from '../checks/report';
+
+export type FileFormat = 'geojson' | 'flatgeobuf' | 'shapefile' | 'csv' | 'xlsx';
+
+/** A file as read: features (geometry files) or a table (rosters). */
+export interface ReadFile {
+  name: string;
+  format: FileFormat;
+  features?: Feature[];
+  table?: CsvTable;
+  columns: string[];
+  /** what reading did (i18n key and values), e.g. a Shapefile's encoding guess */
+  notes: { key: string; values?: Record<string, string | number> }[];
+  crsGuess: CrsGuess;
+}
+
+export function formatOf(name: string): FileFormat | null {
+  const n = name.toLowerCase();
+  if (n.endsWith('.geojson') || n.endsWith('.json')) return 'geojson';
+  if (n.endsWith('.fgb')) return 'flatgeobuf';
+  if (n.endsWith('.zip')) return 'shapefile';
+  if (n.endsWith('.csv')) return 'csv';
+  if (n.endsWith('.xlsx')) return 'xlsx';
+  return null;
+}
+
+/** Reads a file; throws an Error naming the file and what is wrong when it cannot. */
+export async function readAnyFile(name: string, bytes: Uint8Array): Promise<ReadFile> {
+  const format = formatOf(name);
+  if (!format) throw new Error(`${name}: unknown file type (expected .geojson, .json, .fgb, .zip, .csv or .xlsx)`);
+  const fail = (e: unknown): never => { throw new Error(`${name}: ${(e as Error).message}`); };
+  const notes: ReadFile['notes'] = [];
+  let features: Feature[] | undefined;
+  let table: CsvTable | undefined;
+  if (format === 'geojson') features = parseGeoJSON(new TextDecoder().decode(bytes), name);
+  else if (format === 'flatgeobuf') features = await readFlatGeobuf(bytes).catch(fail);
+  else if (format === 'shapefile') {
+    const layers = await readShapefileZip(bytes).catch(fail);
+    features = layers.flatMap((l) => l.features);
+    for (const l of layers) {
+      notes.push({ key: `import.encoding.${l.encodingFrom}`, values: { layer: l.name, encoding: l.encoding } });
+      if (l.reprojected) notes.push({ key: 'import.reprojected', values: { layer: l.name } });
+    }
+  } else if (format === 'csv') table = parseCsv(new TextDecoder().decode(bytes));
+  else table = await readXlsxTable(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).catch(fail);
+
+  const columns = features ? [...new Set(features.flatMap((f) => Object.keys(f.properties ?? {})))] : table!.fields;
+  const sample = features ? samplePositions(features) : [];
+  return { name, format, features, table, columns, notes, crsGuess: sample.length ? guessCrs(sample) : { kind: 'unknown' } };
+}
+
+/** The role a file most likely has: households for tables and points, grids for polygons with codes. */
+export function guessRole(f: ReadFile): LayerName {
+  if (f.table) return 'households';
+  const types = new Set((f.features ?? []).map((x) => x.geometry?.type));
+  if (types.has('Point') || types.has('MultiPoint')) return 'households';
+  const m = guessFields('grids', f.columns);
+  if (m.code && (m.community_code || m.kind)) return 'grids';
+  if (guessFields('buildings', f.columns).address) return 'buildings';
+  return 'boundaries';
+}
+
+export interface Prepared {
+  features: Feature[];
+  rejected: Skipped[];
+  conversion: ConversionNote;
+}
+
+/**
+ * Canonical features for a role: columns renamed by the mapping, coordinates converted from
+ * `crs` (a lat/lon file is swapped, and says so), unusable rows rejected with their reason.
+ */
+export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<string, string>, crs: SourceCrs): Prepared {
+  let features = f.features ? mapFeatures(f.features, mapping) : rowsToPoints(f.table!, mapping);
+  let conversion: ConversionNote = { kind: 'none', features: 0 };
+  if (f.crsGuess.kind === 'latlon' && (crs.kind === 'wgs84' || crs.kind === 'cgcs2000')) ({ features, note: conversion } = swapLatLon(features));
+  else ({ features, note: conversion } = convertFeatures(features, crs));
+  if (role === 'households') {
+    const rejected: Skipped[] = [];
+    const kept = features.filter((h, i) => {
+      const id = featureLabel(h, 'id', i);
+      if (h.properties?.id === undefined || h.properties?.id === '') { rejected.push(skippedItem('households', id, problem('missing_property', { name: 'id' }))); return false; }
+      const c = (h.geometry as Point | null)?.coordinates;
+      const wrong = c ? pointProblem(c[0], c[1]) : null;
+      if (wrong) { rejected.push(skippedItem('households', id, wrong)); return false; }
+      return true;
+    });
+    return { features: kept, rejected, conversion };
+  }
+  const idKey = role === 'buildings' ? 'id' : 'code';
+  const { kept, skipped } = validAreas(role, features as never, idKey, { unique: role !== 'grids' });
+  return { features: kept, rejected: skipped, conversion };
+}
+
+/** Roster rows → point features (no geometry when the row has no lon/lat). */
+function rowsToPoints(t: CsvTable, mapping: Record<string, string>): Feature[] {
+  const col = (k: string) => mapping[k] ?? k;
+  return t.rows.map((r) => {
+    const props: Record<string, unknown> = { ...r };
+    for (const k of Object.keys(mapping)) props[k] = r[col(k)];
+    const x = Number(r[col('lon')]);
+    const y = Number(r[col('lat')]);
+    const has = r[col('lon')] !== undefined && r[col('lon')] !== '' && Number.isFinite(x) && Number.isFinite(y);
+    return { type: 'Feature', properties: props, geometry: has ? { type: 'Point', coordinates: [x, y] } : null } as Feature;
+  });
+}
+
+function samplePositions(fs: Feature[]): number[][] {
+  const out: number[][] = [];
+  for (const f of fs.slice(0, 50)) {
+    const g = f.geometry;
+    if (!g) continue;
+    if (g.type === 'Point') out.push(g.coordinates);
+    else if (g.type === 'Polygon') out.push(g.coordinates[0][0]);
+    else if (g.type === 'MultiPolygon') out.push(g.coordinates[0][0][0]);
+    else if (g.type === 'LineString') out.push(g.coordinates[0]);
+  }
+  return out;
+}
