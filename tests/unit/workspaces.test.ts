@@ -50,10 +50,11 @@ describe('workspace rosters', () => {
   it('keep rows without points (and those with) through a save', async () => {
     const ws = new Workspaces(new GridScopeDB(`test-${Math.random()}`));
     const w = await ws.create('R');
-    const rows: Feature[] = [
+    // A roster row without a point has a null geometry (GeoJSON allows it; the types do not).
+    const rows = [
       { type: 'Feature' as const, properties: { id: 'R1', building_id: 'B1', residents: '3' }, geometry: null },
       { type: 'Feature' as const, properties: { id: 'R2', building_id: 'B1', residents: '2' }, geometry: { type: 'Point' as const, coordinates: [119.1, 36.7] } },
-    ];
+    ] as unknown as Feature[];
     await ws.saveLayer(w.id, 'households', rows, { file: 'roster.csv', notes: [] });
     expect((await ws.load(w.id)).layers.households).toEqual(rows);
   });
