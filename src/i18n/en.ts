@@ -103,6 +103,12 @@ export const en: Messages = {
     wkt: '{{n}} features converted to lon/lat from the .prj',
     swapped: '{{n}} features swapped from [lat, lon] to [lon, lat]',
   },
+  fields: {
+    code: 'Code', name: 'Name', kind: 'Kind', community_code: 'Community code', dedicated_type: 'Dedicated type',
+    band_min: 'Band minimum', band_max: 'Band maximum', level: 'Level', parent_code: 'Parent code', id: 'Id', address: 'Address',
+    levels: 'Levels', residential: 'Residential', building_id: 'Building id', unit: 'Unit', room: 'Room', residents: 'Residents',
+    lon: 'Longitude', lat: 'Latitude',
+  },
   layerNames: {
     boundaries: 'boundaries', grids: 'grids', roads: 'roads', water: 'water',
     buildings: 'buildings', households: 'households', cases: 'cases',

@@ -102,6 +102,12 @@ export const zhCN = {
     wkt: '已把 {{n}} 个要素按 .prj 转换为经纬度',
     swapped: '已把 {{n}} 个要素的 [纬度, 经度] 对调为 [经度, 纬度]',
   },
+  fields: {
+    code: '编码', name: '名称', kind: '类型', community_code: '所属社区编码', dedicated_type: '专属网格类型',
+    band_min: '户数下限', band_max: '户数上限', level: '层级', parent_code: '上级编码', id: '编号', address: '地址',
+    levels: '层数', residential: '是否住宅', building_id: '楼栋编号', unit: '单元', room: '房号', residents: '人数',
+    lon: '经度', lat: '纬度',
+  },
   layerNames: {
     boundaries: '行政区划', grids: '网格', roads: '道路', water: '水系',
     buildings: '楼栋', households: '住户', cases: '事件',

@@ -151,7 +151,7 @@ export function ImportPanel({ onClose }: { onClose: () => void }) {
             <tbody>
               {CANONICAL_FIELDS[p.role].map((field) => (
                 <tr key={field}>
-                  <td>{field}</td>
+                  <td>{t(`fields.${field}`)} <code className="muted">{field}</code></td>
                   <td>
                     <select value={p.mapping[field] ?? ''} aria-label={field} onChange={(e) => update(i, { mapping: { ...p.mapping, [field]: e.target.value } })}>
                       <option value="">—</option>
