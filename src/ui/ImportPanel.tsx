@@ -11,6 +11,7 @@ import { CANONICAL_FIELDS, type LayerName } from '../io/layers';
 import { guessFields } from '../io/fieldGuess';
 import type { SourceCrs } from '../io/crs';
 import { toExcelCsv } from '../io/csv';
+import { downloadFile } from './download';
 
 const ROLES: LayerName[] = ['grids', 'boundaries', 'buildings', 'households'];
 const CRS_CHOICES = ['wgs84', 'cgcs2000', 'gcj02', 'bd09', 'epsg'] as const;
@@ -90,10 +91,7 @@ export function ImportPanel({ onClose }: { onClose: () => void }) {
 
   const downloadRejected = (p: Pending) => {
     const csv = toExcelCsv([t('import.rejectedId'), t('import.rejectedReason')], p.result!.rejected.map((r) => [r.id, t(`skip.${r.code}`, r.params)]));
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-    a.download = `${p.file.name}-rejected.csv`;
-    a.click();
+    downloadFile(`${p.file.name}-rejected.csv`, csv, 'text/csv;charset=utf-8');
   };
 
   const selected = useMemo(() => workspaces.find((w) => w.row.id === target), [workspaces, target]);

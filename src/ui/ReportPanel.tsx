@@ -7,6 +7,7 @@ import { findingsCsv, findingsGeoJSON } from '../io/findings';
 import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
 import { DEFAULT_SETTINGS } from '../checks/engine';
+import { downloadFile } from './download';
 
 /** How many findings the list shows at once; the rest are counted and exported. */
 const LIST_LIMIT = 300;
@@ -34,14 +35,6 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
     return list;
   }, [report, kind]);
 
-  const download = (name: string, text: string, type: string) => {
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  };
   const stamp = new Date().toISOString().slice(0, 10);
 
   return (
@@ -54,10 +47,10 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
         <button type="button" className="primary" onClick={onRun} disabled={running} data-testid="run-checks">
           {running ? t('report.running') : t('report.run')}
         </button>
-        <button type="button" onClick={() => download(`findings-${stamp}.geojson`, JSON.stringify(findingsGeoJSON(report)), 'application/geo+json')} data-testid="export-geojson">
+        <button type="button" onClick={() => downloadFile(`findings-${stamp}.geojson`, JSON.stringify(findingsGeoJSON(report)), 'application/geo+json')} data-testid="export-geojson">
           {t('report.exportGeoJSON')}
         </button>
-        <button type="button" onClick={() => download(`findings-${stamp}.csv`, findingsCsv(report, i18n.language === 'en' ? en : zhCN), 'text/csv;charset=utf-8')} data-testid="export-csv">
+        <button type="button" onClick={() => downloadFile(`findings-${stamp}.csv`, findingsCsv(report, i18n.language === 'en' ? en : zhCN), 'text/csv;charset=utf-8')} data-testid="export-csv">
           {t('report.exportCsv')}
         </button>
       </div>
