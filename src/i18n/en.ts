@@ -160,9 +160,6 @@ export const en: Messages = {
   },
   inspector: {
     titles: { grid: 'Grid', building: 'Building', household: 'Household', case: 'Case' },
-    title: 'Details',
-    close: 'Close',
-    empty: 'Click a grid, building, household or case on the map',
     code: 'Grid code',
     name: 'Name',
     kind: 'Kind',

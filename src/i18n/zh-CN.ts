@@ -159,9 +159,6 @@ export const zhCN = {
   },
   inspector: {
     titles: { grid: '网格', building: '楼栋', household: '住户', case: '事件' },
-    title: '详情',
-    close: '关闭',
-    empty: '点击地图上的网格、楼栋、住户或事件查看详情',
     code: '网格编码',
     name: '名称',
     kind: '类型',

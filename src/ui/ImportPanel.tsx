@@ -3,6 +3,7 @@
 // rejected is listed with its reason and can be downloaded.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SidePanel } from './SidePanel';
 import { db } from '../store/db';
 import { Workspaces, type WorkspaceRole } from '../store/workspaces';
 import type { LayerRow, WorkspaceRow } from '../store/db';
@@ -97,11 +98,7 @@ export function ImportPanel({ onClose }: { onClose: () => void }) {
   const selected = useMemo(() => workspaces.find((w) => w.row.id === target), [workspaces, target]);
 
   return (
-    <aside className="panel report import" data-testid="import">
-      <header>
-        <h2>{t('import.title')}</h2>
-        <button type="button" className="close" onClick={onClose} aria-label={t('report.close')}>×</button>
-      </header>
+    <SidePanel title={t('import.title')} testId="import" className="report import" onClose={onClose}>
       <h3>{t('import.workspace')}</h3>
       <div className="import-row">
         <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="workspace-select" aria-label={t('import.workspace')}>
@@ -179,6 +176,6 @@ export function ImportPanel({ onClose }: { onClose: () => void }) {
           )}
         </section>
       ))}
-    </aside>
+    </SidePanel>
   );
 }

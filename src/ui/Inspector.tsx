@@ -2,6 +2,7 @@
 // households by unit and room (看房知人); household; case.
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SidePanel } from './SidePanel';
 import type { TFunction } from 'i18next';
 import type { District } from '../domain/district';
 import { CASE_STATUS_NAMES, DISPATCH_LEVELS } from '../domain/cases';
@@ -19,16 +20,12 @@ export function Inspector({ district: d, selection, onSelect, onClose }: Props) 
   const { t } = useTranslation();
   if (!selection || selection.kind === 'boundary' || selection.index < 0) return null;
   return (
-    <aside className="panel inspector" data-testid="inspector">
-      <header>
-        <h2>{t(`inspector.titles.${selection.kind}` as const)}</h2>
-        <button type="button" className="close" onClick={onClose} aria-label={t('inspector.close')}>×</button>
-      </header>
+    <SidePanel title={t(`inspector.titles.${selection.kind}` as const)} testId="inspector" className="inspector" onClose={onClose}>
       {selection.kind === 'grid' && <GridDetails d={d} index={selection.index} t={t} />}
       {selection.kind === 'building' && <BuildingDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
       {selection.kind === 'household' && <HouseholdDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
       {selection.kind === 'case' && <CaseDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
-    </aside>
+    </SidePanel>
   );
 }
 

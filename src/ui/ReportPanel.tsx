@@ -2,6 +2,7 @@
 // findings themselves; clicking one flies to it. Exports GeoJSON and Excel CSV.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SidePanel } from './SidePanel';
 import { RULES, type FindingKind, type Report } from '../checks/report';
 import { findingsCsv, findingsGeoJSON } from '../io/findings';
 import { en } from '../i18n/en';
@@ -38,11 +39,7 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
   const stamp = new Date().toISOString().slice(0, 10);
 
   return (
-    <aside className="panel report" data-testid="report">
-      <header>
-        <h2>{t('report.title')}</h2>
-        <button type="button" className="close" onClick={onClose} aria-label={t('report.close')}>×</button>
-      </header>
+    <SidePanel title={t('report.title')} testId="report" className="report" onClose={onClose}>
       <div className="report-actions">
         <button type="button" className="primary" onClick={onRun} disabled={running} data-testid="run-checks">
           {running ? t('report.running') : t('report.run')}
@@ -119,6 +116,6 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
           </ul>
         </details>
       )}
-    </aside>
+    </SidePanel>
   );
 }
