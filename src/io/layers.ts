@@ -13,8 +13,49 @@ export const CANONICAL_FIELDS: Record<LayerName, string[]> = {
   boundaries: ['code', 'name', 'level', 'parent_code', 'band_min', 'band_max'],
   grids: ['code', 'name', 'kind', 'community_code', 'dedicated_type', 'band_min', 'band_max', 'level', 'parent_code'],
   buildings: ['id', 'address', 'levels', 'residential'],
-  households: ['id', 'building_id', 'unit', 'room', 'residents', 'lon', 'lat'],
+  households: ['id', 'building_id', 'unit', 'room', 'residents', 'lon', 'lat', 'head_name', 'phone'],
 };
+
+/** Personal fields of a roster: kept, shown masked in the inspector, never exported unless asked. */
+export const PERSONAL_FIELDS = ['head_name', 'phone'] as const;
+
+const DEDICATED = /^(dedicated|专属|专属网格|zs)/i;
+const YES = /^(1|true|yes|y|t|是|住宅)$/i;
+
+/**
+ * Canonical value types after mapping: files give numbers as text ("300"), kinds in Chinese
+ * (专属网格), booleans as 是/否. Codes and ids are always text.
+ */
+export function normalizeProps(role: LayerName, p: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...p };
+  const text = (k: string) => { if (out[k] !== undefined && out[k] !== null) out[k] = String(out[k]).trim(); };
+  const count = (k: string, empty: number | null) => { const n = num(out[k]); out[k] = Number.isFinite(n) ? n : empty; };
+  if (role === 'grids') {
+    ['code', 'name', 'community_code', 'parent_code'].forEach(text);
+    out.kind = DEDICATED.test(String(out.kind ?? '').trim()) ? 'dedicated' : 'base';
+    out.dedicated_type = out.kind === 'dedicated' ? String(out.dedicated_type ?? '').trim() : '';
+    if (!out.community_code && typeof out.code === 'string') out.community_code = out.code.slice(0, 12);
+    count('band_min', null);
+    count('band_max', null);
+  } else if (role === 'boundaries') {
+    ['code', 'name', 'parent_code'].forEach(text);
+    const code = String(out.code ?? '');
+    const level = String(out.level ?? '').trim();
+    out.level = ['district', 'street', 'community'].includes(level) ? level
+      : code.length <= 6 ? 'district' : code.length <= 9 ? 'street' : 'community';
+    if (!out.parent_code) out.parent_code = out.level === 'street' ? code.slice(0, 6) : out.level === 'community' ? code.slice(0, 9) : '';
+  } else if (role === 'buildings') {
+    ['id', 'address'].forEach(text);
+    count('levels', 0);
+    out.residential = out.residential === undefined || out.residential === null || out.residential === '' ? true
+      : typeof out.residential === 'boolean' ? out.residential : YES.test(String(out.residential).trim());
+  } else {
+    ['id', 'building_id', 'room', 'head_name', 'phone'].forEach(text);
+    count('unit', 0);
+    count('residents', null);
+  }
+  return out;
+}
 
 /** Renames mapped properties to their canonical names (others are kept as they are). */
 export function mapFeatures<F extends Feature>(features: F[], mapping: Record<string, string> | undefined): F[] {

@@ -3,7 +3,9 @@
 // that was already saved.
 import type { Feature } from 'geojson';
 import { readFlatGeobuf, writeFlatGeobuf } from '../io/flatgeobuf';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { GridScopeDB, LayerRow, WorkspaceRow } from './db';
+import { PERSONAL_FIELDS } from '../io/layers';
 
 export const WORKSPACE_ROLES = ['boundaries', 'grids', 'buildings', 'households', 'cases', 'roads', 'water'] as const;
 export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
@@ -27,7 +29,7 @@ export class Workspaces {
 
   async create(name: string): Promise<WorkspaceRow> {
     const now = Date.now();
-    const row: WorkspaceRow = { id: `ws-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`, name, createdAt: now, updatedAt: now, mappings: {} };
+    const row: WorkspaceRow = { id: newId(now), name, createdAt: now, updatedAt: now, mappings: {} };
     await this.db.workspaces.add(row);
     return row;
   }
@@ -65,6 +67,85 @@ export class Workspaces {
     return { workspace, layers, rows };
   }
 
+  async rename(workspaceId: string, name: string) {
+    const clean = name.trim();
+    if (!clean) throw new Error('a workspace needs a name');
+    await this.db.workspaces.update(workspaceId, { name: clean, updatedAt: Date.now() });
+  }
+
+  /**
+   * The whole workspace as one file (a zip: workspace.json plus one file per layer).
+   * 户主 and phone are left out of it unless `includePersonal`.
+   */
+  async exportArchive(workspaceId: string, { includePersonal = false } = {}): Promise<Uint8Array> {
+    const workspace = await this.db.workspaces.get(workspaceId);
+    if (!workspace) throw new Error(`no workspace ${workspaceId}`);
+    const rows = await this.db.layers.where('workspaceId').equals(workspaceId).toArray();
+    const files: Record<string, Uint8Array> = {};
+    const layers = rows.map((r) => {
+      const file = r.fgb ? `${r.role}.fgb` : `${r.role}.json`;
+      files[file] = r.fgb ?? strToU8(JSON.stringify({
+        rows: includePersonal ? r.rows : r.rows?.map(withoutPersonal),
+        points: Array.from(r.points ?? [], (v) => (Number.isFinite(v) ? v : null)),
+      }));
+      return { role: r.role, file, count: r.count, source: r.source };
+    });
+    if (!includePersonal) {
+      for (const r of rows.filter((x) => x.fgb && x.role === 'households')) {
+        const features = (await readFlatGeobuf(r.fgb!)).map((f) => ({ ...f, properties: withoutPersonal(f.properties ?? {}) }));
+        files[`${r.role}.fgb`] = writeFlatGeobuf({ type: 'FeatureCollection', features });
+      }
+    }
+    const head: ArchiveHead = { format: ARCHIVE_FORMAT, version: 1, name: workspace.name, mappings: workspace.mappings, layers, personal: includePersonal };
+    return zipSync({ 'workspace.json': strToU8(JSON.stringify(head, null, 1)), ...files }, { level: 6 });
+  }
+
+  /**
+   * A workspace file back as a new workspace (one already there is never overwritten; a
+   * name in use gets a number). All of it is saved in one transaction, or none of it.
+   */
+  async importArchive(bytes: Uint8Array, fileName: string): Promise<WorkspaceRow> {
+    const fail = (why: string): never => { throw new Error(`${fileName}: ${why}`); };
+    let entries: Record<string, Uint8Array> = {};
+    try { entries = unzipSync(bytes); } catch { fail('not a GridScope workspace file (not a zip)'); }
+    if (!entries['workspace.json']) fail('not a GridScope workspace file (no workspace.json)');
+    let head: ArchiveHead | null = null;
+    try { head = JSON.parse(strFromU8(entries['workspace.json'])) as ArchiveHead; } catch { fail('workspace.json is not valid JSON'); }
+    if (head?.format !== ARCHIVE_FORMAT || !Array.isArray(head.layers)) fail('workspace.json is not a GridScope workspace description');
+    const names = new Set((await this.list()).map((w) => w.name));
+    let name = String(head!.name || fileName);
+    for (let k = 2; names.has(name); k++) name = `${head!.name} (${k})`;
+    const now = Date.now();
+    const row: WorkspaceRow = { id: newId(now), name, createdAt: now, updatedAt: now, mappings: head!.mappings ?? {} };
+    const layers: LayerRow[] = [];
+    for (const l of head!.layers) {
+      if (!(WORKSPACE_ROLES as readonly string[]).includes(l.role)) fail(`layer "${l.role}" is not a layer GridScope knows`);
+      const body = entries[l.file] ?? fail(`${l.file} is missing`);
+      const layer: LayerRow = { key: `${row.id}:${l.role}`, workspaceId: row.id, role: l.role, count: l.count, source: l.source, savedAt: now };
+      if (l.file.endsWith('.fgb')) {
+        const n = (await readFlatGeobuf(body).catch((e: Error) => fail(`${l.file}: ${e.message}`))).length;
+        if (n !== l.count) fail(`${l.file} holds ${n} features, workspace.json says ${l.count}`);
+        layer.fgb = body;
+      } else {
+        const t = JSON.parse(strFromU8(body)) as { rows: Record<string, unknown>[]; points: (number | null)[] };
+        if (!Array.isArray(t.rows) || t.rows.length !== l.count || t.points.length !== 2 * l.count) fail(`${l.file} does not hold ${l.count} rows`);
+        layer.rows = t.rows;
+        layer.points = Float64Array.from(t.points, (v) => v ?? NaN);
+      }
+      layers.push(layer);
+    }
+    try {
+      await this.db.transaction('rw', this.db.workspaces, this.db.layers, async () => {
+        await this.db.workspaces.add(row);
+        await this.db.layers.bulkPut(layers);
+      });
+    } catch (e) {
+      if (isQuota(e)) throw new StorageFullError(`importing ${fileName}`, e);
+      throw e;
+    }
+    return row;
+  }
+
   async remove(workspaceId: string) {
     await this.db.transaction('rw', this.db.workspaces, this.db.layers, async () => {
       await this.db.layers.where('workspaceId').equals(workspaceId).delete();
@@ -80,6 +161,27 @@ export async function requestPersistentStorage(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+const ARCHIVE_FORMAT = 'gridscope-workspace';
+
+/** workspace.json in a workspace file */
+interface ArchiveHead {
+  format: typeof ARCHIVE_FORMAT;
+  version: 1;
+  name: string;
+  mappings: WorkspaceRow['mappings'];
+  layers: { role: string; file: string; count: number; source: LayerRow['source'] }[];
+  /** whether 户主 and phone were included */
+  personal: boolean;
+}
+
+const newId = (now: number) => `ws-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+function withoutPersonal(p: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...p };
+  for (const k of PERSONAL_FIELDS) delete out[k];
+  return out;
 }
 
 function rowsToFeatures(r: LayerRow): Feature[] {

@@ -7,7 +7,7 @@ import { MapView, type Focus } from '../map/MapView';
 import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map/state';
 import { selectionBBox } from '../map/focus';
 import { loadSetting, saveSetting } from '../store/db';
-import { recheckDistrict, type PendingLoad } from './loadDemo';
+import { DEMO, recheckDistrict, startLoad, type PendingLoad, type Source } from './loadDistrict';
 import { ReportPanel } from './ReportPanel';
 import { ImportPanel } from './ImportPanel';
 import type { Report } from '../checks/report';
@@ -19,8 +19,9 @@ import { SearchBox } from './SearchBox';
 import { exposeForTests } from './testHooks';
 import type { Language } from '../i18n';
 
-export function App({ load }: { load: PendingLoad }) {
+export function App({ initialLoad }: { initialLoad: PendingLoad }) {
   const { t, i18n } = useTranslation();
+  const [load, setLoad] = useState(initialLoad);
   const [district, setDistrict] = useState<District | null>(null);
   const [progress, setProgress] = useState<LoadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -35,19 +36,40 @@ export function App({ load }: { load: PendingLoad }) {
 
   useEffect(() => {
     loadSetting<LayerVisibility>('visibility', DEFAULT_VISIBILITY).then((v) => setVisibility({ ...DEFAULT_VISIBILITY, ...v }));
+  }, []);
+
+  useEffect(() => {
+    let current = true;
     const unsubscribe = load.subscribe(setProgress);
     load.district
       .then((d) => {
-        exposeForTests({ district: d, report: d.report, loadedAt: performance.now() });
+        if (!current) return;
+        exposeForTests({ district: d, report: d.report, loadedAt: performance.now(), source: load.source });
         setDistrict(d);
         setReport(d.report);
       })
       .catch((e: unknown) => {
+        if (!current) return;
         console.error(e);
         setError(e instanceof Error ? e.message : String(e));
       });
-    return unsubscribe;
+    return () => { current = false; unsubscribe(); };
   }, [load]);
+
+  /** Puts another district on the map (the demo or a workspace) and remembers the choice. */
+  const openSource = useCallback((source: Source) => {
+    setDistrict(null);
+    setReport(null);
+    setError(null);
+    setProgress(null);
+    setSelection(null);
+    setPlace({});
+    setReportOpen(false);
+    setImportOpen(false);
+    exposeForTests({ district: undefined, report: undefined, map: undefined, loadedAt: undefined, drawnAt: undefined });
+    void saveSetting('source', source);
+    setLoad(startLoad(source));
+  }, []);
 
   const changeVisibility = useCallback((v: LayerVisibility) => {
     setVisibility(v);
@@ -137,6 +159,7 @@ export function App({ load }: { load: PendingLoad }) {
       <main className="main">
         {district && report && (
           <MapView
+            key={load.started}
             district={district}
             report={report}
             visibility={visibility}
@@ -148,7 +171,12 @@ export function App({ load }: { load: PendingLoad }) {
         )}
         {!district && (
           <div className="loading" role="status" data-testid="loading">
-            {error ? t('load.failed', { message: error }) : progress?.layer
+            {error ? (
+              <>
+                {t('load.failed', { message: error })}
+                {load.source.kind !== 'demo' && <button type="button" className="primary" onClick={() => openSource(DEMO)}>{t('workspaces.openDemo')}</button>}
+              </>
+            ) : progress?.layer
               ? t(progress.step, { layer: t(`layerNames.${progress.layer}`), done: progress.done, total: progress.total })
               : progress?.stage
                 ? t(progress.step, { stage: t(`checkStages.${progress.stage}`), done: progress.done, total: progress.total })
@@ -157,7 +185,7 @@ export function App({ load }: { load: PendingLoad }) {
           </div>
         )}
         {district && <LayerPanel visibility={visibility} onChange={changeVisibility} />}
-        {importOpen && <ImportPanel onClose={() => setImportOpen(false)} />}
+        {importOpen && <ImportPanel source={load.source} onOpen={openSource} onClose={() => setImportOpen(false)} />}
         {district && !reportOpen && !importOpen && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
         {district && report && reportOpen && !importOpen && (
           <ReportPanel

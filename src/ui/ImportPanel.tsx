@@ -1,18 +1,20 @@
-// Import: open files (picker or drop), give each a role, confirm the column mapping and the
-// coordinate system, then validate and save into a workspace in IndexedDB. What was
-// rejected is listed with its reason and can be downloaded.
+// Data: the saved workspaces (WorkspaceList), and import: open files (picker or drop), give
+// each a role, confirm the column mapping and the coordinate system, then validate and save
+// into a workspace in IndexedDB. What was rejected is listed with its reason and can be
+// downloaded. A workspace file (.gridscope) dropped here comes back as a new workspace.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from './SidePanel';
 import { db } from '../store/db';
 import { Workspaces, type WorkspaceRole } from '../store/workspaces';
-import type { LayerRow, WorkspaceRow } from '../store/db';
 import { guessRole, prepareLayer, readAnyFile, type Prepared, type ReadFile } from '../workspace/importFile';
 import { CANONICAL_FIELDS, type LayerName } from '../io/layers';
 import { guessFields } from '../io/fieldGuess';
 import type { SourceCrs } from '../io/crs';
 import { toExcelCsv } from '../io/csv';
 import { downloadFile } from './download';
+import { WORKSPACE_FILE, WorkspaceList, type WorkspaceEntry } from './WorkspaceList';
+import type { Source } from './loadDistrict';
 
 const ROLES: LayerName[] = ['grids', 'boundaries', 'buildings', 'households'];
 const CRS_CHOICES = ['wgs84', 'cgcs2000', 'gcj02', 'bd09', 'epsg'] as const;
@@ -29,9 +31,9 @@ interface Pending {
 
 const store = new Workspaces(db);
 
-export function ImportPanel({ onClose }: { onClose: () => void }) {
+export function ImportPanel({ source, onOpen, onClose }: { source: Source; onOpen: (s: Source) => void; onClose: () => void }) {
   const { t } = useTranslation();
-  const [workspaces, setWorkspaces] = useState<{ row: WorkspaceRow; layers: LayerRow[] }[]>([]);
+  const [workspaces, setWorkspaces] = useState<WorkspaceEntry[]>([]);
   const [target, setTarget] = useState<string>('');
   const [newName, setNewName] = useState('');
   const [pending, setPending] = useState<Pending[]>([]);
@@ -41,13 +43,19 @@ export function ImportPanel({ onClose }: { onClose: () => void }) {
     const rows = await store.list();
     const withLayers = await Promise.all(rows.map(async (row) => ({ row, layers: await db.layers.where('workspaceId').equals(row.id).toArray() })));
     setWorkspaces(withLayers);
-    setTarget((cur) => cur || rows[0]?.id || '');
+    setTarget((cur) => (rows.some((r) => r.id === cur) ? cur : rows[0]?.id ?? ''));
   }, []);
   useEffect(() => { void refresh(); }, [refresh]);
 
   const open = useCallback(async (files: FileList | File[]) => {
     for (const f of Array.from(files)) {
       try {
+        if (f.name.toLowerCase().endsWith(WORKSPACE_FILE)) {
+          const row = await store.importArchive(new Uint8Array(await f.arrayBuffer()), f.name);
+          setTarget(row.id);
+          await refresh();
+          continue;
+        }
         const read = await readAnyFile(f.name, new Uint8Array(await f.arrayBuffer()));
         const role = guessRole(read);
         const g = read.crsGuess;
@@ -59,7 +67,7 @@ export function ImportPanel({ onClose }: { onClose: () => void }) {
         setErrors((x) => [...x, (e as Error).message]);
       }
     }
-  }, []);
+  }, [refresh]);
 
   const update = (i: number, change: Partial<Pending>) => setPending((p) => p.map((x, k) => (k === i ? { ...x, ...change, result: undefined } : x)));
 
@@ -95,11 +103,19 @@ export function ImportPanel({ onClose }: { onClose: () => void }) {
     downloadFile(`${p.file.name}-rejected.csv`, csv, 'text/csv;charset=utf-8');
   };
 
+  const repairCounts = (r: Prepared) => {
+    const counts = new Map<string, number>();
+    for (const x of r.repaired) counts.set(x.how, (counts.get(x.how) ?? 0) + 1);
+    return [...counts];
+  };
+
   const selected = useMemo(() => workspaces.find((w) => w.row.id === target), [workspaces, target]);
 
   return (
     <SidePanel title={t('import.title')} testId="import" className="report import" onClose={onClose}>
-      <h3>{t('import.workspace')}</h3>
+      <h3>{t('workspaces.title')}</h3>
+      <WorkspaceList store={store} workspaces={workspaces} source={source} onOpen={onOpen} onChanged={refresh} onError={(m) => setErrors((x) => [...x, m])} />
+      <h3>{t('import.heading')}</h3>
       <div className="import-row">
         <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="workspace-select" aria-label={t('import.workspace')}>
           <option value="">{t('import.newWorkspace')}</option>
@@ -122,7 +138,7 @@ export function ImportPanel({ onClose }: { onClose: () => void }) {
         onDrop={(e) => { e.preventDefault(); void open(e.dataTransfer.files); }}
       >
         {t('import.drop')}
-        <input type="file" multiple accept=".geojson,.json,.fgb,.zip,.csv,.xlsx" data-testid="import-files" onChange={(e) => { if (e.target.files) void open(e.target.files); e.target.value = ''; }} />
+        <input type="file" multiple accept={`.geojson,.json,.fgb,.zip,.csv,.xlsx,${WORKSPACE_FILE}`} data-testid="import-files" onChange={(e) => { if (e.target.files) void open(e.target.files); e.target.value = ''; }} />
       </label>
       {errors.map((e, i) => <p key={i} className="bad" role="alert">{e}</p>)}
       {pending.map((p, i) => (
@@ -161,7 +177,8 @@ export function ImportPanel({ onClose }: { onClose: () => void }) {
           {p.result && (
             <div data-testid="import-result">
               <p className={p.result.rejected.length ? 'warn' : 'ok'}>
-                {t('import.summary', { imported: p.result.features.length, rejected: p.result.rejected.length })}
+                {t('import.summary', { imported: p.result.features.length, rejected: p.result.rejected.length, repaired: p.result.repaired.length })}
+                {p.result.repaired.length > 0 && t('import.repairedHow', { list: repairCounts(p.result).map(([how, n]) => t(`import.repairs.${how}`, { n })).join(t('import.listSep')) })}
                 {p.result.conversion.kind !== 'none' && ` · ${t(`crs.${p.result.conversion.kind}`, { n: p.result.conversion.features, epsg: p.result.conversion.epsg })}`}
               </p>
               {p.result.rejected.length > 0 && (

@@ -6,6 +6,7 @@ import type { Report } from '../checks/report';
 import { CaseStatus } from '../domain/cases';
 import { GridLocator } from '../checks/locate';
 import type { LayerVisibility, Selection } from '../map/state';
+import type { Source } from './loadDistrict';
 
 interface Exposed {
   district?: District;
@@ -15,10 +16,11 @@ interface Exposed {
   drawnAt?: number;
   visibility?: LayerVisibility;
   selection?: Selection | null;
+  source?: Source;
 }
 
 const state: Exposed = {};
-let locator: GridLocator | undefined;
+let located: { district: District; locator: GridLocator } | undefined;
 
 export function exposeForTests(part: Exposed) {
   Object.assign(state, part);
@@ -40,8 +42,13 @@ export function exposeForTests(part: Exposed) {
     selection: state.selection,
     view: () => map && { center: map.getCenter().toArray(), zoom: map.getZoom() },
     project: (lon: number, lat: number) => map && map.project([lon, lat]),
-    locate: (lon: number, lat: number) => (d ? (locator ??= new GridLocator(d.grids)).locate(lon, lat) : -1),
+    locate: (lon: number, lat: number) => {
+      if (!d) return -1;
+      if (located?.district !== d) located = { district: d, locator: new GridLocator(d.grids) };
+      return located.locator.locate(lon, lat);
+    },
     district: d,
     report: state.report,
+    source: state.source,
   };
 }

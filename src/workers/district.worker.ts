@@ -6,6 +6,9 @@ import { readFlatGeobuf } from '../io/flatgeobuf';
 import { assembleDistrict, checkInputOf, transferablesOf, type RawLayers } from '../workspace/assemble';
 import { runChecks } from '../checks/engine';
 import type { DemoMeta } from '../domain/types';
+import { db } from '../store/db';
+import { Workspaces } from '../store/workspaces';
+import { rawLayersOf } from '../workspace/fromWorkspace';
 
 export type LayerName = 'boundaries' | 'grids' | 'roads' | 'water' | 'buildings' | 'households' | 'cases';
 export const LAYER_NAMES: LayerName[] = ['boundaries', 'grids', 'roads', 'water', 'buildings', 'households', 'cases'];
@@ -36,11 +39,18 @@ const api = {
       (layers as unknown as Record<string, unknown>)[name] = await readFlatGeobuf(bytes);
       onProgress({ step: 'load.decoded', layer: name, done: ++done, total });
     }));
-    raw = layers;
     console.debug(`district worker: decoded in ${Math.round(performance.now() - t0)} ms`);
-    const district = assembleDistrict(layers, Date.now(), (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
-    console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
-    return Comlink.transfer(district, transferablesOf(district));
+    return assemble(layers, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
+  },
+
+  /** A workspace saved in IndexedDB (Dexie works in a worker too): read, decode, check. */
+  async loadWorkspace(workspaceId: string, onProgress: (p: LoadProgress) => void) {
+    const total = 1 + CHECK_STAGES.length;
+    let done = 0;
+    onProgress({ step: 'load.reading', done, total });
+    const { workspace, layers } = await new Workspaces(db).load(workspaceId);
+    onProgress({ step: 'load.reading', done: ++done, total });
+    return assemble(rawLayersOf(workspace, layers), (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
   },
 
   /** Runs the coverage checks again on the loaded district. */
@@ -52,6 +62,14 @@ const api = {
     return { report, timings };
   },
 };
+
+function assemble(layers: RawLayers, onStage: (stage: string) => void) {
+  raw = layers;
+  const t0 = performance.now();
+  const district = assembleDistrict(layers, Date.now(), onStage);
+  console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
+  return Comlink.transfer(district, transferablesOf(district));
+}
 
 export type DistrictWorkerApi = typeof api;
 Comlink.expose(api);

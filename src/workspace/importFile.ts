@@ -1,6 +1,6 @@
 // A user's file → canonical features for one role, with what was rejected and why.
 // Format by extension: GeoJSON, FlatGeobuf, zipped Shapefile, CSV, XLSX.
-import type { Feature, Point } from 'geojson';
+import type { Feature, Geometry, Point, Position } from 'geojson';
 import { parseGeoJSON } from '../io/geojson';
 import { readFlatGeobuf } from '../io/flatgeobuf';
 import { readShapefileZip } from '../io/shapefile';
@@ -8,7 +8,7 @@ import { parseCsv, type CsvTable } from '../io/csv';
 import { readXlsxTable } from '../io/xlsx';
 import { convertFeatures, guessCrs, swapLatLon, type ConversionNote, type CrsGuess, type SourceCrs } from '../io/crs';
 import { guessFields } from '../io/fieldGuess';
-import { mapFeatures, type LayerName } from '../io/layers';
+import { PERSONAL_FIELDS, mapFeatures, normalizeProps, type LayerName } from '../io/layers';
 import { featureLabel, pointProblem, problem, skippedItem, validAreas } from '../checks/validate';
 import type { Skipped } from '../checks/report';
 
@@ -72,9 +72,14 @@ export function guessRole(f: ReadFile): LayerName {
   return 'boundaries';
 }
 
+/** How a feature was repaired on import (i18n key import.repairs.<how>). */
+export type RepairKind = 'closed_ring' | 'repeated_points';
+
 export interface Prepared {
   features: Feature[];
   rejected: Skipped[];
+  /** features that were changed to be usable, and how */
+  repaired: { id: string; how: RepairKind }[];
   conversion: ConversionNote;
 }
 
@@ -83,7 +88,8 @@ export interface Prepared {
  * `crs` (a lat/lon file is swapped, and says so), unusable rows rejected with their reason.
  */
 export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<string, string>, crs: SourceCrs): Prepared {
-  let features = f.features ? mapFeatures(f.features, mapping) : rowsToPoints(f.table!, mapping);
+  let features = (f.features ? mapFeatures(f.features, mapping) : rowsToPoints(f.table!, mapping))
+    .map((x) => ({ ...x, properties: normalizeProps(role, withoutSourceOf(PERSONAL_FIELDS, mapping, x.properties ?? {})) }));
   let conversion: ConversionNote = { kind: 'none', features: 0 };
   if (f.crsGuess.kind === 'latlon' && (crs.kind === 'wgs84' || crs.kind === 'cgcs2000')) ({ features, note: conversion } = swapLatLon(features));
   else ({ features, note: conversion } = convertFeatures(features, crs));
@@ -97,11 +103,47 @@ export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<strin
       if (wrong) { rejected.push(skippedItem('households', id, wrong)); return false; }
       return true;
     });
-    return { features: kept, rejected, conversion };
+    return { features: kept, rejected, repaired: [], conversion };
   }
   const idKey = role === 'buildings' ? 'id' : 'code';
+  const repaired: Prepared['repaired'] = [];
+  features = features.map((x, i) => {
+    const fixed = repairRings(x.geometry);
+    if (!fixed) return x;
+    repaired.push({ id: featureLabel(x, idKey, i), how: fixed.how });
+    return { ...x, geometry: fixed.geometry };
+  });
   const { kept, skipped } = validAreas(role, features as never, idKey, { unique: role !== 'grids' });
-  return { features: kept, rejected: skipped, conversion };
+  const keptIds = new Set(kept.map((x) => featureLabel(x, idKey, -1)));
+  return { features: kept, rejected: skipped, repaired: repaired.filter((r) => keptIds.has(r.id)), conversion };
+}
+
+/**
+ * Mends what drawing tools commonly leave: a ring whose last point is not its first (closed),
+ * and the same point twice in a row (dropped). Returns null when nothing needed mending.
+ */
+function repairRings(g: Geometry | null): { geometry: Geometry; how: RepairKind } | null {
+  if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) return null;
+  const seen: { how: RepairKind | null } = { how: null };
+  const fixRing = (ring: Position[]): Position[] => {
+    if (!Array.isArray(ring) || ring.length === 0 || !ring.every((p) => Array.isArray(p))) return ring;
+    let out = ring.filter((p, i) => i === 0 || p[0] !== ring[i - 1][0] || p[1] !== ring[i - 1][1]);
+    if (out.length !== ring.length) seen.how ??= 'repeated_points';
+    const a = out[0], b = out[out.length - 1];
+    if (out.length >= 3 && (a[0] !== b[0] || a[1] !== b[1])) { out = [...out, a]; seen.how = 'closed_ring'; }
+    return out;
+  };
+  const geometry: Geometry = g.type === 'Polygon'
+    ? { type: 'Polygon', coordinates: g.coordinates.map(fixRing) }
+    : { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => p.map(fixRing)) };
+  return seen.how ? { geometry, how: seen.how } : null;
+}
+
+/** Personal data lives only under its canonical name (户主 → head_name), so exports can leave it out. */
+function withoutSourceOf(fields: readonly string[], mapping: Record<string, string>, p: Record<string, unknown>) {
+  const out = { ...p };
+  for (const k of fields) if (mapping[k] && mapping[k] !== k) delete out[mapping[k]];
+  return out;
 }
 
 /** Roster rows → point features (no geometry when the row has no lon/lat). */

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { Feature } from 'geojson';
 import { GridScopeDB } from '../../src/store/db';
 import { Workspaces } from '../../src/store/workspaces';
+import { unzipSync, zipSync } from 'fflate';
+import { assembleDistrict } from '../../src/workspace/assemble';
+import { rawLayersOf } from '../../src/workspace/fromWorkspace';
 
 const fixture = JSON.parse(readFileSync('tests/fixtures/engine/rules.geojson', 'utf8'));
 const of = (layer: string) => fixture.features.filter((f: any) => f.properties.layer === layer);
@@ -57,5 +60,73 @@ describe('workspace rosters', () => {
     ] as unknown as Feature[];
     await ws.saveLayer(w.id, 'households', rows, { file: 'roster.csv', notes: [] });
     expect((await ws.load(w.id)).layers.households).toEqual(rows);
+  });
+});
+
+describe('workspace files', () => {
+  const roster = [
+    { type: 'Feature', properties: { id: 'R1', building_id: 'B1', unit: 1, room: '101', residents: 3, head_name: '张三丰', phone: '13812341234' }, geometry: null },
+    { type: 'Feature', properties: { id: 'R2', building_id: 'B1', unit: 1, room: '102', residents: 2, head_name: '李四', phone: '13987654321' }, geometry: { type: 'Point', coordinates: [119.1, 36.7] } },
+  ] as unknown as Feature[];
+
+  async function saved() {
+    const ws = new Workspaces(new GridScopeDB(`test-${Math.random()}`));
+    const w = await ws.create('奎文区 网格调整');
+    await ws.saveLayer(w.id, 'grids', of('grids'), { file: 'grids.zip', notes: ['GBK'] }, { code: 'WGBM' });
+    await ws.saveLayer(w.id, 'households', roster, { file: 'roster.xlsx', notes: [] });
+    return { ws, w };
+  }
+
+  it('export a whole workspace as one file and bring it back as a new workspace, without personal data unless asked', async () => {
+    const { ws, w } = await saved();
+    const file = await ws.exportArchive(w.id);
+    const back = await ws.importArchive(file, 'x.gridscope');
+    expect(back.id).not.toBe(w.id);
+    expect(back.name).toBe('奎文区 网格调整 (2)'); // the original is not overwritten
+    expect(back.mappings).toEqual({ grids: { code: 'WGBM' } });
+    const a = await ws.load(w.id);
+    const b = await ws.load(back.id);
+    expect(b.layers.grids).toEqual(a.layers.grids);
+    expect(b.rows.find((r) => r.role === 'grids')!.source).toEqual({ file: 'grids.zip', notes: ['GBK'] });
+    expect(b.layers.households!.map((f) => f.geometry)).toEqual(roster.map((f) => f.geometry));
+    expect(b.layers.households!.map((f) => f.properties!.head_name)).toEqual([undefined, undefined]);
+    expect(b.layers.households!.map((f) => f.properties!.phone)).toEqual([undefined, undefined]);
+    expect(new TextDecoder().decode(file)).not.toContain('1381234'); // not in the file at all
+
+    const withPersonal = await ws.importArchive(await ws.exportArchive(w.id, { includePersonal: true }), 'y.gridscope');
+    expect((await ws.load(withPersonal.id)).layers.households).toEqual(roster);
+  });
+
+  it('refuse a broken workspace file whole, naming it and what is wrong, adding nothing', async () => {
+    const { ws, w } = await saved();
+    const good = unzipSync(await ws.exportArchive(w.id));
+    const before = (await ws.list()).length;
+    const cases: [Uint8Array, RegExp][] = [
+      [new TextEncoder().encode('hello'), /bad\.gridscope: not a GridScope workspace file \(not a zip\)/],
+      [zipSync({ 'a.txt': new Uint8Array(1) }), /no workspace\.json/],
+      [zipSync({ ...good, 'grids.fgb': good['grids.fgb'].slice(0, 100) }), /bad\.gridscope: grids\.fgb/],
+      [zipSync({ 'workspace.json': good['workspace.json'] }), /grids\.fgb is missing/],
+    ];
+    for (const [bytes, message] of cases) await expect(ws.importArchive(bytes, 'bad.gridscope')).rejects.toThrow(message);
+    expect((await ws.list()).length).toBe(before);
+  });
+
+  it('rename a workspace', async () => {
+    const { ws, w } = await saved();
+    await ws.rename(w.id, '  新名字 ');
+    expect((await ws.list()).map((x) => x.name)).toEqual(['新名字']);
+    await expect(ws.rename(w.id, ' ')).rejects.toThrow(/needs a name/);
+  });
+
+  it('open as a district: the missing layers empty, the roster matched by building id', async () => {
+    const { ws, w } = await saved();
+    const { workspace, layers } = await ws.load(w.id);
+    const d = assembleDistrict(rawLayersOf(workspace, layers), Date.now());
+    expect(d.meta.district_name).toBe('奎文区 网格调整');
+    expect(d.meta.district_code).toBe('370705');
+    expect(d.grids.map((g) => g.properties.code)).toEqual(of('grids').map((f: any) => f.properties.code).sort());
+    expect(d.households.count).toBe(2);
+    expect(d.buildings.features).toEqual([]);
+    expect(d.cases.count).toBe(0);
   });
 });

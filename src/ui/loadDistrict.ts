@@ -1,5 +1,5 @@
-// The embedded demo district: FlatGeobuf files from data/demo, decoded and checked in a
-// worker that stays alive for re-checks.
+// What the console shows: the embedded demo district (FlatGeobuf files from data/demo) or a
+// workspace saved in IndexedDB, decoded and checked in a worker that stays alive for re-checks.
 import * as Comlink from 'comlink';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
@@ -25,25 +25,35 @@ function worker() {
 
 /** A load under way: its result, and its progress for whoever listens (the latest is kept). */
 export interface PendingLoad {
+  source: Source;
+  /** when it was started (a key for what was drawn from it) */
+  started: number;
   district: Promise<District>;
   subscribe(listener: (p: LoadProgress) => void): () => void;
 }
 
+/** Which district is on the map; remembered in settings so a reload opens it again. */
+export type Source = { kind: 'demo' } | { kind: 'workspace'; id: string };
+
+export const DEMO: Source = { kind: 'demo' };
+
 /**
- * Starts loading the demo district at once; main.tsx calls this before anything else so
- * the worker fetches and checks while the page boots.
+ * Starts loading a district at once; main.tsx calls this before anything else so the
+ * worker fetches and checks while the page boots.
  */
-export function startDemoLoad(): PendingLoad {
-  const abs = Object.fromEntries(
-    Object.entries(DEMO_URLS).map(([k, v]) => [k, new URL(v, location.href).href]),
-  ) as Record<LayerName, string>;
+export function startLoad(source: Source): PendingLoad {
   const listeners = new Set<(p: LoadProgress) => void>();
   let latest: LoadProgress | null = null;
-  const district = worker().loadDistrict(abs, meta as DemoMeta, Comlink.proxy((p: LoadProgress) => {
+  const report = Comlink.proxy((p: LoadProgress) => {
     latest = p;
     listeners.forEach((l) => l(p));
-  }));
+  });
+  const district = source.kind === 'workspace'
+    ? worker().loadWorkspace(source.id, report)
+    : worker().loadDistrict(demoUrls(), meta as DemoMeta, report);
   return {
+    source,
+    started: performance.now(),
     district,
     subscribe(listener) {
       listeners.add(listener);
@@ -51,6 +61,10 @@ export function startDemoLoad(): PendingLoad {
       return () => listeners.delete(listener);
     },
   };
+}
+
+function demoUrls(): Record<LayerName, string> {
+  return Object.fromEntries(Object.entries(DEMO_URLS).map(([k, v]) => [k, new URL(v, location.href).href])) as Record<LayerName, string>;
 }
 
 export async function recheckDistrict(onProgress: (p: LoadProgress) => void): Promise<{ report: Report; timings: Record<string, number> }> {

@@ -1,0 +1,32 @@
+// A saved workspace → the raw layers the console assembles, like the demo's. A workspace
+// may hold only some layers (grids alone, grids and a roster…): the rest are empty, and the
+// district's name and code come from what is there.
+import type { Feature } from 'geojson';
+import type { WorkspaceRow } from '../store/db';
+import type { WorkspaceRole } from '../store/workspaces';
+import type { DemoMeta } from '../domain/types';
+import type { RawLayers } from './assemble';
+
+export function rawLayersOf(workspace: WorkspaceRow, layers: Partial<Record<WorkspaceRole, Feature[]>>): RawLayers {
+  const of = <T>(role: WorkspaceRole) => (layers[role] ?? []) as unknown as T[];
+  const raw: RawLayers = {
+    meta: metaOf(workspace, layers),
+    boundaries: of('boundaries'),
+    grids: of('grids'),
+    roads: of('roads'),
+    water: of('water'),
+    buildings: of('buildings'),
+    households: of('households'),
+    cases: of('cases'),
+  };
+  return raw;
+}
+
+function metaOf(workspace: WorkspaceRow, layers: Partial<Record<WorkspaceRole, Feature[]>>): DemoMeta {
+  const district = layers.boundaries?.find((f) => f.properties?.level === 'district');
+  const someGrid = layers.grids?.find((f) => typeof f.properties?.code === 'string');
+  const code = String(district?.properties?.code ?? someGrid?.properties?.code ?? '').slice(0, 6);
+  const counts = Object.fromEntries(Object.entries(layers).map(([k, v]) => [k, v?.length ?? 0]));
+  // No snapshot time: a user's own cases are judged overdue against the clock.
+  return { district_code: code, district_name: workspace.name, as_of: '', seed: 0, counts };
+}
