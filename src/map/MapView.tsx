@@ -153,10 +153,12 @@ function whenSettled(map: MapLibreMap, done: (atMs: number) => void, quietMs = 6
   map.on('idle', onIdle);
 }
 
+/** The district's outline, or (a workspace without one) everything its grids cover. */
 function districtBounds(d: District): [[number, number], [number, number]] {
+  const outline = d.boundaries.filter((b) => b.properties.level === 'district');
+  const areas = outline.length ? outline : d.boundaries.length ? d.boundaries : d.grids;
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
-  for (const b of d.boundaries) {
-    if (b.properties.level !== 'district') continue;
+  for (const b of areas) {
     const polys = b.geometry.type === 'Polygon' ? [b.geometry.coordinates] : b.geometry.coordinates;
     for (const p of polys) for (const [x, y] of p[0]) {
       w = Math.min(w, x); s = Math.min(s, y); e = Math.max(e, x); n = Math.max(n, y);

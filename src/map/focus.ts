@@ -13,8 +13,10 @@ export function selectionBBox(d: District, s: Selection, report: Report): BBox |
     }
     case 'grid':
       return bbox(d.grids[s.index]) as BBox;
-    case 'boundary':
-      return bbox(d.boundaries[s.index]) as BBox;
+    case 'boundary': {
+      const b = d.boundaries[s.index]; // a workspace may have no boundaries
+      return b ? (bbox(b) as BBox) : null;
+    }
     case 'building':
       return bbox(d.buildings.features[s.index]) as BBox;
     case 'household':

@@ -1,7 +1,20 @@
 // Importing files in the built console, saved into a workspace in real IndexedDB, found
 // intact after a reload.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { openConsole, useConsolePage } from './chromium';
+
+type Hooks = { ready: boolean; source?: { kind: string }; counts?: Record<string, number>; district?: { meta: { district_name: string } } };
+const hooks = (p: Page) => p.evaluate(() => {
+  const g = (window as unknown as { gridscope: Hooks }).gridscope;
+  return { ready: g.ready, source: g.source, counts: g.counts, name: g.district?.meta.district_name };
+});
+/** Waits until the district from `kind` is on the map and drawn. */
+const drawnFrom = (p: Page, kind: string) => p.waitForFunction((k) => {
+  const g = (window as unknown as { gridscope: Hooks }).gridscope;
+  return g.ready && g.source?.kind === k;
+}, kind, { timeout: 60_000 });
 
 const { page, baseUrl } = useConsolePage();
 
@@ -27,6 +40,60 @@ describe('import into a workspace', () => {
     const layers = await page().getByTestId('workspace-layers').textContent();
     expect(layers).toContain('网格: 5');
     expect(layers).toContain('住户: 5');
+  });
+
+  it('opens a workspace on the map, keeps it open across a reload, and exports, deletes and brings it back', async () => {
+    const p = page();
+    await p.getByTestId('open-import').click();
+    await p.getByTestId('workspace-name').fill('我的网格');
+    await p.getByTestId('import-files').setInputFiles(['tests/fixtures/import/gis-grids.geojson', 'tests/fixtures/roster/roster.csv']);
+    await expect.poll(() => p.getByTestId('import-file').count()).toBe(2);
+    await p.getByTestId('import-file').nth(0).getByTestId('import-save').click();
+    const result = await p.getByTestId('import-file').nth(0).getByTestId('import-result').textContent();
+    expect(result).toContain('导入 4 条，拒绝 1 条，修复 2 条');
+    expect(result).toContain('环未闭合');
+    await p.getByTestId('import-file').nth(1).getByTestId('import-save').click();
+    await p.getByTestId('import-file').nth(1).getByTestId('import-result').waitFor();
+
+    await p.getByTestId('workspace').getByTestId('open-workspace').click();
+    await drawnFrom(p, 'workspace');
+    let h = await hooks(p);
+    expect(h.name).toBe('我的网格');
+    expect(h.counts).toMatchObject({ baseGrids: 3, dedicatedGrids: 1, households: 5, buildings: 0, cases: 0 });
+    expect(await p.getByTestId('breadcrumbs').textContent()).toContain('我的网格');
+
+    // Markup in a property is shown as text, never run or rendered.
+    await p.getByTestId('search').fill('370705001001003');
+    await p.getByTestId('search').press('Enter');
+    await expect(p.getByTestId('inspector-title').textContent()).resolves.toBe('<img src=x onerror=alert(1)>');
+    expect(await p.locator('[data-testid=inspector] img').count()).toBe(0);
+
+    await openConsole(p, baseUrl); // reload: the workspace is what opens
+    await drawnFrom(p, 'workspace');
+    h = await hooks(p);
+    expect(h.name).toBe('我的网格');
+
+    await p.getByTestId('open-import').click();
+    await p.getByTestId('rename').click();
+    await p.getByTestId('rename-input').fill('我的网格 v2');
+    await p.getByTestId('rename-save').click();
+    await expect.poll(() => p.getByTestId('workspace-name-label').textContent()).toBe('我的网格 v2');
+    const download = p.waitForEvent('download');
+    await p.getByTestId('export-workspace').click();
+    const file = await (await download).path();
+    expect((await download).suggestedFilename()).toBe('我的网格 v2.gridscope');
+    expect(readFileSync(file).includes(Buffer.from('13812341234'))).toBe(false); // no phone numbers unless asked
+
+    await p.getByTestId('delete').click();
+    await p.getByTestId('confirm-delete').click();
+    await drawnFrom(p, 'demo'); // the workspace on the map was deleted: back to the demo
+    await p.getByTestId('open-import').click();
+    await expect.poll(() => p.getByTestId('workspace').count()).toBe(0);
+    await p.getByTestId('import-files').setInputFiles({ name: 'back.gridscope', mimeType: 'application/zip', buffer: readFileSync(file) });
+    await expect.poll(() => p.getByTestId('workspace-name-label').allTextContents()).toEqual(['我的网格 v2']);
+    await p.getByTestId('open-workspace').click();
+    await drawnFrom(p, 'workspace');
+    expect((await hooks(p)).counts).toMatchObject({ baseGrids: 3, dedicatedGrids: 1, households: 5 });
   });
 
   it('names a broken file and saves nothing from it', async () => {
