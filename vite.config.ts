@@ -2,17 +2,29 @@ import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
+ * Origins the console may fetch from besides its own (a data server with FlatGeobuf files, a
+ * case feed): set at build time, e.g. GRIDSCOPE_CONNECT_SRC="https://gis.example.gov.cn".
+ * Anything that is not a plain http(s) origin stops the build.
+ */
+function connectOrigins(value = process.env.GRIDSCOPE_CONNECT_SRC ?? ''): string[] {
+  return value.split(/[\s,]+/).filter(Boolean).map((v) => {
+    const u = new URL(v);
+    if (!/^https?:$/.test(u.protocol) || u.origin !== v.replace(/\/$/, '')) throw new Error(`GRIDSCOPE_CONNECT_SRC: "${v}" is not an origin like https://host:port`);
+    return u.origin;
+  });
+}
+
+/**
  * The built page's Content-Security-Policy: no inline script, nothing from any other
- * origin (no tile servers, fonts or CDNs). MapLibre runs its worker from a blob: URL.
- * A deployment that points the console at its own tile or feed server adds that origin
- * to connect-src. Development (HMR injects inline script) goes without it.
+ * origin (no tile servers, fonts or CDNs) but those configured above. MapLibre runs its
+ * worker from a blob: URL. Development (HMR injects inline script) goes without it.
  */
 export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "worker-src 'self' blob:",
   "child-src 'self' blob:",
-  "connect-src 'self' blob: data:",
+  ["connect-src 'self' blob: data:", ...connectOrigins()].join(' '),
   "img-src 'self' data: blob:",
   "style-src 'self' 'unsafe-inline'",
   "font-src 'self'",

@@ -84,6 +84,17 @@ export const en: Messages = {
     includePersonal: 'Include heads of household and phone numbers in workspace exports (off by default)',
   },
   import: {
+    reading: 'Reading {{name}}…',
+    saving: 'Checking and saving…',
+    url: {
+      label: 'FlatGeobuf URL',
+      read: 'Read from URL',
+      reading: 'Reading…',
+      bbox: 'Large file: read only the {{n}} features in the map view (of {{total}}; {{kb}} KB downloaded)',
+      whole: 'Read the whole file: {{n}} features ({{kb}} KB)',
+      no_range: 'The server does not support Range requests: the whole file was read',
+      no_index: 'The file is large but has no spatial index: the whole file was read',
+    },
     heading: 'Import files',
     repairedHow: ' ({{list}})',
     listSep: '; ',

@@ -83,6 +83,17 @@ export const zhCN = {
     includePersonal: '导出工作区时包含户主姓名和电话（默认不含）',
   },
   import: {
+    reading: '正在读取 {{name}}…',
+    saving: '正在校验并保存…',
+    url: {
+      label: 'FlatGeobuf 网址',
+      read: '从网址读取',
+      reading: '正在读取…',
+      bbox: '文件较大：只读取了当前地图视野内的 {{n}} 个要素（共 {{total}} 个，下载 {{kb}} KB）',
+      whole: '读取了整个文件：{{n}} 个要素（{{kb}} KB）',
+      no_range: '服务器不支持分段（Range）请求，已读取整个文件',
+      no_index: '文件较大但没有空间索引，已读取整个文件',
+    },
     heading: '导入文件',
     repairedHow: '（{{list}}）',
     listSep: '，',

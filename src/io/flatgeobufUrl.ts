@@ -38,8 +38,8 @@ export interface FgbUrlResult {
   features: Feature[];
   header: FgbUrlHeader;
   mode: 'bbox' | 'whole';
-  /** Why the read was not what was asked for (no index, no Range support, …). */
-  notes: string[];
+  /** Why the read was not what was asked for (i18n key import.url.<note>). */
+  notes: ('no_range' | 'no_index')[];
   /** File size, where the server told it. */
   size?: number;
   /** Response body bytes received, all requests together. */
@@ -55,7 +55,7 @@ const MAGIC = [0x66, 0x67, 0x62, 0x03]; // "fgb" + major version 3
 export async function readFlatGeobufUrl(url: string, opts: FgbUrlOptions = {}): Promise<FgbUrlResult> {
   const { bbox, signal, onProgress, largeBytes = 10 * 1024 * 1024 } = opts;
   const net = new Net(url, signal);
-  const notes: string[] = [];
+  const notes: FgbUrlResult['notes'] = [];
   const done = (r: Omit<FgbUrlResult, 'notes' | 'bytesRead' | 'requests'>): FgbUrlResult => {
     onProgress?.(r.features.length);
     return { ...r, notes, bytesRead: net.bytesRead, requests: net.requests };
@@ -69,7 +69,7 @@ export async function readFlatGeobufUrl(url: string, opts: FgbUrlOptions = {}): 
   if (probe.status === 200) {
     // The server ignored Range and is sending the whole file: keep it rather than ask again.
     if (bbox && probe.bytes.length > largeBytes)
-      notes.push('the server does not support HTTP Range requests (it answered 200, not 206): read the whole file');
+      notes.push('no_range'); // the server answered 200, not 206: the whole file came
     return done({ ...(await parseWhole(url, probe.bytes, signal, onProgress)), mode: 'whole', size: probe.bytes.length });
   }
   // No Content-Range (cross-origin without Access-Control-Expose-Headers): ask HEAD, only
@@ -87,7 +87,7 @@ export async function readFlatGeobufUrl(url: string, opts: FgbUrlOptions = {}): 
     } catch (e) {
       // HttpReader refuses files without an index with this message (flatgeobuf 4.5).
       if (!/no index/i.test((e as Error).message)) throw wrap(url, e);
-      notes.push(`the file is large (${size ?? 'unknown'} bytes) but has no spatial index: read the whole file`);
+      notes.push('no_index'); // large, but without a spatial index: read whole
     }
     if (reader) {
       const features: Feature[] = [];

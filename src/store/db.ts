@@ -31,9 +31,15 @@ export interface LayerRow {
   rows?: Record<string, unknown>[];
   points?: Float64Array;
   count: number;
-  /** where it came from and what was done to it (file name, conversions, rejected rows) */
-  source: { file: string; notes: string[] };
+  /** where it came from and what was done to it (file name; notes as i18n keys, shown in the reader's language) */
+  source: { file: string; notes: Note[] };
   savedAt: number;
+}
+
+/** A message to show later, as an i18n key and its values. */
+export interface Note {
+  key: string;
+  values?: Record<string, string | number>;
 }
 
 export class GridScopeDB extends Dexie {

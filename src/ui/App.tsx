@@ -1,9 +1,10 @@
 // The console: top bar (title, hierarchy, search, language), map, layer panel, inspector.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { District } from '../domain/district';
 import { MapView, type Focus } from '../map/MapView';
+import type { BBox } from '../io/flatgeobufUrl';
 import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map/state';
 import { selectionBBox } from '../map/focus';
 import { loadSetting, saveSetting } from '../store/db';
@@ -113,7 +114,15 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
     if (s && fly) flyTo(s);
   }, [flyTo]);
 
-  const onDrawn = useCallback((map: MapLibreMap, atMs: number) => exposeForTests({ map, drawnAt: atMs }), []);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const onDrawn = useCallback((map: MapLibreMap, atMs: number) => {
+    mapRef.current = map;
+    exposeForTests({ map, drawnAt: atMs });
+  }, []);
+  const viewBBox = useCallback((): BBox | undefined => {
+    const b = mapRef.current?.getBounds();
+    return b ? [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] : undefined;
+  }, []);
   useEffect(() => exposeForTests({ visibility, selection }), [visibility, selection]);
 
   const toggleLanguage = useCallback(() => {
@@ -185,7 +194,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
           </div>
         )}
         {district && <LayerPanel visibility={visibility} onChange={changeVisibility} />}
-        {importOpen && <ImportPanel source={load.source} onOpen={openSource} onClose={() => setImportOpen(false)} />}
+        {importOpen && <ImportPanel source={load.source} viewBBox={viewBBox} onOpen={openSource} onClose={() => setImportOpen(false)} />}
         {district && !reportOpen && !importOpen && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
         {district && report && reportOpen && !importOpen && (
           <ReportPanel

@@ -2,12 +2,12 @@
 // each a role, confirm the column mapping and the coordinate system, then validate and save
 // into a workspace in IndexedDB. What was rejected is listed with its reason and can be
 // downloaded. A workspace file (.gridscope) dropped here comes back as a new workspace.
+import * as Comlink from 'comlink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from './SidePanel';
 import { db } from '../store/db';
-import { Workspaces, type WorkspaceRole } from '../store/workspaces';
-import { guessRole, prepareLayer, readAnyFile, type Prepared, type ReadFile } from '../workspace/importFile';
+import { Workspaces } from '../store/workspaces';
 import { CANONICAL_FIELDS, type LayerName } from '../io/layers';
 import { guessFields } from '../io/fieldGuess';
 import type { SourceCrs } from '../io/crs';
@@ -15,29 +15,41 @@ import { toExcelCsv } from '../io/csv';
 import { downloadFile } from './download';
 import { WORKSPACE_FILE, WorkspaceList, type WorkspaceEntry } from './WorkspaceList';
 import type { Source } from './loadDistrict';
+import { importer } from './importClient';
+import type { FileSummary, SaveResult } from '../workers/import.worker';
+import type { BBox } from '../io/flatgeobufUrl';
 
 const ROLES: LayerName[] = ['grids', 'boundaries', 'buildings', 'households'];
 const CRS_CHOICES = ['wgs84', 'cgcs2000', 'gcj02', 'bd09', 'epsg'] as const;
 type CrsChoice = (typeof CRS_CHOICES)[number];
 
 interface Pending {
-  file: ReadFile;
+  file: FileSummary;
   role: LayerName;
   mapping: Record<string, string>;
   crs: CrsChoice;
   epsg: number;
-  result?: Prepared & { saved: boolean };
+  saving?: boolean;
+  result?: SaveResult;
 }
 
 const store = new Workspaces(db);
 
-export function ImportPanel({ source, onOpen, onClose }: { source: Source; onOpen: (s: Source) => void; onClose: () => void }) {
+export function ImportPanel({ source, viewBBox, onOpen, onClose }: {
+  source: Source;
+  /** the map's view, for reading only that part of a large file from a URL */
+  viewBBox: () => BBox | undefined;
+  onOpen: (s: Source) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [workspaces, setWorkspaces] = useState<WorkspaceEntry[]>([]);
   const [target, setTarget] = useState<string>('');
   const [newName, setNewName] = useState('');
   const [pending, setPending] = useState<Pending[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
+  const [url, setUrl] = useState('');
+  const [busy, setBusy] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
     const rows = await store.list();
@@ -47,8 +59,18 @@ export function ImportPanel({ source, onOpen, onClose }: { source: Source; onOpe
   }, []);
   useEffect(() => { void refresh(); }, [refresh]);
 
+  const add = useCallback((read: FileSummary) => {
+    const g = read.crsGuess;
+    setPending((p) => [...p, {
+      file: read, role: read.role, mapping: guessFields(read.role, read.columns),
+      crs: g.kind === 'gauss-kruger' ? 'epsg' : 'wgs84', epsg: g.kind === 'gauss-kruger' ? g.epsg : 4528,
+    }]);
+  }, []);
+  const fail = (e: unknown) => setErrors((x) => [...x, (e as Error).message]);
+
   const open = useCallback(async (files: FileList | File[]) => {
     for (const f of Array.from(files)) {
+      setBusy(f.name);
       try {
         if (f.name.toLowerCase().endsWith(WORKSPACE_FILE)) {
           const row = await store.importArchive(new Uint8Array(await f.arrayBuffer()), f.name);
@@ -56,44 +78,43 @@ export function ImportPanel({ source, onOpen, onClose }: { source: Source; onOpe
           await refresh();
           continue;
         }
-        const read = await readAnyFile(f.name, new Uint8Array(await f.arrayBuffer()));
-        const role = guessRole(read);
-        const g = read.crsGuess;
-        setPending((p) => [...p, {
-          file: read, role, mapping: guessFields(role, read.columns),
-          crs: g.kind === 'gauss-kruger' ? 'epsg' : 'wgs84', epsg: g.kind === 'gauss-kruger' ? g.epsg : 4528,
-        }]);
+        const bytes = new Uint8Array(await f.arrayBuffer());
+        add(await importer().read(f.name, Comlink.transfer(bytes, [bytes.buffer])));
       } catch (e) {
-        setErrors((x) => [...x, (e as Error).message]);
+        fail(e);
+      } finally {
+        setBusy(null);
       }
     }
-  }, [refresh]);
+  }, [refresh, add]);
+
+  const openUrl = async () => {
+    setBusy(url);
+    try {
+      add(await importer().readUrl(url.trim(), viewBBox()));
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(null);
+    }
+  };
 
   const update = (i: number, change: Partial<Pending>) => setPending((p) => p.map((x, k) => (k === i ? { ...x, ...change, result: undefined } : x)));
 
   const save = async (i: number) => {
     const p = pending[i];
     const crs: SourceCrs = p.crs === 'epsg' ? { kind: 'epsg', code: p.epsg } : { kind: p.crs };
-    let result: Prepared;
+    setPending((all) => all.map((x, k) => (k === i ? { ...x, saving: true } : x)));
     try {
-      result = prepareLayer(p.file, p.role, p.mapping, crs);
-    } catch (e) {
-      setErrors((x) => [...x, `${p.file.name}: ${(e as Error).message}`]);
-      return;
-    }
-    let ws = target;
-    try {
-      if (!ws) ws = (await store.create(newName.trim() || p.file.name)).id;
-      if (result.features.length > 0) {
-        await store.saveLayer(ws, p.role as WorkspaceRole, result.features, {
-          file: p.file.name,
-          notes: [...p.file.notes.map((n) => t(n.key, n.values)), ...(result.conversion.kind !== 'none' ? [t(`crs.${result.conversion.kind}`, { n: result.conversion.features, epsg: result.conversion.epsg })] : [])],
-        }, p.mapping);
-      }
-      setTarget(ws);
-      setPending((all) => all.map((x, k) => (k === i ? { ...x, result: { ...result, saved: result.features.length > 0 } } : x)));
+      const result = await importer().save({
+        fileId: p.file.id, role: p.role, mapping: p.mapping, crs,
+        workspace: target ? { id: target } : { newName: newName.trim() || p.file.name },
+      });
+      setTarget(result.workspaceId);
+      setPending((all) => all.map((x, k) => (k === i ? { ...x, saving: false, result } : x)));
       await refresh();
     } catch (e) {
+      setPending((all) => all.map((x, k) => (k === i ? { ...x, saving: false } : x)));
       setErrors((x) => [...x, `${p.file.name}: ${(e as Error).message}`]);
     }
   };
@@ -103,7 +124,7 @@ export function ImportPanel({ source, onOpen, onClose }: { source: Source; onOpe
     downloadFile(`${p.file.name}-rejected.csv`, csv, 'text/csv;charset=utf-8');
   };
 
-  const repairCounts = (r: Prepared) => {
+  const repairCounts = (r: SaveResult) => {
     const counts = new Map<string, number>();
     for (const x of r.repaired) counts.set(x.how, (counts.get(x.how) ?? 0) + 1);
     return [...counts];
@@ -140,10 +161,15 @@ export function ImportPanel({ source, onOpen, onClose }: { source: Source; onOpe
         {t('import.drop')}
         <input type="file" multiple accept={`.geojson,.json,.fgb,.zip,.csv,.xlsx,${WORKSPACE_FILE}`} data-testid="import-files" onChange={(e) => { if (e.target.files) void open(e.target.files); e.target.value = ''; }} />
       </label>
+      <form className="import-row" onSubmit={(e) => { e.preventDefault(); void openUrl(); }}>
+        <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…/buildings.fgb" aria-label={t('import.url.label')} data-testid="import-url" />
+        <button type="submit" disabled={!url.trim() || busy !== null} data-testid="import-url-read">{t('import.url.read')}</button>
+      </form>
+      {busy && <p className="muted" role="status">{t('import.reading', { name: busy })}</p>}
       {errors.map((e, i) => <p key={i} className="bad" role="alert">{e}</p>)}
       {pending.map((p, i) => (
         <section key={i} className="import-file" data-testid="import-file">
-          <h4>{p.file.name} <span className="muted">{t(`import.formats.${p.file.format}`)} · {p.file.features?.length ?? p.file.table?.rows.length}</span></h4>
+          <h4>{p.file.name} <span className="muted">{t(`import.formats.${p.file.format}`)} · {p.file.count}</span></h4>
           {p.file.notes.map((n, k) => <p key={k} className="muted">{t(n.key, n.values)}</p>)}
           <div className="import-row">
             <label>{t('import.role')}
@@ -173,11 +199,11 @@ export function ImportPanel({ source, onOpen, onClose }: { source: Source; onOpe
               ))}
             </tbody>
           </table>
-          <button type="button" className="primary" onClick={() => void save(i)} data-testid="import-save">{t('import.save')}</button>
+          <button type="button" className="primary" disabled={p.saving} onClick={() => void save(i)} data-testid="import-save">{p.saving ? t('import.saving') : t('import.save')}</button>
           {p.result && (
             <div data-testid="import-result">
               <p className={p.result.rejected.length ? 'warn' : 'ok'}>
-                {t('import.summary', { imported: p.result.features.length, rejected: p.result.rejected.length, repaired: p.result.repaired.length })}
+                {t('import.summary', { imported: p.result.imported, rejected: p.result.rejected.length, repaired: p.result.repaired.length })}
                 {p.result.repaired.length > 0 && t('import.repairedHow', { list: repairCounts(p.result).map(([how, n]) => t(`import.repairs.${how}`, { n })).join(t('import.listSep')) })}
                 {p.result.conversion.kind !== 'none' && ` · ${t(`crs.${p.result.conversion.kind}`, { n: p.result.conversion.features, epsg: p.result.conversion.epsg })}`}
               </p>

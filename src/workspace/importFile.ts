@@ -3,6 +3,7 @@
 import type { Feature, Geometry, Point, Position } from 'geojson';
 import { parseGeoJSON } from '../io/geojson';
 import { readFlatGeobuf } from '../io/flatgeobuf';
+import { readFlatGeobufUrl, type BBox } from '../io/flatgeobufUrl';
 import { readShapefileZip } from '../io/shapefile';
 import { parseCsv, type CsvTable } from '../io/csv';
 import { readXlsxTable } from '../io/xlsx';
@@ -11,6 +12,7 @@ import { guessFields } from '../io/fieldGuess';
 import { PERSONAL_FIELDS, mapFeatures, normalizeProps, type LayerName } from '../io/layers';
 import { featureLabel, pointProblem, problem, skippedItem, validAreas } from '../checks/validate';
 import type { Skipped } from '../checks/report';
+import type { Note } from '../store/db';
 
 export type FileFormat = 'geojson' | 'flatgeobuf' | 'shapefile' | 'csv' | 'xlsx';
 
@@ -22,7 +24,7 @@ export interface ReadFile {
   table?: CsvTable;
   columns: string[];
   /** what reading did (i18n key and values), e.g. a Shapefile's encoding guess */
-  notes: { key: string; values?: Record<string, string | number> }[];
+  notes: Note[];
   crsGuess: CrsGuess;
 }
 
@@ -59,6 +61,26 @@ export async function readAnyFile(name: string, bytes: Uint8Array): Promise<Read
   const columns = features ? [...new Set(features.flatMap((f) => Object.keys(f.properties ?? {})))] : table!.fields;
   const sample = features ? samplePositions(features) : [];
   return { name, format, features, table, columns, notes, crsGuess: sample.length ? guessCrs(sample) : { kind: 'unknown' } };
+}
+
+/** Above this a URL's file is read by the map's view (when indexed): a megabyte downloads in a blink. */
+const URL_LARGE_BYTES = 1 << 20;
+
+/**
+ * A FlatGeobuf file from a URL: a large indexed file is read only inside `bbox` (the map's
+ * view) through HTTP Range requests; the notes say which, and how many of how many.
+ */
+export async function readUrl(url: string, bbox: BBox | undefined, signal?: AbortSignal): Promise<ReadFile> {
+  const r = await readFlatGeobufUrl(url, { bbox, signal, largeBytes: URL_LARGE_BYTES });
+  const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || url);
+  const notes: ReadFile['notes'] = [
+    r.mode === 'bbox'
+      ? { key: 'import.url.bbox', values: { n: r.features.length, total: r.header.featuresCount, kb: Math.round(r.bytesRead / 1024) } }
+      : { key: 'import.url.whole', values: { n: r.features.length, kb: Math.round(r.bytesRead / 1024) } },
+    ...r.notes.map((n) => ({ key: `import.url.${n}` })),
+  ];
+  const sample = samplePositions(r.features);
+  return { name, format: 'flatgeobuf', features: r.features, columns: r.header.columns, notes, crsGuess: sample.length ? guessCrs(sample) : { kind: 'unknown' } };
 }
 
 /** The role a file most likely has: households for tables and points, grids for polygons with codes. */

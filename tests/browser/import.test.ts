@@ -16,7 +16,7 @@ const drawnFrom = (p: Page, kind: string) => p.waitForFunction((k) => {
   return g.ready && g.source?.kind === k;
 }, kind, { timeout: 60_000 });
 
-const { page, baseUrl } = useConsolePage();
+const { page, baseUrl, allowErrors } = useConsolePage();
 
 describe('import into a workspace', () => {
   it('imports a projected GBK Shapefile and a roster, and finds them after a reload', async () => {
@@ -94,6 +94,40 @@ describe('import into a workspace', () => {
     await p.getByTestId('open-workspace').click();
     await drawnFrom(p, 'workspace');
     expect((await hooks(p)).counts).toMatchObject({ baseGrids: 3, dedicatedGrids: 1, households: 5 });
+  });
+
+  it('reads only the map view of a large indexed FlatGeobuf from a URL, through Range requests', async () => {
+    const p = page();
+    const ranged: number[] = [];
+    p.on('response', (r) => { if (r.url().includes('/__fixtures/')) ranged.push(r.status()); });
+    // The lattice spans 119.100–119.145 E, 36.700–36.745 N: look at its south-west corner.
+    await p.evaluate(() => (window as unknown as { gridscope: { jumpTo: (x: number, y: number, z: number) => void } }).gridscope.jumpTo(119.104, 36.704, 17));
+    await p.getByTestId('open-import').click();
+    await p.getByTestId('workspace-name').fill('URL');
+    await p.getByTestId('import-url').fill(`${baseUrl}__fixtures/fgb-url/lattice.fgb`);
+    await p.getByTestId('import-url-read').click();
+    const file = p.getByTestId('import-file');
+    await file.waitFor();
+    const text = await file.textContent();
+    const [, n, total] = /只读取了当前地图视野内的 (\d+) 个要素（共 (\d+) 个/.exec(text ?? '') ?? [];
+    expect(Number(total)).toBe(8100);
+    expect(Number(n)).toBeGreaterThan(100);
+    expect(Number(n)).toBeLessThan(8100 / 2);
+    expect(ranged.length).toBeGreaterThan(1);
+    expect(ranged.every((s) => s === 206)).toBe(true);
+    await file.getByTestId('import-role').selectOption('buildings');
+    await file.getByTestId('import-save').click();
+    await expect(file.getByTestId('import-result').textContent()).resolves.toContain(`导入 ${n} 条，拒绝 0 条`);
+  });
+
+  it('names a URL that is not a FlatGeobuf file, and adds nothing', async () => {
+    const p = page();
+    allowErrors(/404/); // the browser logs the failed request itself
+    await p.getByTestId('open-import').click();
+    await p.getByTestId('import-url').fill(`${baseUrl}__fixtures/fgb-url/missing.fgb`);
+    await p.getByTestId('import-url-read').click();
+    await expect(p.getByRole('alert').textContent()).resolves.toMatch(/missing\.fgb: HTTP 404/);
+    expect(await p.getByTestId('import-file').count()).toBe(0);
   });
 
   it('names a broken file and saves nothing from it', async () => {

@@ -1,16 +1,43 @@
 // Serves the built app (dist/) on a free loopback port for the browser tests.
-import { existsSync } from 'node:fs';
-import { preview, type PreviewServer } from 'vite';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import { preview, type PreviewServer, type Plugin } from 'vite';
 import type { TestProject } from 'vitest/node';
 
 let server: PreviewServer | undefined;
 
 export async function setup(project: TestProject) {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-  server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
+  server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn', plugins: [fixtures()] });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('preview server did not report its URL');
   project.provide('baseUrl', url);
+}
+
+/**
+ * tests/fixtures at /__fixtures/ on the same origin, with HTTP Range support (206), so a
+ * browser test can open a FlatGeobuf "from a URL" and read only part of it.
+ */
+function fixtures(): Plugin {
+  return {
+    name: 'test-fixtures',
+    configurePreviewServer(s) {
+      s.middlewares.use('/__fixtures', (req, res) => {
+        const path = normalize(join('tests/fixtures', decodeURIComponent(req.url ?? '').split('?')[0]));
+        if (!path.startsWith('tests/fixtures/') || !existsSync(path)) { res.statusCode = 404; res.end(); return; }
+        const body = readFileSync(path);
+        const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+        res.setHeader('Accept-Ranges', 'bytes');
+        if (!m) { res.setHeader('Content-Length', body.length); res.end(req.method === 'HEAD' ? undefined : body); return; }
+        const a = Number(m[1]);
+        const b = Math.min(m[2] ? Number(m[2]) : body.length - 1, body.length - 1);
+        res.statusCode = 206;
+        res.setHeader('Content-Range', `bytes ${a}-${b}/${body.length}`);
+        res.setHeader('Content-Length', b - a + 1);
+        res.end(body.subarray(a, b + 1));
+      });
+    },
+  };
 }
 
 export async function teardown() {

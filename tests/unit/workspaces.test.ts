@@ -17,7 +17,7 @@ describe('workspaces', () => {
     const name = `test-${Math.random()}`;
     const ws = new Workspaces(new GridScopeDB(name));
     const w = await ws.create('奎文区 2026 网格调整');
-    await ws.saveLayer(w.id, 'grids', of('grids'), { file: 'grids.shp.zip', notes: ['encoding GBK (guessed)'] }, { code: 'WGBM' });
+    await ws.saveLayer(w.id, 'grids', of('grids'), { file: 'grids.shp.zip', notes: [{ key: 'import.encoding.guess-gbk', values: { layer: 'grids' } }] }, { code: 'WGBM' });
     await ws.saveLayer(w.id, 'buildings', of('buildings'), { file: 'buildings.fgb', notes: [] });
 
     const again = new Workspaces(new GridScopeDB(name)); // as after a reload
@@ -26,7 +26,7 @@ describe('workspaces', () => {
     expect(workspace.mappings).toEqual({ grids: { code: 'WGBM' } });
     expect(layers.grids!.map((f) => f.properties!.code)).toEqual(of('grids').map((f: any) => f.properties.code));
     expect(layers.buildings!.map((f) => f.geometry)).toEqual(of('buildings').map((f: any) => f.geometry));
-    expect(rows.find((r) => r.role === 'grids')!.source.notes).toEqual(['encoding GBK (guessed)']);
+    expect(rows.find((r) => r.role === 'grids')!.source.notes).toEqual([{ key: 'import.encoding.guess-gbk', values: { layer: 'grids' } }]);
     expect(rows).toHaveLength(2); // one row per layer, not per feature
   });
 
@@ -72,7 +72,7 @@ describe('workspace files', () => {
   async function saved() {
     const ws = new Workspaces(new GridScopeDB(`test-${Math.random()}`));
     const w = await ws.create('奎文区 网格调整');
-    await ws.saveLayer(w.id, 'grids', of('grids'), { file: 'grids.zip', notes: ['GBK'] }, { code: 'WGBM' });
+    await ws.saveLayer(w.id, 'grids', of('grids'), { file: 'grids.zip', notes: [{ key: 'import.encoding.cpg' }] }, { code: 'WGBM' });
     await ws.saveLayer(w.id, 'households', roster, { file: 'roster.xlsx', notes: [] });
     return { ws, w };
   }
@@ -87,7 +87,7 @@ describe('workspace files', () => {
     const a = await ws.load(w.id);
     const b = await ws.load(back.id);
     expect(b.layers.grids).toEqual(a.layers.grids);
-    expect(b.rows.find((r) => r.role === 'grids')!.source).toEqual({ file: 'grids.zip', notes: ['GBK'] });
+    expect(b.rows.find((r) => r.role === 'grids')!.source).toEqual({ file: 'grids.zip', notes: [{ key: 'import.encoding.cpg' }] });
     expect(b.layers.households!.map((f) => f.geometry)).toEqual(roster.map((f) => f.geometry));
     expect(b.layers.households!.map((f) => f.properties!.head_name)).toEqual([undefined, undefined]);
     expect(b.layers.households!.map((f) => f.properties!.phone)).toEqual([undefined, undefined]);

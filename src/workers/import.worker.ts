@@ -1,0 +1,81 @@
+// Importing off the main thread: files are read, mapped, converted, validated and saved into
+// a workspace here, so a file of 200,000 footprints never freezes the page. The page sees
+// only a summary of each file (columns, counts, notes) and what the save did; the features
+// stay in this worker until they are saved.
+import * as Comlink from 'comlink';
+import { db, type Note } from '../store/db';
+import { Workspaces, type WorkspaceRole } from '../store/workspaces';
+import { guessRole, prepareLayer, readAnyFile, readUrl, type FileFormat, type Prepared, type ReadFile } from '../workspace/importFile';
+import type { BBox } from '../io/flatgeobufUrl';
+import type { CrsGuess, SourceCrs } from '../io/crs';
+import type { LayerName } from '../io/layers';
+
+/** What the page shows of a file while the user maps its columns. */
+export interface FileSummary {
+  id: number;
+  name: string;
+  format: FileFormat;
+  count: number;
+  columns: string[];
+  notes: Note[];
+  crsGuess: CrsGuess;
+  role: LayerName;
+}
+
+export interface SaveRequest {
+  fileId: number;
+  role: LayerName;
+  mapping: Record<string, string>;
+  crs: SourceCrs;
+  /** an existing workspace, or the name of a new one */
+  workspace: { id: string } | { newName: string };
+}
+
+export interface SaveResult extends Omit<Prepared, 'features'> {
+  workspaceId: string;
+  imported: number;
+  saved: boolean;
+  /** milliseconds: prepare (map, convert, validate) and save (encode, write) */
+  timings: { prepare: number; save: number };
+}
+
+const files = new Map<number, ReadFile>();
+let nextId = 1;
+const store = new Workspaces(db);
+
+function summary(f: ReadFile): FileSummary {
+  const id = nextId++;
+  files.set(id, f);
+  return { id, name: f.name, format: f.format, count: f.features?.length ?? f.table?.rows.length ?? 0, columns: f.columns, notes: f.notes, crsGuess: f.crsGuess, role: guessRole(f) };
+}
+
+const api = {
+  async read(name: string, bytes: Uint8Array): Promise<FileSummary> {
+    return summary(await readAnyFile(name, bytes));
+  },
+
+  async readUrl(url: string, bbox?: BBox): Promise<FileSummary> {
+    return summary(await readUrl(url, bbox, AbortSignal.timeout(120_000)));
+  },
+
+  /** Prepares a file for a role and saves what is valid into the workspace (one transaction). */
+  async save(req: SaveRequest): Promise<SaveResult> {
+    const file = files.get(req.fileId);
+    if (!file) throw new Error(`file ${req.fileId} is no longer open`);
+    const t0 = performance.now();
+    const { features, ...rest } = prepareLayer(file, req.role, req.mapping, req.crs);
+    const t1 = performance.now();
+    const workspaceId = 'id' in req.workspace ? req.workspace.id : (await store.create(req.workspace.newName)).id;
+    const c = rest.conversion;
+    const notes: Note[] = [...file.notes, ...(c.kind !== 'none' ? [{ key: `crs.${c.kind}`, values: { n: c.features, epsg: c.epsg ?? '' } }] : [])];
+    if (features.length > 0) await store.saveLayer(workspaceId, req.role as WorkspaceRole, features, { file: file.name, notes }, req.mapping);
+    return { ...rest, workspaceId, imported: features.length, saved: features.length > 0, timings: { prepare: t1 - t0, save: performance.now() - t1 } };
+  },
+
+  forget(fileId: number) {
+    files.delete(fileId);
+  },
+};
+
+export type ImportWorkerApi = typeof api;
+Comlink.expose(api);
