@@ -1,10 +1,13 @@
-// What leaves the console: grids as GeoJSON and FlatGeobuf, the household → grid
-// assignment as CSV for Excel. Personal data (户主, phone) is not in these files.
-import type { FeatureCollection } from 'geojson';
-import type { GridFeature } from '../domain/types';
+// What leaves the console: grids as GeoJSON, FlatGeobuf and zipped Shapefile, the whole
+// district as one zip of Shapefiles, the household → grid assignment as CSV for Excel.
+// Personal data (户主, phone) is not in these files unless asked for explicitly.
+import type { Feature, FeatureCollection, Point } from 'geojson';
+import type { BoundaryFeature, BuildingFeature, GridFeature, HouseholdFeature } from '../domain/types';
 import type { Assignment, HouseholdColumns } from '../checks/engine';
 import { writeFlatGeobuf } from './flatgeobuf';
 import { toExcelCsv } from './csv';
+import { writeShapefileZip } from './shapefileWrite';
+import { PERSONAL_FIELDS } from './layers';
 import type { Messages } from '../i18n/zh-CN';
 
 export function gridsGeoJSON(grids: GridFeature[]): string {
@@ -24,4 +27,38 @@ export function householdAssignmentCsv(h: HouseholdColumns, a: Assignment, m: Me
     return [id, h.buildingIds[i], grid?.code ?? '', grid?.name ?? ''];
   });
   return toExcelCsv([c.household, c.building, c.gridCode, c.gridName], rows);
+}
+
+/** grids.shp (with .shx, .dbf, .prj, .cpg) in a zip. */
+export function gridsShapefileZip(grids: GridFeature[]): Uint8Array {
+  return writeShapefileZip([{ name: 'grids', features: grids, shape: 'polygon' }]);
+}
+
+export interface DistrictLayers {
+  boundaries: BoundaryFeature[];
+  grids: GridFeature[];
+  buildings: BuildingFeature[];
+  households: HouseholdFeature[];
+}
+
+/** What a household export holds; the personal fields only with `includePersonal`. */
+const HOUSEHOLD_FIELDS = ['id', 'building_id', 'unit', 'room', 'residents'];
+
+/** Households as points (a null shape where a roster row has none) with the listed fields only. */
+export function householdsForExport(households: HouseholdFeature[], opts: { includePersonal?: boolean } = {}): Feature<Point | null>[] {
+  const keys = opts.includePersonal ? [...HOUSEHOLD_FIELDS, ...PERSONAL_FIELDS] : HOUSEHOLD_FIELDS;
+  return households.map((h) => {
+    const p: Record<string, unknown> = { ...h.properties }; // imported rosters may carry head_name, phone
+    return { type: 'Feature', geometry: h.geometry ?? null, properties: Object.fromEntries(keys.filter((k) => k in p).map((k) => [k, p[k]])) };
+  });
+}
+
+/** boundaries.shp, grids.shp, buildings.shp and households.shp (points) in one zip. */
+export function districtShapefileZip(l: DistrictLayers, opts: { includePersonal?: boolean } = {}): Uint8Array {
+  return writeShapefileZip([
+    { name: 'boundaries', features: l.boundaries, shape: 'polygon' },
+    { name: 'grids', features: l.grids, shape: 'polygon' },
+    { name: 'buildings', features: l.buildings, shape: 'polygon' },
+    { name: 'households', features: householdsForExport(l.households, opts), shape: 'point' },
+  ]);
 }

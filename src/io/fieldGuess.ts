@@ -1,5 +1,8 @@
 // Guesses which of a file's columns is which canonical field, from the names Chinese and
 // English files commonly use. The user confirms or changes the guess in the mapping step.
+// The short names our own Shapefile export writes (DBF names hold 10 bytes: comm_code,
+// ded_type, parent, resident, bldg_id — src/io/shapefileWrite.ts) are here too, so a
+// re-import maps them back.
 import type { LayerName } from './layers';
 
 /** Names seen for each canonical field, lower-case, without spaces, underscores or hyphens. */
@@ -8,10 +11,11 @@ const SYNONYMS: Record<LayerName, Record<string, string[]>> = {
     code: ['code', 'gridcode', 'gridid', 'wgbm', 'wgbh', 'wgdm', '网格编码', '网格编号', '网格代码', '编码'],
     name: ['name', 'gridname', 'wgmc', '网格名称', '网格名', '名称'],
     kind: ['kind', 'type', 'gridtype', 'wglx', '网格类型', '类型'],
-    community_code: ['communitycode', 'sqbm', 'sqdm', 'cunbm', '社区编码', '社区代码', '村编码', '所属社区编码'],
-    dedicated_type: ['dedicatedtype', 'zswglx', '专属网格类型', '专属类型'],
+    community_code: ['communitycode', 'commcode', 'sqbm', 'sqdm', 'cunbm', '社区编码', '社区代码', '村编码', '所属社区编码'],
+    dedicated_type: ['dedicatedtype', 'dedtype', 'zswglx', '专属网格类型', '专属类型'],
     band_min: ['bandmin', 'minhouseholds', '户数下限', '最少户数'],
     band_max: ['bandmax', 'maxhouseholds', '户数上限', '最多户数'],
+    parent_code: ['parentcode', 'parent', '上级网格编码', '上级编码'],
   },
   boundaries: {
     code: ['code', 'adcode', 'xzqdm', 'xzqhdm', '区划代码', '行政区划代码', '编码', '代码'],
@@ -23,7 +27,7 @@ const SYNONYMS: Record<LayerName, Record<string, string[]>> = {
     id: ['id', 'buildingid', 'bldgid', 'ldbh', 'ldbm', 'jzwbh', '楼栋编号', '楼栋编码', '建筑物编号', '编号'],
     address: ['address', 'addr', 'dz', 'mlp', '地址', '楼栋地址', '门牌地址', '标准地址'],
     levels: ['levels', 'floors', 'storeys', 'building:levels', 'cs', 'lc', '层数', '楼层数', '地上层数'],
-    residential: ['residential', 'isresidential', 'sfzz', '是否住宅', '住宅'],
+    residential: ['residential', 'resident', 'isresidential', 'sfzz', '是否住宅', '住宅'],
   },
   households: {
     id: ['id', 'householdid', 'hid', 'hh', 'hbh', '户编号', '户号', '住户编号', '家庭编号'],

@@ -79,7 +79,7 @@ export function ImportPanel({ source, viewBBox, onOpen, onClose }: {
           continue;
         }
         const bytes = new Uint8Array(await f.arrayBuffer());
-        add(await importer().read(f.name, Comlink.transfer(bytes, [bytes.buffer])));
+        (await importer().read(f.name, Comlink.transfer(bytes, [bytes.buffer]))).forEach(add);
       } catch (e) {
         fail(e);
       } finally {

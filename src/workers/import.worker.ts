@@ -50,8 +50,9 @@ function summary(f: ReadFile): FileSummary {
 }
 
 const api = {
-  async read(name: string, bytes: Uint8Array): Promise<FileSummary> {
-    return summary(await readAnyFile(name, bytes));
+  /** One summary per layer the file holds (a zip may hold several Shapefiles). */
+  async read(name: string, bytes: Uint8Array): Promise<FileSummary[]> {
+    return (await readAnyFile(name, bytes)).map(summary);
   },
 
   async readUrl(url: string, bbox?: BBox): Promise<FileSummary> {

@@ -38,29 +38,39 @@ export function formatOf(name: string): FileFormat | null {
   return null;
 }
 
-/** Reads a file; throws an Error naming the file and what is wrong when it cannot. */
-export async function readAnyFile(name: string, bytes: Uint8Array): Promise<ReadFile> {
+/**
+ * Reads a file; throws an Error naming the file and what is wrong when it cannot. A zip of
+ * several Shapefiles gives one file per layer (a district exported whole comes back whole).
+ */
+export async function readAnyFile(name: string, bytes: Uint8Array): Promise<ReadFile[]> {
   const format = formatOf(name);
   if (!format) throw new Error(`${name}: unknown file type (expected .geojson, .json, .fgb, .zip, .csv or .xlsx)`);
   const fail = (e: unknown): never => { throw new Error(`${name}: ${(e as Error).message}`); };
-  const notes: ReadFile['notes'] = [];
-  let features: Feature[] | undefined;
-  let table: CsvTable | undefined;
-  if (format === 'geojson') features = parseGeoJSON(new TextDecoder().decode(bytes), name);
-  else if (format === 'flatgeobuf') features = await readFlatGeobuf(bytes).catch(fail);
-  else if (format === 'shapefile') {
+  if (format === 'shapefile') {
     const layers = await readShapefileZip(bytes).catch(fail);
-    features = layers.flatMap((l) => l.features);
-    for (const l of layers) {
-      notes.push({ key: `import.encoding.${l.encodingFrom}`, values: { layer: l.name, encoding: l.encoding } });
-      if (l.reprojected) notes.push({ key: 'import.reprojected', values: { layer: l.name } });
-    }
-  } else if (format === 'csv') table = parseCsv(new TextDecoder().decode(bytes));
-  else table = await readXlsxTable(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).catch(fail);
+    return layers.map((l) => withColumns({
+      name: layers.length > 1 ? `${name} › ${l.name}` : name,
+      format,
+      features: l.features,
+      notes: [
+        { key: `import.encoding.${l.encodingFrom}`, values: { layer: l.name, encoding: l.encoding } },
+        ...(l.reprojected ? [{ key: 'import.reprojected', values: { layer: l.name } }] : []),
+      ],
+    }));
+  }
+  if (format === 'geojson') return [withColumns({ name, format, features: parseGeoJSON(new TextDecoder().decode(bytes), name), notes: [] })];
+  if (format === 'flatgeobuf') return [withColumns({ name, format, features: await readFlatGeobuf(bytes).catch(fail), notes: [] })];
+  const table = format === 'csv'
+    ? parseCsv(new TextDecoder().decode(bytes))
+    : await readXlsxTable(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).catch(fail);
+  return [withColumns({ name, format, table, notes: [] })];
+}
 
-  const columns = features ? [...new Set(features.flatMap((f) => Object.keys(f.properties ?? {})))] : table!.fields;
-  const sample = features ? samplePositions(features) : [];
-  return { name, format, features, table, columns, notes, crsGuess: sample.length ? guessCrs(sample) : { kind: 'unknown' } };
+/** Completes a file as read with its columns and a guess at its coordinate system. */
+function withColumns(f: Omit<ReadFile, 'columns' | 'crsGuess'>): ReadFile {
+  const columns = f.features ? [...new Set(f.features.flatMap((x) => Object.keys(x.properties ?? {})))] : f.table!.fields;
+  const sample = f.features ? samplePositions(f.features) : [];
+  return { ...f, columns, crsGuess: sample.length ? guessCrs(sample) : { kind: 'unknown' } };
 }
 
 /** Above this a URL's file is read by the map's view (when indexed): a megabyte downloads in a blink. */
@@ -79,8 +89,7 @@ export async function readUrl(url: string, bbox: BBox | undefined, signal?: Abor
       : { key: 'import.url.whole', values: { n: r.features.length, kb: Math.round(r.bytesRead / 1024) } },
     ...r.notes.map((n) => ({ key: `import.url.${n}` })),
   ];
-  const sample = samplePositions(r.features);
-  return { name, format: 'flatgeobuf', features: r.features, columns: r.header.columns, notes, crsGuess: sample.length ? guessCrs(sample) : { kind: 'unknown' } };
+  return { ...withColumns({ name, format: 'flatgeobuf', features: r.features, notes }), columns: r.header.columns };
 }
 
 /** The role a file most likely has: households for tables and points, grids for polygons with codes. */

@@ -10,7 +10,7 @@ const expected = JSON.parse(readFileSync(`${dir}/gis-grids.expected.json`, 'utf8
 
 describe('import of grids from a GIS', () => {
   it('guess the mapping, normalise kinds and bands, repair rings and reject what has no code', async () => {
-    const file = await readAnyFile('gis-grids.geojson', readFileSync(`${dir}/gis-grids.geojson`));
+    const [file] = await readAnyFile('gis-grids.geojson', readFileSync(`${dir}/gis-grids.geojson`));
     const mapping = guessFields('grids', file.columns);
     expect(mapping).toEqual(expected.mapping_guess);
     const r = prepareLayer(file, 'grids', mapping, { kind: 'wgs84' });
@@ -29,7 +29,7 @@ describe('import of grids from a GIS', () => {
 
   it('keep 户主 and phone only under their canonical names', async () => {
     const csv = '户编号,楼栋编号,单元,房号,家庭人口,户主姓名,联系电话\nR1,B1,1,101,3,张三丰,13812341234\n';
-    const file = await readAnyFile('roster.csv', new TextEncoder().encode(csv));
+    const [file] = await readAnyFile('roster.csv', new TextEncoder().encode(csv));
     const mapping = guessFields('households', file.columns);
     const { features } = prepareLayer(file, 'households', mapping, { kind: 'wgs84' });
     // A roster without lon/lat has no point: the row is kept, to be matched by building id.
