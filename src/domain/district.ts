@@ -26,6 +26,9 @@ export interface HouseholdTable {
   /** index into buildings, -1 when the building id is unknown */
   building: Int32Array;
   grid: Int32Array;
+  /** 户主 and phone from a roster, '' where not given; null when the roster has none. Shown masked. */
+  heads: string[] | null;
+  phones: string[] | null;
 }
 
 export interface CaseTable {

@@ -65,7 +65,20 @@ export const en: Messages = {
     missing_property: 'missing property "{{name}}"',
     duplicate_id: 'duplicate {{name}} "{{id}}" (the first one is kept)',
   },
-  export: { assignment: { household: 'Household', building: 'Building', gridCode: 'Grid code', gridName: 'Grid name' } },
+  export: {
+    title: 'Export the district on the map',
+    making: 'Making…',
+    kinds: {
+      'grids-geojson': 'Grids GeoJSON',
+      'grids-fgb': 'Grids FlatGeobuf',
+      'grids-shp': 'Grids Shapefile (zip)',
+      'district-shp': 'All layers Shapefile (zip)',
+      'assignment-csv': 'Household → grid table (CSV)',
+    },
+    files: { 'grids-geojson': 'grids', 'grids-fgb': 'grids', 'grids-shp': 'grids-shp', 'district-shp': 'all-layers-shp', 'assignment-csv': 'household-grid' },
+    includePersonal: 'Include heads of household and phone numbers in exports (off by default)',
+    assignment: { household: 'Household', building: 'Building', gridCode: 'Grid code', gridName: 'Grid name' },
+  },
   workspaces: {
     title: 'Workspaces',
     demo: 'Demo district (built in)',
@@ -81,7 +94,6 @@ export const en: Messages = {
     delete: 'Delete',
     confirmDelete: 'Really delete (cannot be undone)',
     export: 'Export as a file',
-    includePersonal: 'Include heads of household and phone numbers in workspace exports (off by default)',
   },
   import: {
     reading: 'Reading {{name}}…',
@@ -192,6 +204,10 @@ export const en: Messages = {
     kinds: { grid: 'Grid', building: 'Building', household: 'Household', case: 'Case' },
   },
   inspector: {
+    head: 'Head of household',
+    phone: 'Phone',
+    showPersonal: 'Show full name and phone',
+    hidePersonal: 'Hide',
     titles: { grid: 'Grid', building: 'Building', household: 'Household', case: 'Case' },
     code: 'Grid code',
     name: 'Name',

@@ -64,7 +64,20 @@ export const zhCN = {
     missing_property: '缺少属性“{{name}}”',
     duplicate_id: '{{name}}“{{id}}”重复（保留第一条）',
   },
-  export: { assignment: { household: '户编号', building: '楼栋编号', gridCode: '网格编码', gridName: '网格名称' } },
+  export: {
+    title: '导出地图上的辖区',
+    making: '正在生成…',
+    kinds: {
+      'grids-geojson': '网格 GeoJSON',
+      'grids-fgb': '网格 FlatGeobuf',
+      'grids-shp': '网格 Shapefile（zip）',
+      'district-shp': '全部图层 Shapefile（zip）',
+      'assignment-csv': '住户→网格对照表（CSV）',
+    },
+    files: { 'grids-geojson': '网格', 'grids-fgb': '网格', 'grids-shp': '网格-shp', 'district-shp': '全部图层-shp', 'assignment-csv': '住户网格对照' },
+    includePersonal: '导出时包含户主姓名和电话（默认不含）',
+    assignment: { household: '户编号', building: '楼栋编号', gridCode: '网格编码', gridName: '网格名称' },
+  },
   workspaces: {
     title: '工作区',
     demo: '示范辖区（内置）',
@@ -80,7 +93,6 @@ export const zhCN = {
     delete: '删除',
     confirmDelete: '确认删除（不可恢复）',
     export: '导出为文件',
-    includePersonal: '导出工作区时包含户主姓名和电话（默认不含）',
   },
   import: {
     reading: '正在读取 {{name}}…',
@@ -191,6 +203,10 @@ export const zhCN = {
     kinds: { grid: '网格', building: '楼栋', household: '住户', case: '事件' },
   },
   inspector: {
+    head: '户主',
+    phone: '联系电话',
+    showPersonal: '显示完整姓名和电话',
+    hidePersonal: '隐藏',
     titles: { grid: '网格', building: '楼栋', household: '住户', case: '事件' },
     code: '网格编码',
     name: '名称',

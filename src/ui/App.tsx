@@ -194,7 +194,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
           </div>
         )}
         {district && <LayerPanel visibility={visibility} onChange={changeVisibility} />}
-        {importOpen && <ImportPanel source={load.source} viewBBox={viewBBox} onOpen={openSource} onClose={() => setImportOpen(false)} />}
+        {importOpen && <ImportPanel source={load.source} districtName={district?.meta.district_name ?? null} viewBBox={viewBBox} onOpen={openSource} onClose={() => setImportOpen(false)} />}
         {district && !reportOpen && !importOpen && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
         {district && report && reportOpen && !importOpen && (
           <ReportPanel

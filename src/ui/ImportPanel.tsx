@@ -16,6 +16,7 @@ import { downloadFile } from './download';
 import { WORKSPACE_FILE, WorkspaceList, type WorkspaceEntry } from './WorkspaceList';
 import type { Source } from './loadDistrict';
 import { importer } from './importClient';
+import { ExportSection } from './ExportSection';
 import type { FileSummary, SaveResult } from '../workers/import.worker';
 import type { BBox } from '../io/flatgeobufUrl';
 
@@ -35,8 +36,10 @@ interface Pending {
 
 const store = new Workspaces(db);
 
-export function ImportPanel({ source, viewBBox, onOpen, onClose }: {
+export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }: {
   source: Source;
+  /** the district on the map, when there is one to export */
+  districtName: string | null;
   /** the map's view, for reading only that part of a large file from a URL */
   viewBBox: () => BBox | undefined;
   onOpen: (s: Source) => void;
@@ -50,6 +53,7 @@ export function ImportPanel({ source, viewBBox, onOpen, onClose }: {
   const [errors, setErrors] = useState<string[]>([]);
   const [url, setUrl] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
+  const [personal, setPersonal] = useState(false);
 
   const refresh = useCallback(async () => {
     const rows = await store.list();
@@ -135,7 +139,17 @@ export function ImportPanel({ source, viewBBox, onOpen, onClose }: {
   return (
     <SidePanel title={t('import.title')} testId="import" className="report import" onClose={onClose}>
       <h3>{t('workspaces.title')}</h3>
-      <WorkspaceList store={store} workspaces={workspaces} source={source} onOpen={onOpen} onChanged={refresh} onError={(m) => setErrors((x) => [...x, m])} />
+      <WorkspaceList store={store} workspaces={workspaces} source={source} personal={personal} onOpen={onOpen} onChanged={refresh} onError={(m) => setErrors((x) => [...x, m])} />
+      {districtName && (
+        <>
+          <h3>{t('export.title')}</h3>
+          <ExportSection districtName={districtName} personal={personal} onError={(m) => setErrors((x) => [...x, m])} />
+        </>
+      )}
+      <label className="personal">
+        <input type="checkbox" checked={personal} onChange={(e) => setPersonal(e.target.checked)} data-testid="export-personal" />
+        {t('export.includePersonal')}
+      </label>
       <h3>{t('import.heading')}</h3>
       <div className="import-row">
         <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="workspace-select" aria-label={t('import.workspace')}>

@@ -1,6 +1,7 @@
 // The inspector: what was clicked or found. Grid → its figures and staff; building → its
 // households by unit and room (看房知人); household; case.
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { maskName, maskPhone } from '../domain/privacy';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from './SidePanel';
 import type { TFunction } from 'i18next';
@@ -129,6 +130,8 @@ function BuildingDetails({ d, index, t, onSelect }: { d: District; index: number
 function HouseholdDetails({ d, index, t, onSelect }: { d: District; index: number; t: T; onSelect: (s: Selection) => void }) {
   const h = d.households;
   const b = h.building[index];
+  const head = h.heads?.[index] ?? '';
+  const phone = h.phones?.[index] ?? '';
   return (
     <>
       <h3 className="title" data-testid="inspector-title">{h.ids[index]}</h3>
@@ -140,7 +143,22 @@ function HouseholdDetails({ d, index, t, onSelect }: { d: District; index: numbe
         [t('inspector.residentsCount'), h.residents[index] > 0 ? h.residents[index] : <span className="bad">{h.residents[index] === 0 ? 0 : t('inspector.residentsUnknown')}</span>],
         [t('inspector.grid'), <GridLink d={d} grid={h.grid[index]} t={t} onSelect={onSelect} />],
       ]} />
+      {(head || phone) && <Personal key={index} head={head} phone={phone} t={t} />}
     </>
+  );
+}
+
+/** 户主 and phone, masked until the user asks to see them (and masked again for the next household). */
+function Personal({ head, phone, t }: { head: string; phone: string; t: T }) {
+  const [shown, setShown] = useState(false);
+  return (
+    <section className="personal-data" data-testid="personal">
+      <Rows rows={[
+        [t('inspector.head'), <span data-testid="personal-head">{shown ? head : maskName(head)}</span>],
+        [t('inspector.phone'), <span data-testid="personal-phone">{shown ? phone : maskPhone(phone)}</span>],
+      ]} />
+      <button type="button" onClick={() => setShown(!shown)} data-testid="personal-toggle">{shown ? t('inspector.hidePersonal') : t('inspector.showPersonal')}</button>
+    </section>
   );
 }
 

@@ -15,8 +15,10 @@ export interface WorkspaceEntry {
 
 export const WORKSPACE_FILE = '.gridscope';
 
-export function WorkspaceList({ store, workspaces, source, onOpen, onChanged, onError }: {
+export function WorkspaceList({ store, workspaces, source, personal, onOpen, onChanged, onError }: {
   store: Workspaces;
+  /** whether exports include 户主 and phone */
+  personal: boolean;
   workspaces: WorkspaceEntry[];
   source: Source;
   onOpen: (s: Source) => void;
@@ -26,7 +28,6 @@ export function WorkspaceList({ store, workspaces, source, onOpen, onChanged, on
   const { t } = useTranslation();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
-  const [personal, setPersonal] = useState(false);
   const onMap = (id: string) => source.kind === 'workspace' && source.id === id;
 
   const act = async (what: () => Promise<void>) => {
@@ -90,12 +91,6 @@ export function WorkspaceList({ store, workspaces, source, onOpen, onChanged, on
           </li>
         ))}
       </ul>
-      {workspaces.length > 0 && (
-        <label className="personal">
-          <input type="checkbox" checked={personal} onChange={(e) => setPersonal(e.target.checked)} data-testid="export-personal" />
-          {t('workspaces.includePersonal')}
-        </label>
-      )}
     </div>
   );
 }

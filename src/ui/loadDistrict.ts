@@ -3,7 +3,8 @@
 import * as Comlink from 'comlink';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
-import type { DistrictWorkerApi, LayerName, LoadProgress } from '../workers/district.worker';
+import type { DistrictWorkerApi, ExportKind, LayerName, LoadProgress } from '../workers/district.worker';
+import type { Language } from '../i18n';
 import meta from '../../data/demo/meta.json';
 import boundaries from '../../data/demo/boundaries.fgb?url';
 import grids from '../../data/demo/grids.fgb?url';
@@ -65,6 +66,11 @@ export function startLoad(source: Source): PendingLoad {
 
 function demoUrls(): Record<LayerName, string> {
   return Object.fromEntries(Object.entries(DEMO_URLS).map(([k, v]) => [k, new URL(v, location.href).href])) as Record<LayerName, string>;
+}
+
+/** An export of the district on the map, made in its worker. */
+export function exportDistrict(kind: ExportKind, includePersonal: boolean, language: Language) {
+  return worker().exportFile(kind, includePersonal, language);
 }
 
 export async function recheckDistrict(onProgress: (p: LoadProgress) => void): Promise<{ report: Report; timings: Record<string, number> }> {

@@ -9,6 +9,13 @@ import type { DemoMeta } from '../domain/types';
 import { db } from '../store/db';
 import { Workspaces } from '../store/workspaces';
 import { rawLayersOf } from '../workspace/fromWorkspace';
+import { districtShapefileZip, gridsFlatGeobuf, gridsGeoJSON, gridsShapefileZip, householdAssignmentCsv } from '../io/export';
+import { zhCN } from '../i18n/zh-CN';
+import { en } from '../i18n/en';
+import type { Language } from '../i18n';
+
+export const EXPORTS = ['grids-geojson', 'grids-fgb', 'grids-shp', 'district-shp', 'assignment-csv'] as const;
+export type ExportKind = (typeof EXPORTS)[number];
 
 export type LayerName = 'boundaries' | 'grids' | 'roads' | 'water' | 'buildings' | 'households' | 'cases';
 export const LAYER_NAMES: LayerName[] = ['boundaries', 'grids', 'roads', 'water', 'buildings', 'households', 'cases'];
@@ -53,6 +60,13 @@ const api = {
     return assemble(rawLayersOf(workspace, layers), (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
   },
 
+  /** A file of the district on the map (its layers as loaded); 户主 and phone only with includePersonal. */
+  exportFile(kind: ExportKind, includePersonal: boolean, language: Language) {
+    if (!raw) throw new Error('no district loaded');
+    const out = exportOf(kind, raw, includePersonal, language);
+    return typeof out.data === 'string' ? out : Comlink.transfer(out, [out.data.buffer as ArrayBuffer]);
+  },
+
   /** Runs the coverage checks again on the loaded district. */
   recheck(onProgress: (p: LoadProgress) => void) {
     if (!raw) throw new Error('no district loaded');
@@ -69,6 +83,21 @@ function assemble(layers: RawLayers, onStage: (stage: string) => void) {
   const district = assembleDistrict(layers, Date.now(), onStage);
   console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
   return Comlink.transfer(district, transferablesOf(district));
+}
+
+function exportOf(kind: ExportKind, layers: RawLayers, includePersonal: boolean, language: Language): { ext: string; type: string; data: Uint8Array | string } {
+  switch (kind) {
+    case 'grids-geojson': return { ext: 'geojson', type: 'application/geo+json', data: gridsGeoJSON(layers.grids) };
+    case 'grids-fgb': return { ext: 'fgb', type: 'application/octet-stream', data: gridsFlatGeobuf(layers.grids) };
+    case 'grids-shp': return { ext: 'zip', type: 'application/zip', data: gridsShapefileZip(layers.grids) };
+    case 'district-shp': return { ext: 'zip', type: 'application/zip', data: districtShapefileZip(layers, { includePersonal }) };
+    case 'assignment-csv': {
+      // The assignment as the checks make it now (the district's own arrays went to the page).
+      const input = checkInputOf(layers);
+      const { assignment } = runChecks(input);
+      return { ext: 'csv', type: 'text/csv;charset=utf-8', data: householdAssignmentCsv(input.households, assignment, language === 'en' ? en : zhCN) };
+    }
+  }
 }
 
 export type DistrictWorkerApi = typeof api;

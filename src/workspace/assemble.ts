@@ -54,6 +54,8 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
     positions: columns.positions,
     building: assignment.householdBuilding,
     grid: assignment.householdGrid,
+    heads: personalColumn(raw.households, 'head_name'),
+    phones: personalColumn(raw.households, 'phone'),
   };
   const bHouseholds = new Int32Array(assignment.buildings.length);
   for (const b of households.building) if (b >= 0) bHouseholds[b]++;
@@ -78,6 +80,12 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
     gridStats: stats,
     report,
   };
+}
+
+function personalColumn(fs: HouseholdFeature[], key: 'head_name' | 'phone'): string[] | null {
+  const props = (f: HouseholdFeature) => f.properties as unknown as Record<string, unknown>;
+  if (!fs.some((f) => props(f)[key])) return null;
+  return fs.map((f) => String(props(f)[key] ?? ''));
 }
 
 /** What the coverage engine checks, from the raw layers. */

@@ -1,6 +1,7 @@
 // Importing files in the built console, saved into a workspace in real IndexedDB, found
 // intact after a reload.
 import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openConsole, useConsolePage } from './chromium';
@@ -67,6 +68,36 @@ describe('import into a workspace', () => {
     await p.getByTestId('search').press('Enter');
     await expect(p.getByTestId('inspector-title').textContent()).resolves.toBe('<img src=x onerror=alert(1)>');
     expect(await p.locator('[data-testid=inspector] img').count()).toBe(0);
+
+    // 户主 and phone: masked in the inspector until asked for.
+    await p.getByTestId('search').fill('R001');
+    await p.getByTestId('search').press('Enter');
+    await expect(p.getByTestId('personal-head').textContent()).resolves.toBe('张*丰');
+    expect(await p.getByTestId('personal-phone').textContent()).toBe('138****1234');
+    await p.getByTestId('personal-toggle').click();
+    expect(await p.getByTestId('personal-head').textContent()).toBe('张三丰');
+    expect(await p.getByTestId('personal-phone').textContent()).toBe('13812341234');
+
+    // Exports of the district on the map: personal data only when ticked.
+    await p.getByTestId('open-import').click();
+    const dbfOf = async () => {
+      const d = p.waitForEvent('download');
+      await p.getByTestId('export-district-shp').click();
+      const zip = unzipSync(readFileSync(await (await d).path()));
+      expect(Object.keys(zip).sort()).toContain('households.cpg');
+      return Buffer.from(zip['households.dbf']);
+    };
+    expect((await dbfOf()).includes(Buffer.from('13812341234'))).toBe(false);
+    await p.getByTestId('export-personal').check();
+    const dbf = await dbfOf();
+    expect(dbf.includes(Buffer.from('13812341234'))).toBe(true);
+    expect(dbf.includes(Buffer.from('张三丰'))).toBe(true); // UTF-8, as the .cpg says
+    await p.getByTestId('export-personal').uncheck();
+    const csv = p.waitForEvent('download');
+    await p.getByTestId('export-assignment-csv').click();
+    const table = readFileSync(await (await csv).path(), 'utf8');
+    expect(table.split(/\r?\n/)[0]).toBe('\ufeff户编号,楼栋编号,网格编码,网格名称');
+    expect(table).not.toContain('张三丰');
 
     await openConsole(p, baseUrl); // reload: the workspace is what opens
     await drawnFrom(p, 'workspace');
