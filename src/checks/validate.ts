@@ -13,7 +13,7 @@ const CHINA = { minLon: 70, maxLon: 140, minLat: 15, maxLat: 56 };
 /** What is wrong, as a code the UI translates (messages "skip.<code>") and its values. */
 export interface Problem {
   code: 'no_geometry' | 'not_polygon' | 'empty_geometry' | 'short_ring' | 'not_number' | 'lat_lon' | 'not_degrees'
-    | 'not_closed' | 'self_intersecting' | 'missing_property' | 'duplicate_id';
+    | 'not_closed' | 'self_intersecting' | 'missing_property' | 'duplicate_id' | 'malformed_row';
   params: Record<string, string | number>;
 }
 
@@ -29,6 +29,7 @@ const EN: Record<Problem['code'], (p: Record<string, string | number>) => string
   self_intersecting: (p) => `self-intersecting ring (edges cross near ${p.at})`,
   missing_property: (p) => `missing property "${p.name}"`,
   duplicate_id: (p) => `duplicate ${p.name} "${p.id}" (the first one is kept)`,
+  malformed_row: (p) => `line ${p.row} of the table cannot be read cleanly (${p.message})`,
 };
 
 /** The problem in plain English (the CLI, the report's "reason"). */

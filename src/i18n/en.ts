@@ -64,6 +64,7 @@ export const en: Messages = {
     self_intersecting: 'self-intersecting ring (edges cross near {{at}})',
     missing_property: 'missing property "{{name}}"',
     duplicate_id: 'duplicate {{name}} "{{id}}" (the first one is kept)',
+    malformed_row: 'line {{row}} of the table cannot be read cleanly ({{message}})',
   },
   export: {
     title: 'Export the district on the map',

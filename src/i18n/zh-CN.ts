@@ -63,6 +63,7 @@ export const zhCN = {
     self_intersecting: '环自相交（交点约在 {{at}}）',
     missing_property: '缺少属性“{{name}}”',
     duplicate_id: '{{name}}“{{id}}”重复（保留第一条）',
+    malformed_row: '表格第 {{row}} 行无法正确拆分（{{message}}）',
   },
   export: {
     title: '导出地图上的辖区',

@@ -6,7 +6,10 @@ export async function readFlatGeobuf<G extends Geometry = Geometry, P = Record<s
   bytes: Uint8Array,
 ): Promise<Feature<G, P>[]> {
   const out: Feature<G, P>[] = [];
-  for await (const f of deserialize(bytes)) out.push(f as unknown as Feature<G, P>);
+  let declared = 0;
+  for await (const f of deserialize(bytes, { headerMetaFn: (h) => { declared = h.featuresCount; } })) out.push(f as unknown as Feature<G, P>);
+  // A file cut short reads as fewer features without an error: its header tells.
+  if (declared > 0 && out.length !== declared) throw new Error(`cut short or damaged: the header says ${declared} features, ${out.length} could be read`);
   return out;
 }
 

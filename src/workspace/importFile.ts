@@ -68,6 +68,8 @@ export async function readAnyFile(name: string, bytes: Uint8Array): Promise<Read
 
 /** Completes a file as read with its columns and a guess at its coordinate system. */
 function withColumns(f: Omit<ReadFile, 'columns' | 'crsGuess'>): ReadFile {
+  if (f.table && f.table.fields.length === 0) throw new Error(`${f.name}: no header row (an empty table)`);
+  if (f.features && f.features.length === 0) throw new Error(`${f.name}: holds no features`);
   const columns = f.features ? [...new Set(f.features.flatMap((x) => Object.keys(x.properties ?? {})))] : f.table!.fields;
   const sample = f.features ? samplePositions(f.features) : [];
   return { ...f, columns, crsGuess: sample.length ? guessCrs(sample) : { kind: 'unknown' } };
@@ -126,8 +128,11 @@ export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<strin
   else ({ features, note: conversion } = convertFeatures(features, crs));
   if (role === 'households') {
     const rejected: Skipped[] = [];
+    // Rows the CSV reader could not split cleanly (too many or too few cells): not guessed at.
+    const malformed = new Map((f.table?.errors ?? []).map((e) => [e.row - 1, e.message]));
     const kept = features.filter((h, i) => {
       const id = featureLabel(h, 'id', i);
+      if (malformed.has(i)) { rejected.push(skippedItem('households', id, problem('malformed_row', { row: i + 2, message: malformed.get(i)! }))); return false; }
       if (h.properties?.id === undefined || h.properties?.id === '') { rejected.push(skippedItem('households', id, problem('missing_property', { name: 'id' }))); return false; }
       const c = (h.geometry as Point | null)?.coordinates;
       const wrong = c ? pointProblem(c[0], c[1]) : null;
