@@ -1,6 +1,6 @@
 // Exports of the district on the map: grids as GeoJSON, FlatGeobuf and zipped Shapefile,
 // the whole district as Shapefiles, the household → grid assignment as CSV for Excel. Made
-// in the district worker; 户主 and phone go out only when the user ticks the box.
+// in the district worker; heads of household and phones go out only when the user ticks the box.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EXPORTS, type ExportKind } from '../workers/district.worker';

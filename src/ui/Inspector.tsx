@@ -148,7 +148,7 @@ function HouseholdDetails({ d, index, t, onSelect }: { d: District; index: numbe
   );
 }
 
-/** 户主 and phone, masked until the user asks to see them (and masked again for the next household). */
+/** Head of household and phone, masked until the user asks to see them (and masked again for the next household). */
 function Personal({ head, phone, t }: { head: string; phone: string; t: T }) {
   const [shown, setShown] = useState(false);
   return (

@@ -17,7 +17,7 @@ export const WORKSPACE_FILE = '.gridscope';
 
 export function WorkspaceList({ store, workspaces, source, personal, onOpen, onChanged, onError }: {
   store: Workspaces;
-  /** whether exports include 户主 and phone */
+  /** whether exports include the head of household and phone */
   personal: boolean;
   workspaces: WorkspaceEntry[];
   source: Source;
