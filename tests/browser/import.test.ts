@@ -161,10 +161,32 @@ describe('import into a workspace', () => {
     expect(await p.getByTestId('import-file').count()).toBe(0);
   });
 
-  it('names a broken file and saves nothing from it', async () => {
-    await page().getByTestId('open-import').click();
-    await page().getByTestId('import-files').setInputFiles('tests/fixtures/shapefile/truncated.zip');
-    await expect(page().getByRole('alert').textContent()).resolves.toMatch(/truncated\.zip: grids\.shp: cannot be read/);
-    expect(await page().getByTestId('import-file').count()).toBe(0);
+  it('names each broken file, saves nothing from it, imports the usable part of the rest, and keeps working', async () => {
+    const p = page();
+    const broken = JSON.parse(readFileSync('tests/fixtures/broken/broken.expected.json', 'utf8'));
+    const unreadable = Object.keys(broken.unreadable).map((f) => `tests/fixtures/broken/${f}`);
+    await p.getByTestId('open-import').click();
+    await p.getByTestId('import-files').setInputFiles(['tests/fixtures/shapefile/truncated.zip', ...unreadable, 'tests/fixtures/broken/bad-geometries.geojson']);
+    await expect.poll(() => p.getByRole('alert').count()).toBe(unreadable.length + 1);
+    const alerts = (await p.getByRole('alert').allTextContents()).join('\n');
+    expect(alerts).toMatch(/truncated\.zip: grids\.shp: cannot be read/);
+    for (const [name, message] of Object.entries(broken.unreadable as Record<string, string>)) expect(alerts, name).toMatch(new RegExp(message));
+    expect(await p.getByTestId('import-file').count()).toBe(1); // only the one that can be read
+
+    await p.getByTestId('workspace-name').fill('坏数据');
+    const file = p.getByTestId('import-file');
+    await file.getByTestId('import-save').click();
+    await expect(file.getByTestId('import-result').textContent()).resolves.toContain('导入 1 条，拒绝 7 条');
+    const d = p.waitForEvent('download');
+    await file.getByRole('button', { name: '下载被拒绝的记录（CSV）' }).click();
+    const rejected = readFileSync(await (await d).path(), 'utf8').trim().split(/\r?\n/);
+    expect(rejected).toHaveLength(1 + 7);
+    expect(rejected[2]).toMatch(/^370705001001003,.*纬度/); // lat/lon named in Chinese
+    await expect.poll(() => p.getByTestId('workspace').textContent()).toContain('网格 1');
+    // Still a working console: the demo on the map answers a search.
+    await p.getByTestId('import').locator('button.close').click();
+    await p.getByTestId('search').fill('370705001001001');
+    await p.getByTestId('search').press('Enter');
+    await expect(p.getByTestId('inspector-code').textContent()).resolves.toBe('370705001001001');
   });
 });
