@@ -81,6 +81,9 @@ export const en: Messages = {
     assignment: { household: 'Household', building: 'Building', gridCode: 'Grid code', gridName: 'Grid name' },
   },
   workspaces: {
+    storage: '{{used}} MB used in this browser, up to {{quota}} MB',
+    persisted: 'kept persistently (the browser will not clear it)',
+    notPersisted: 'not yet persistent: the browser may clear it when the disk is full; export workspaces now and then',
     title: 'Workspaces',
     demo: 'Demo district (built in)',
     onMap: 'on the map',
@@ -97,6 +100,7 @@ export const en: Messages = {
     export: 'Export as a file',
   },
   import: {
+    storageFull: '{{name}}: this browser\'s storage for the console is full. Nothing was saved this time and the saved workspaces are untouched. Delete a workspace you no longer need (export it first) and try again.',
     reading: 'Reading {{name}}…',
     saving: 'Checking and saving…',
     url: {

@@ -80,6 +80,9 @@ export const zhCN = {
     assignment: { household: '户编号', building: '楼栋编号', gridCode: '网格编码', gridName: '网格名称' },
   },
   workspaces: {
+    storage: '本机已用 {{used}} MB，可用上限 {{quota}} MB',
+    persisted: '已获准持久保存（浏览器不会自动清除）',
+    notPersisted: '尚未获准持久保存：磁盘紧张时浏览器可能清除，请定期导出工作区',
     title: '工作区',
     demo: '示范辖区（内置）',
     onMap: '正在地图上',
@@ -96,6 +99,7 @@ export const zhCN = {
     export: '导出为文件',
   },
   import: {
+    storageFull: '{{name}}：本机浏览器存储已满，这次没有保存任何内容，已保存的工作区未受影响。请删除不用的工作区（可先导出）后重试。',
     reading: '正在读取 {{name}}…',
     saving: '正在校验并保存…',
     url: {

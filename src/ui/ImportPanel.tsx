@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from './SidePanel';
 import { db } from '../store/db';
-import { Workspaces } from '../store/workspaces';
+import { Workspaces, requestPersistentStorage } from '../store/workspaces';
 import { CANONICAL_FIELDS, type LayerName } from '../io/layers';
 import { guessFields } from '../io/fieldGuess';
 import type { SourceCrs } from '../io/crs';
@@ -55,7 +55,12 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
   const [busy, setBusy] = useState<string | null>(null);
   const [personal, setPersonal] = useState(false);
 
+  const [storage, setStorage] = useState<{ usedMB: number; quotaMB: number; persisted: boolean } | null>(null);
+
   const refresh = useCallback(async () => {
+    const est = await navigator.storage?.estimate?.().catch(() => null);
+    const persisted = (await navigator.storage?.persisted?.().catch(() => false)) ?? false;
+    if (est) setStorage({ usedMB: (est.usage ?? 0) / 2 ** 20, quotaMB: (est.quota ?? 0) / 2 ** 20, persisted });
     const rows = await store.list();
     const withLayers = await Promise.all(rows.map(async (row) => ({ row, layers: await db.layers.where('workspaceId').equals(row.id).toArray() })));
     setWorkspaces(withLayers);
@@ -115,11 +120,14 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
         workspace: target ? { id: target } : { newName: newName.trim() || p.file.name },
       });
       setTarget(result.workspaceId);
+      // Saved work should not be evicted when the disk fills: ask once there is some.
+      if (result.saved && !storage?.persisted) await requestPersistentStorage();
       setPending((all) => all.map((x, k) => (k === i ? { ...x, saving: false, result } : x)));
       await refresh();
     } catch (e) {
       setPending((all) => all.map((x, k) => (k === i ? { ...x, saving: false } : x)));
-      setErrors((x) => [...x, `${p.file.name}: ${(e as Error).message}`]);
+      const full = (e as Error).name === 'StorageFullError';
+      setErrors((x) => [...x, full ? t('import.storageFull', { name: p.file.name }) : `${p.file.name}: ${(e as Error).message}`]);
     }
   };
 
@@ -139,6 +147,12 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
   return (
     <SidePanel title={t('import.title')} testId="import" className="report import" onClose={onClose}>
       <h3>{t('workspaces.title')}</h3>
+      {storage && (
+        <p className="muted" data-testid="storage">
+          {t('workspaces.storage', { used: storage.usedMB.toFixed(1), quota: Math.round(storage.quotaMB).toLocaleString() })}
+          {' · '}{t(storage.persisted ? 'workspaces.persisted' : 'workspaces.notPersisted')}
+        </p>
+      )}
       <WorkspaceList store={store} workspaces={workspaces} source={source} personal={personal} onOpen={onOpen} onChanged={refresh} onError={(m) => setErrors((x) => [...x, m])} />
       {districtName && (
         <>

@@ -151,6 +151,29 @@ describe('import into a workspace', () => {
     await expect(file.getByTestId('import-result').textContent()).resolves.toContain(`导入 ${n} 条，拒绝 0 条`);
   });
 
+  it('says so when the browser storage is full, saving nothing and losing nothing', async () => {
+    const p = page();
+    // Chromium's own quota for the site, cut to 200 kB (it holds while nothing is stored yet):
+    // a few grids fit, 8,100 buildings do not.
+    const cdp = await p.context().newCDPSession(p);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseUrl).origin, quotaSize: 200_000 });
+    await p.getByTestId('open-import').click();
+    await p.getByTestId('workspace-name').fill('满');
+    await p.getByTestId('import-files').setInputFiles('tests/fixtures/import/gis-grids.geojson');
+    await p.getByTestId('import-file').getByTestId('import-save').click();
+    await p.getByTestId('import-file').getByTestId('import-result').waitFor();
+    await p.getByTestId('import-files').setInputFiles('tests/fixtures/fgb-url/lattice.fgb');
+    const big = p.getByTestId('import-file').nth(1);
+    await big.getByTestId('import-role').selectOption('buildings');
+    await big.getByTestId('import-save').click();
+    await expect(p.getByRole('alert').textContent()).resolves.toContain('lattice.fgb：本机浏览器存储已满，这次没有保存任何内容');
+    expect(await big.getByTestId('import-result').count()).toBe(0);
+    const saved = await p.getByTestId('workspace').textContent();
+    expect(saved).toContain('网格 4');
+    expect(saved).not.toContain('楼栋');
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseUrl).origin });
+  });
+
   it('names a URL that is not a FlatGeobuf file, and adds nothing', async () => {
     const p = page();
     allowErrors(/404/); // the browser logs the failed request itself
