@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runChecks, type CheckInput } from '../../src/checks/engine';
 import type { Finding, Report } from '../../src/checks/report';
 import type { BoundaryFeature, BuildingFeature, GridFeature, HouseholdFeature } from '../../src/domain/types';
+import { findingsCsv, findingsGeoJSON } from '../../src/io/findings';
 import { zhCN } from '../../src/i18n/zh-CN';
 import { districtShapefileZip, gridsFlatGeobuf, gridsGeoJSON, gridsShapefileZip, householdAssignmentCsv } from '../../src/io/export';
 import { guessFields } from '../../src/io/fieldGuess';
@@ -168,6 +169,16 @@ describe('exports read by GDAL (ogrinfo)', () => {
     expect(out).toMatch(new RegExp(`Feature Count: ${input.households.ids.length}\\b`));
     expect(out).toMatch(/^户编号: String/m);
     expect(out).toContain('网格编码 (String) = 370705001001002');
+  });
+
+  it('reads the findings exports of the report (GeoJSON, and CSV for Excel)', () => {
+    const { report } = runChecks(input);
+    expect(report.findings.length).toBeGreaterThan(3);
+    const gj = ogrinfo(write('findings.geojson', JSON.stringify(findingsGeoJSON(report))));
+    expect(gj).toMatch(new RegExp(`Feature Count: ${report.findings.length}\\b`));
+    const csv = ogrinfo(write('findings.csv', findingsCsv(report, zhCN)), false);
+    expect(csv).toMatch(new RegExp(`Feature Count: ${report.findings.length}\\b`));
+    expect(csv).toContain(`${zhCN.findings.csv.kind} (String) = ${zhCN.findings.kinds[report.findings[0].kind]}`);
   });
 
   it('reads the demo district zip, every layer whole', async () => {
