@@ -8,6 +8,8 @@ export const FINDING_RULE = {
   gap: 'land',
   overlap: 'land',
   spill: 'land',
+  /** a case reported where no grid is: land the grids do not cover (区不漏地) */
+  orphan_case: 'land',
   straddling_building: 'buildings',
   orphan_building: 'buildings',
   orphan_household: 'households',

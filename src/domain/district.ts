@@ -34,17 +34,35 @@ export interface HouseholdTable {
 export interface CaseTable {
   count: number;
   ids: string[];
-  categories: string[];
+  /** index into categoryNames (fast filters over hundreds of thousands of cases) */
+  category: Uint16Array;
+  categoryNames: string[];
   addresses: string[];
-  /** CaseStatus code */
+  descriptions: string[];
+  /** CaseStatus code, as of `asOf` */
   status: Uint8Array;
+  /** whether the source says open (status is that and the deadline, at a time) */
+  open: Uint8Array;
   /** index into DISPATCH_LEVELS, 255 when unknown */
   level: Uint8Array;
+  /** index into SATISFACTION, 255 when not rated */
+  satisfaction: Uint8Array;
   positions: Float64Array;
+  /** times in epoch ms, NaN when absent: the closed loop and the deadline */
   requested: Float64Array;
-  expected: Float64Array;
+  dispatched: Float64Array;
+  handled: Float64Array;
+  supervised: Float64Array;
   closed: Float64Array;
+  visited: Float64Array;
+  updated: Float64Array;
+  /** expected_datetime, or reported + the category's time limit; NaN = none */
+  deadline: Float64Array;
+  /** whether the deadline came from the category's time limit (no expected_datetime) */
+  deadlineFromLimit: Uint8Array;
   grid: Int32Array;
+  /** the time statuses were worked out for */
+  asOf: number;
 }
 
 export interface GridStats {

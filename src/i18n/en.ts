@@ -7,7 +7,7 @@ export const en: Messages = {
   },
   findings: {
     kinds: {
-      gap: 'Gap (no grid)', overlap: 'Overlap', spill: 'Outside its community',
+      gap: 'Gap (no grid)', overlap: 'Overlap', spill: 'Outside its community', orphan_case: 'Case in no grid',
       straddling_building: 'Building straddles grids', orphan_building: 'Building in no grid',
       orphan_household: 'Household in no grid', double_household: 'Household in two grids', dangling_household: 'Household building missing',
       misplaced_household: 'Household far from its building', empty_building: 'Residential building without households',
@@ -207,6 +207,19 @@ export const en: Messages = {
     placeholder: 'Search grid code/name, building address, household id, case id',
     noResults: 'Nothing found for “{{q}}”',
     kinds: { grid: 'Grid', building: 'Building', household: 'Household', case: 'Case' },
+  },
+  cases: {
+    fromLimit: '(category time limit)',
+    timeLeft: 'Time left',
+    overdueBy: 'Overdue by',
+    satisfaction: 'Satisfaction',
+    satisfactionLevels: { satisfied: 'satisfied', basic: 'fairly satisfied', unsatisfied: 'unsatisfied' },
+    stages: { requested: 'Reported', dispatched: 'Dispatched', handled: 'Handled', supervised: 'Checked', closed: 'Closed', visited: 'Return visit' },
+    notReached: 'not reached',
+    took: 'took {{time}}',
+    daysHours: '{{days}} d {{hours}} h',
+    hoursMinutes: '{{hours}} h {{minutes}} min',
+    minutes: '{{minutes}} min',
   },
   inspector: {
     head: 'Head of household',

@@ -6,7 +6,7 @@ export const zhCN = {
   },
   findings: {
     kinds: {
-      gap: '缝隙（无网格覆盖）', overlap: '重叠', spill: '越出社区边界',
+      gap: '缝隙（无网格覆盖）', overlap: '重叠', spill: '越出社区边界', orphan_case: '事件不在任何网格内',
       straddling_building: '楼栋跨网格', orphan_building: '楼栋不在任何网格',
       orphan_household: '住户不在任何网格', double_household: '住户重复归属', dangling_household: '住户楼栋不存在',
       misplaced_household: '住户位置偏离楼栋', empty_building: '住宅楼无住户',
@@ -206,6 +206,19 @@ export const zhCN = {
     placeholder: '搜索网格编码/名称、楼栋地址、住户编号、事件编号',
     noResults: '没有找到“{{q}}”',
     kinds: { grid: '网格', building: '楼栋', household: '住户', case: '事件' },
+  },
+  cases: {
+    fromLimit: '（按类别时限）',
+    timeLeft: '剩余时间',
+    overdueBy: '已超时',
+    satisfaction: '满意度',
+    satisfactionLevels: { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' },
+    stages: { requested: '上报', dispatched: '派遣', handled: '处置', supervised: '核查督办', closed: '办结', visited: '回访' },
+    notReached: '未到此环节',
+    took: '用时 {{time}}',
+    daysHours: '{{days}} 天 {{hours}} 小时',
+    hoursMinutes: '{{hours}} 小时 {{minutes}} 分',
+    minutes: '{{minutes}} 分钟',
   },
   inspector: {
     head: '户主',

@@ -228,7 +228,7 @@ function outerRings(f: BuildingFeature): [number, number][][] {
 /** Land findings are filled; grid-level findings only outlined (the grid is already drawn). */
 function findingFill(kind: string): RGBA {
   const c = COLORS.finding;
-  if (kind === 'gap') return c.gap;
+  if (kind === 'gap' || kind === 'orphan_case') return c.gap;
   if (kind === 'overlap') return c.overlap;
   if (kind === 'spill') return c.spill;
   if (kind.endsWith('_building')) return c.building;

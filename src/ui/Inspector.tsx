@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { SidePanel } from './SidePanel';
 import type { TFunction } from 'i18next';
 import type { District } from '../domain/district';
-import { CASE_STATUS_NAMES, DISPATCH_LEVELS } from '../domain/cases';
+import { CASE_STAGES, CASE_STATUS_NAMES, DISPATCH_LEVELS, SATISFACTION } from '../domain/cases';
 import { DEFAULT_BAND } from '../domain/bands';
 import type { Selection } from '../map/state';
 
@@ -166,20 +166,58 @@ function CaseDetails({ d, index, t, onSelect }: { d: District; index: number; t:
   const c = d.cases;
   const status = CASE_STATUS_NAMES[c.status[index]];
   const level = DISPATCH_LEVELS[c.level[index]] ?? 'unknown';
+  const sat = SATISFACTION[c.satisfaction[index]];
   const time = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toLocaleString() : t('inspector.none'));
+  const deadline = c.deadline[index];
+  const left = deadline - c.asOf;
   return (
     <>
       <h3 className="title" data-testid="inspector-title">{c.ids[index]}</h3>
       <Rows rows={[
-        [t('inspector.category'), c.categories[index]],
-        [t('inspector.status'), <span className={`status status-${status}`}>{t(`inspector.statuses.${status}`)}</span>],
+        [t('inspector.category'), c.categoryNames[c.category[index]]],
+        [t('inspector.status'), <span className={`status status-${status}`} data-testid="case-status">{t(`inspector.statuses.${status}`)}</span>],
         [t('inspector.dispatchLevel'), t(`inspector.dispatchLevels.${level}`)],
         [t('inspector.address'), c.addresses[index]],
-        [t('inspector.reported'), time(c.requested[index])],
-        [t('inspector.deadline'), time(c.expected[index])],
-        [t('inspector.closedAt'), time(c.closed[index])],
+        [t('inspector.deadline'), <>{time(deadline)}{c.deadlineFromLimit[index] === 1 && <span className="muted"> {t('cases.fromLimit')}</span>}</>],
+        ...(c.open[index] && Number.isFinite(deadline)
+          ? [[left >= 0 ? t('cases.timeLeft') : t('cases.overdueBy'), <span className={left >= 0 ? '' : 'bad'} data-testid="case-left">{duration(Math.abs(left), t)}</span>] as [string, ReactNode]]
+          : []),
+        [t('cases.satisfaction'), sat ? t(`cases.satisfactionLevels.${sat}`) : t('inspector.none')],
         [t('inspector.grid'), <GridLink d={d} grid={c.grid[index]} t={t} onSelect={onSelect} />],
       ]} />
+      {c.descriptions[index] && <p className="description">{c.descriptions[index]}</p>}
+      <Timeline d={d} index={index} t={t} />
     </>
   );
+}
+
+/** The closed loop, stage by stage, with the time each stage took (from the stage before it). */
+function Timeline({ d, index, t }: { d: District; index: number; t: T }) {
+  const c = d.cases;
+  let previous = NaN;
+  return (
+    <ol className="timeline" data-testid="case-timeline">
+      {CASE_STAGES.map((stage) => {
+        const at = c[stage][index];
+        const took = Number.isFinite(at) && Number.isFinite(previous) ? at - previous : NaN;
+        if (Number.isFinite(at)) previous = at;
+        return (
+          <li key={stage} className={Number.isFinite(at) ? 'done' : 'todo'} data-stage={stage}>
+            <span className="stage">{t(`cases.stages.${stage}`)}</span>
+            <span className="at">{Number.isFinite(at) ? new Date(at).toLocaleString() : t('cases.notReached')}</span>
+            {Number.isFinite(took) && <span className="took">{t('cases.took', { time: duration(took, t) })}</span>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** A duration in its two largest units (days and hours, or hours and minutes). */
+function duration(ms: number, t: T): string {
+  const m = Math.round(ms / 60_000);
+  const days = Math.floor(m / 1440), hours = Math.floor((m % 1440) / 60), minutes = m % 60;
+  if (days > 0) return t('cases.daysHours', { days, hours });
+  if (hours > 0) return t('cases.hoursMinutes', { hours, minutes });
+  return t('cases.minutes', { minutes });
 }

@@ -5,6 +5,8 @@ import * as Comlink from 'comlink';
 import { readFlatGeobuf } from '../io/flatgeobuf';
 import { assembleDistrict, checkInputOf, transferablesOf, type RawLayers } from '../workspace/assemble';
 import { runChecks } from '../checks/engine';
+import { withCaseFindings } from '../checks/cases';
+import { GridLocator } from '../checks/locate';
 import type { DemoMeta } from '../domain/types';
 import { db } from '../store/db';
 import { Workspaces } from '../store/workspaces';
@@ -71,9 +73,11 @@ const api = {
   recheck(onProgress: (p: LoadProgress) => void) {
     if (!raw) throw new Error('no district loaded');
     let done = 0;
-    const { report, timings } = runChecks(checkInputOf(raw), undefined, (stage) =>
+    const { report, timings, assignment } = runChecks(checkInputOf(raw), undefined, (stage) =>
       onProgress({ step: 'load.checking', stage, done: ++done, total: CHECK_STAGES.length }));
-    return { report, timings };
+    const ids = raw.cases.map((c) => String(c.properties.service_request_id));
+    const positions = Float64Array.from(raw.cases.flatMap((c) => c.geometry?.coordinates.slice(0, 2) ?? [NaN, NaN]));
+    return { report: withCaseFindings(report, { ids, positions, grid: new GridLocator(assignment.grids).locateAll(positions) }), timings };
   },
 };
 

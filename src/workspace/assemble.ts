@@ -2,8 +2,10 @@
 // report, each building, household and case in its effective grid, per-grid totals. Pure;
 // runs in the worker.
 import { GridLocator } from '../checks/locate';
-import { CaseStatus, DISPATCH_LEVELS, caseStatus, parseTime } from '../domain/cases';
-import type { CaseTable, District, GridStats, HouseholdTable } from '../domain/district';
+import { CaseStatus, parseTime } from '../domain/cases';
+import type { District, GridStats, HouseholdTable } from '../domain/district';
+import { buildCaseTable, caseBuffers } from './caseTable';
+import { withCaseFindings } from '../checks/cases';
 import { runChecks, type CheckInput } from '../checks/engine';
 import { householdsFromFeatures } from '../io/layers';
 import type {
@@ -60,7 +62,7 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
   const bHouseholds = new Int32Array(assignment.buildings.length);
   for (const b of households.building) if (b >= 0) bHouseholds[b]++;
 
-  const cases = caseTable(raw.cases, nowFor(raw.meta, clockMs), new GridLocator(grids));
+  const cases = buildCaseTable(raw.cases, new GridLocator(grids), nowFor(raw.meta, clockMs));
   for (let i = 0; i < cases.count; i++) {
     const g = cases.grid[i];
     if (g < 0 || cases.status[i] === CaseStatus.closed) continue;
@@ -78,7 +80,7 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
     households,
     cases,
     gridStats: stats,
-    report,
+    report: withCaseFindings(report, cases),
   };
 }
 
@@ -93,47 +95,12 @@ export function checkInputOf(raw: RawLayers, columns = householdsFromFeatures(ra
   return { boundaries: raw.boundaries, grids: raw.grids, buildings: raw.buildings, households: columns };
 }
 
-function caseTable(fs: CaseFeature[], nowMs: number, locator: GridLocator): CaseTable {
-  const n = fs.length;
-  const t: CaseTable = {
-    count: n,
-    ids: new Array(n),
-    categories: new Array(n),
-    addresses: new Array(n),
-    status: new Uint8Array(n),
-    level: new Uint8Array(n),
-    positions: new Float64Array(2 * n),
-    requested: new Float64Array(n),
-    expected: new Float64Array(n),
-    closed: new Float64Array(n),
-    grid: new Int32Array(n),
-  };
-  fs.forEach((f, i) => {
-    const p = f.properties;
-    t.ids[i] = String(p.service_request_id);
-    t.categories[i] = String(p.service_name ?? '');
-    t.addresses[i] = String(p.address ?? '');
-    t.requested[i] = parseTime(p.requested_datetime);
-    t.expected[i] = parseTime(p.expected_datetime);
-    t.closed[i] = parseTime(p.closed_datetime);
-    t.status[i] = caseStatus(p.status !== 'closed', t.expected[i], nowMs);
-    const lvl = DISPATCH_LEVELS.indexOf(p.dispatch_level);
-    t.level[i] = lvl >= 0 ? lvl : 255;
-    const c = f.geometry?.coordinates;
-    t.positions[2 * i] = c ? c[0] : Number(p.long);
-    t.positions[2 * i + 1] = c ? c[1] : Number(p.lat);
-  });
-  t.grid = locator.locateAll(t.positions);
-  return t;
-}
-
 /** The typed arrays of a district, for transfer from the worker without copying. */
 export function transferablesOf(d: District): ArrayBuffer[] {
   const arrays = [
     d.buildings.grid, d.buildings.households,
     d.households.units, d.households.residents, d.households.positions, d.households.building, d.households.grid,
-    d.cases.status, d.cases.level, d.cases.positions, d.cases.requested, d.cases.expected, d.cases.closed, d.cases.grid,
     d.gridStats.households, d.gridStats.buildings, d.gridStats.residents, d.gridStats.openCases, d.gridStats.overdueCases,
   ];
-  return arrays.map((a) => a.buffer as ArrayBuffer);
+  return [...arrays.map((a) => a.buffer as ArrayBuffer), ...caseBuffers(d.cases)];
 }

@@ -35,7 +35,7 @@ export function searchDistrict(d: District, query: string, limit = 12): SearchHi
   }
   const c = d.cases;
   for (let i = 0; i < c.count; i++) {
-    if (c.ids[i].toLowerCase().includes(q)) consider('case', i, [c.ids[i]], c.ids[i], c.categories[i]);
+    if (c.ids[i].toLowerCase().includes(q)) consider('case', i, [c.ids[i]], c.ids[i], c.categoryNames[c.category[i]]);
   }
   hits.sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label));
   return hits.slice(0, limit);
