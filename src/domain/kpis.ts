@@ -103,3 +103,24 @@ export function openCasesByUrgency(t: CaseTable, mask: Uint8Array): number[] {
   const key = (i: number) => (Number.isFinite(t.deadline[i]) ? t.deadline[i] : Infinity);
   return out.sort((a, b) => key(a) - key(b) || t.ids[a].localeCompare(t.ids[b]));
 }
+
+export interface GridCaseLoad {
+  open: Int32Array;
+  overdue: Int32Array;
+  /** open cases per 100 households; NaN for a grid without households */
+  per100: Float32Array;
+}
+
+/** Per grid: open and overdue cases among those of the mask, and open cases per 100 households. */
+export function gridCaseLoad(t: CaseTable, mask: Uint8Array, households: Int32Array): GridCaseLoad {
+  const n = households.length;
+  const load: GridCaseLoad = { open: new Int32Array(n), overdue: new Int32Array(n), per100: new Float32Array(n) };
+  for (let i = 0; i < t.count; i++) {
+    const g = t.grid[i];
+    if (!mask[i] || g < 0 || !t.open[i]) continue;
+    load.open[g]++;
+    if (t.status[i] === CaseStatus.overdue) load.overdue[g]++;
+  }
+  for (let g = 0; g < n; g++) load.per100[g] = households[g] > 0 ? (100 * load.open[g]) / households[g] : NaN;
+  return load;
+}

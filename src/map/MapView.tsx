@@ -6,9 +6,9 @@ import type { PickingInfo } from '@deck.gl/core';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
-import { CaseStatus } from '../domain/cases';
 import { baseStyle } from './baseStyle';
-import { buildLayers, COLORS, pointSubset } from './layers';
+import { buildLayers, CASE_POINT_ZOOM, COLORS, pointSubset } from './layers';
+import { binCases } from './caseBins';
 import { communityLabels, gridLabels } from './labels';
 import type { LayerVisibility, Selection } from './state';
 
@@ -25,13 +25,17 @@ interface Props {
   report: Report;
   visibility: LayerVisibility;
   selection: Selection | null;
+  /** the cases shown (1) after the filters */
+  caseMask: Uint8Array;
+  /** open cases shown per 100 households, per grid */
+  gridLoad: Float32Array;
   focus: Focus | null;
   onSelect: (s: Selection | null) => void;
   /** called once when the district has been fully drawn the first time, with when (performance.now()) */
   onDrawn: (map: MapLibreMap, atMs: number) => void;
 }
 
-export function MapView({ district, report, visibility, selection, focus, onSelect, onDrawn }: Props) {
+export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
@@ -40,19 +44,20 @@ export function MapView({ district, report, visibility, selection, focus, onSele
   // twice in development under StrictMode).
   const drawnFor = useRef<MapLibreMap | null>(null);
 
-  const gridIndex = useMemo(() => new Map(district.grids.map((g, i) => [g, i])), [district]);
-  const labels = useMemo(() => ({ grid: gridLabels(district), community: communityLabels(district) }), [district]);
-  const households = useMemo(() => pointSubset(district.households.positions, () => true), [district]);
-  const cases = useMemo(() => {
-    const { status } = district.cases;
-    return pointSubset(
-      district.cases.positions,
-      (i) => visibility.casesClosed || status[i] !== CaseStatus.closed,
-      (i) => COLORS.caseStatus[status[i] as 0 | 1 | 2],
-    );
-  }, [district, visibility.casesClosed]);
+  // A live case feed replaces district.cases only: what depends on the rest stays as it is.
+  const { grids, households: householdTable, cases: caseTable } = district;
+  const gridIndex = useMemo(() => new Map(grids.map((g, i) => [g, i])), [grids]);
+  const labels = useMemo(() => ({ grid: gridLabels(district), community: communityLabels(district) }), [grids]);
+  const households = useMemo(() => pointSubset(householdTable.positions, () => true), [householdTable]);
+  const cases = useMemo(() => pointSubset(
+    caseTable.positions,
+    (i) => caseMask[i] === 1,
+    (i) => COLORS.caseStatus[caseTable.status[i] as 0 | 1 | 2],
+  ), [caseTable, caseMask]);
+  const binZoom = zoom < CASE_POINT_ZOOM ? Math.floor(zoom) : null;
+  const caseBins = useMemo(() => (binZoom === null ? null : binCases(cases, caseTable.status, binZoom)), [cases, caseTable, binZoom]);
 
-  // Create the map once per district.
+  // Create the map once per district (its grids: a case feed does not make a new map).
   useEffect(() => {
     const map = new MapLibreMap({
       container: container.current!,
@@ -75,12 +80,21 @@ export function MapView({ district, report, visibility, selection, focus, onSele
       mapRef.current = null;
       overlayRef.current = null;
     };
-  }, [district]);
+  }, [grids]);
 
   // Click → selection. Set on every render so the handler sees the current subsets.
   useEffect(() => {
     overlayRef.current?.setProps({
-      onClick: (info: PickingInfo) => onSelect(pickToSelection(info)),
+      onClick: (info: PickingInfo) => {
+        // A bin of cases: zoom into it, to the level where its cases are points.
+        if (info.layer?.id === 'case-bins' && caseBins && info.index >= 0) {
+          const k = info.index;
+          const [w, s, e, n] = caseBins.bounds.subarray(4 * k, 4 * k + 4);
+          mapRef.current?.fitBounds([[w, s], [e, n]], { padding: 80, duration: 600, minZoom: CASE_POINT_ZOOM, maxZoom: 17 });
+          return;
+        }
+        onSelect(pickToSelection(info));
+      },
       getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab'),
     });
     function pickToSelection(info: PickingInfo): Selection | null {
@@ -101,7 +115,7 @@ export function MapView({ district, report, visibility, selection, focus, onSele
           return null;
       }
     }
-  }, [gridIndex, households, cases, onSelect]);
+  }, [gridIndex, households, cases, caseBins, onSelect]);
 
   useEffect(() => {
     const overlay = overlayRef.current;
@@ -109,7 +123,7 @@ export function MapView({ district, report, visibility, selection, focus, onSele
     if (!overlay || !map) return;
     overlay.setProps({
       layers: buildLayers({
-        district, visibility, zoom, selection, households, cases,
+        district, visibility, zoom, selection, households, cases, caseBins, gridLoad,
         gridLabels: labels.grid, communityLabels: labels.community, report,
       }),
     });
@@ -117,7 +131,7 @@ export function MapView({ district, report, visibility, selection, focus, onSele
       drawnFor.current = map;
       whenSettled(map, (at) => onDrawn(map, at));
     }
-  }, [district, report, visibility, zoom, selection, households, cases, labels, onDrawn]);
+  }, [district, report, visibility, zoom, selection, households, cases, caseBins, gridLoad, labels, onDrawn]);
 
   useEffect(() => {
     const map = mapRef.current;

@@ -9,6 +9,8 @@ import type { Report } from '../checks/report';
 import type { BuildingFeature, GridFeature } from '../domain/types';
 import type { LayerVisibility, Selection } from './state';
 import type { LabelPoint } from './labels';
+import type { CaseBins } from './caseBins';
+import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 
 type RGBA = [number, number, number, number];
 
@@ -27,12 +29,20 @@ export const COLORS = {
     gap: [255, 59, 48, 210], overlap: [255, 149, 0, 210], spill: [191, 90, 242, 200],
     building: [255, 45, 146, 230], household: [255, 214, 10, 255], grid: [250, 204, 21, 255], edge: [34, 211, 238, 255],
   } as Record<string, RGBA>,
+  /** open cases per 100 households, from CASE_LOAD_STEPS up */
+  caseLoad: [[254, 240, 138, 90], [251, 191, 36, 120], [249, 115, 22, 150], [220, 38, 38, 180]] as RGBA[],
   caseStatus: {
     [CaseStatus.overdue]: [239, 68, 68, 255],
     [CaseStatus.inProgress]: [245, 158, 11, 255],
     [CaseStatus.closed]: [100, 116, 139, 150],
   } as Record<CaseStatusCode, RGBA>,
 };
+
+/** Lower bounds of the case-load classes (open cases per 100 households). */
+export const CASE_LOAD_STEPS = [0.5, 1, 2, 5];
+
+/** Below this zoom cases are binned (counted circles), above it each is a point. */
+export const CASE_POINT_ZOOM = 14;
 
 /** Below this zoom households are shown as density, above it as points. */
 export const HOUSEHOLD_POINT_ZOOM = 15;
@@ -70,6 +80,10 @@ export interface LayerInputs {
   selection: Selection | null;
   households: PointSubset;
   cases: PointSubset;
+  /** the shown cases binned, when zoomed out (else null) */
+  caseBins: CaseBins | null;
+  /** open cases (of those shown) per 100 households, per grid */
+  gridLoad: Float32Array;
   gridLabels: LabelPoint[];
   communityLabels: LabelPoint[];
   report: Report;
@@ -90,11 +104,14 @@ export function buildLayers(p: LayerInputs): Layer[] {
     stroked: true,
     filled: true,
     material: false,
-    getFillColor: (f, { index }) => (v.bandColors
-      ? COLORS.band[p.report.grids[gridIndexOf.get(f as GridFeature) ?? index]?.band_status ?? 'none']
-      : COLORS.baseGridFill[gridColorIndex(f.properties.code)]),
+    getFillColor: (f, { index }) => {
+      const g = gridIndexOf.get(f as GridFeature) ?? index;
+      if (v.caseLoad) return loadColor(p.gridLoad[g]);
+      if (v.bandColors) return COLORS.band[p.report.grids[g]?.band_status ?? 'none'];
+      return COLORS.baseGridFill[gridColorIndex(f.properties.code)];
+    },
     getLineColor: COLORS.baseGridLine,
-    updateTriggers: { getFillColor: [v.bandColors, p.report] },
+    updateTriggers: { getFillColor: [v.bandColors, v.caseLoad, p.report, p.gridLoad] },
     getLineWidth: 1.5,
     lineWidthUnits: 'pixels',
   }));
@@ -142,24 +159,69 @@ export function buildLayers(p: LayerInputs): Layer[] {
     updateTriggers: { getRadius: pointsMode, getFillColor: pointsMode },
   }));
 
-  layers.push(new ScatterplotLayer({
-    id: 'cases',
-    data: {
-      length: p.cases.index.length,
-      attributes: {
-        getPosition: { value: p.cases.positions, size: 2 },
-        getFillColor: { value: p.cases.colors!, size: 4, normalized: true },
+  if (v.caseHeat) {
+    layers.push(new HeatmapLayer({
+      id: 'case-heat',
+      data: { length: p.cases.index.length, attributes: { getPosition: { value: p.cases.positions, size: 2 } } },
+      radiusPixels: 40,
+      intensity: 1,
+      threshold: 0.05,
+      colorRange: [[254, 240, 138], [253, 186, 116], [249, 115, 22], [234, 88, 12], [220, 38, 38], [153, 27, 27]],
+    }));
+  }
+
+  if (p.caseBins) {
+    const b = p.caseBins;
+    // Circle area follows the count; red when any case in the bin is overdue.
+    const radii = Float32Array.from(b.counts, (c) => 7 + 5 * Math.log2(c));
+    const colors = new Uint8Array(b.count * 4);
+    for (let k = 0; k < b.count; k++) colors.set(b.overdue[k] > 0 ? COLORS.caseStatus[CaseStatus.overdue] : COLORS.caseStatus[CaseStatus.inProgress], 4 * k);
+    layers.push(new ScatterplotLayer({
+      id: 'case-bins',
+      data: { length: b.count, attributes: { getPosition: { value: b.positions, size: 2 }, getRadius: { value: radii, size: 1 }, getFillColor: { value: colors, size: 4, normalized: true } } },
+      visible: v.cases,
+      pickable: true,
+      radiusUnits: 'pixels',
+      stroked: true,
+      getLineColor: [15, 23, 42, 255],
+      lineWidthMinPixels: 1.5,
+      opacity: 0.9,
+    }));
+    layers.push(new TextLayer({
+      id: 'case-bin-counts',
+      data: Array.from({ length: b.count }, (_, k) => k),
+      visible: v.cases,
+      fontFamily: LABEL_FONT,
+      fontWeight: 700,
+      getPosition: (k: number) => [b.positions[2 * k], b.positions[2 * k + 1]],
+      getText: (k: number) => String(b.counts[k]),
+      getSize: 13,
+      sizeUnits: 'pixels',
+      getColor: [255, 255, 255, 255],
+      outlineWidth: 2,
+      outlineColor: [15, 23, 42, 255],
+      fontSettings: { sdf: true, fontSize: 48, buffer: 4 },
+    }));
+  } else {
+    layers.push(new ScatterplotLayer({
+      id: 'cases',
+      data: {
+        length: p.cases.index.length,
+        attributes: {
+          getPosition: { value: p.cases.positions, size: 2 },
+          getFillColor: { value: p.cases.colors!, size: 4, normalized: true },
+        },
       },
-    },
-    visible: v.cases,
-    pickable: true,
-    radiusUnits: 'pixels',
-    radiusMinPixels: 3,
-    getRadius: 4,
-    stroked: true,
-    getLineColor: [15, 23, 42, 255],
-    lineWidthMinPixels: 1,
-  }));
+      visible: v.cases,
+      pickable: true,
+      radiusUnits: 'pixels',
+      radiusMinPixels: 3,
+      getRadius: 4,
+      stroked: true,
+      getLineColor: [15, 23, 42, 255],
+      lineWidthMinPixels: 1,
+    }));
+  }
 
   const labels = zoom >= GRID_LABEL_ZOOM ? p.gridLabels : p.communityLabels;
   layers.push(new TextLayer<LabelPoint>({
@@ -212,6 +274,12 @@ export function buildLayers(p: LayerInputs): Layer[] {
     }));
   }
   return layers;
+}
+
+function loadColor(perHundred: number): RGBA {
+  let k = -1;
+  while (k + 1 < CASE_LOAD_STEPS.length && perHundred >= CASE_LOAD_STEPS[k + 1]) k++;
+  return k < 0 ? [0, 0, 0, 0] : COLORS.caseLoad[k];
 }
 
 /** Neighbouring grids get different fills; the colour follows the code so it is stable. */

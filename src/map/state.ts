@@ -6,7 +6,10 @@ export interface LayerVisibility {
   buildings3d: boolean;
   households: boolean;
   cases: boolean;
-  casesClosed: boolean;
+  /** a heat map of the shown cases */
+  caseHeat: boolean;
+  /** base grids shaded by open cases per 100 households */
+  caseLoad: boolean;
   labels: boolean;
   /** coverage findings: gaps, overlaps, straddling buildings… */
   findings: boolean;
@@ -21,7 +24,8 @@ export const DEFAULT_VISIBILITY: LayerVisibility = {
   buildings3d: false,
   households: true,
   cases: true,
-  casesClosed: false,
+  caseHeat: false,
+  caseLoad: false,
   labels: true,
   findings: true,
   bandColors: false,

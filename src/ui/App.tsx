@@ -14,7 +14,9 @@ import { ImportPanel } from './ImportPanel';
 import type { Report } from '../checks/report';
 import type { LoadProgress } from '../workers/district.worker';
 import { LayerPanel } from './LayerPanel';
-import { Hierarchy, type Place } from './Hierarchy';
+import { Hierarchy, placeFilter, type Place } from './Hierarchy';
+import { CasesPanel, type TimeWindow } from './CasesPanel';
+import { ALL_CASES, caseMask, gridCaseLoad, type CaseFilter } from '../domain/kpis';
 import { Inspector } from './Inspector';
 import { SearchBox } from './SearchBox';
 import { exposeForTests } from './testHooks';
@@ -33,6 +35,8 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
   const [report, setReport] = useState<Report | null>(null);
   const [reportOpen, setReportOpen] = useState(false);
   const [importOpen, setImportOpen] = useState(false);
+  const [casesOpen, setCasesOpen] = useState(false);
+  const [caseFilter, setCaseFilter] = useState<{ filter: CaseFilter; window: TimeWindow }>({ filter: ALL_CASES, window: 'all' });
   const [checking, setChecking] = useState<{ running: boolean; progress: string | null; tookMs: number | null }>({ running: false, progress: null, tookMs: null });
 
   useEffect(() => {
@@ -67,6 +71,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
     setPlace({});
     setReportOpen(false);
     setImportOpen(false);
+    setCasesOpen(false);
     exposeForTests({ district: undefined, report: undefined, map: undefined, loadedAt: undefined, drawnAt: undefined });
     void saveSetting('source', source);
     setLoad(startLoad(source));
@@ -87,6 +92,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
   const openReport = useCallback(() => {
     setReportOpen(true);
     setImportOpen(false);
+    setCasesOpen(false);
     setVisibility((v) => ({ ...v, findings: true, bandColors: true }));
   }, []);
 
@@ -110,7 +116,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
   const select = useCallback((s: Selection | null, fly = false) => {
     setSelection(s);
     // Anything but a finding is shown in the inspector, which takes the report's place.
-    if (s && s.kind !== 'finding') setReportOpen(false);
+    if (s && s.kind !== 'finding') { setReportOpen(false); setCasesOpen(false); }
     if (s && fly) flyTo(s);
   }, [flyTo]);
 
@@ -130,6 +136,13 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
     void i18n.changeLanguage(next);
     void saveSetting('language', next);
   }, [i18n]);
+
+  // Cases: the filters the map, the lists and the KPIs follow; the lists and KPIs are for the chosen place.
+  const cases = district?.cases;
+  const caseMaskNow = useMemo(() => (cases ? caseMask(cases, caseFilter.filter, () => true) : new Uint8Array(0)), [cases, caseFilter]);
+  const gridLoadNow = useMemo(() => (district ? gridCaseLoad(district.cases, caseMaskNow, district.gridStats.households).per100 : new Float32Array(0)), [district, caseMaskNow]);
+  const inPlace = useMemo(() => (district && placeFilter(district, place)) || (() => true), [district, place]);
+  useEffect(() => exposeForTests({ caseFilter: caseFilter.filter, shownCases: caseMaskNow.reduce((n, m) => n + m, 0) }), [caseFilter, caseMaskNow]);
 
   const title = useMemo(() => (district ? district.meta.district_name : ''), [district]);
   useEffect(() => { document.title = `${t('app.title')} · ${title}`; }, [t, title]);
@@ -156,7 +169,13 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
               {report && !reportOpen && <span className="badge">{report.findings.length}</span>}
             </button>
           )}
-          <button type="button" className="secondary" onClick={() => { setImportOpen(true); setReportOpen(false); }} data-testid="open-import">
+          {district && (
+            <button type="button" className="secondary" onClick={() => { setCasesOpen(true); setReportOpen(false); setImportOpen(false); }} data-testid="open-cases">
+              {t('cases.button')}
+              <span className="badge">{district.gridStats.overdueCases.reduce((a, b) => a + b, 0)}</span>
+            </button>
+          )}
+          <button type="button" className="secondary" onClick={() => { setImportOpen(true); setReportOpen(false); setCasesOpen(false); }} data-testid="open-import">
             {t('import.open')}
           </button>
           {district && <SearchBox district={district} onPick={(s) => select(s, true)} />}
@@ -173,6 +192,8 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
             report={report}
             visibility={visibility}
             selection={selection}
+            caseMask={caseMaskNow}
+            gridLoad={gridLoadNow}
             focus={focus}
             onSelect={(s) => select(s)}
             onDrawn={onDrawn}
@@ -195,7 +216,22 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
         )}
         {district && <LayerPanel visibility={visibility} onChange={changeVisibility} />}
         {importOpen && <ImportPanel source={load.source} districtName={district?.meta.district_name ?? null} viewBBox={viewBBox} onOpen={openSource} onClose={() => setImportOpen(false)} />}
-        {district && !reportOpen && !importOpen && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
+        {district && casesOpen && !reportOpen && !importOpen && (
+          <CasesPanel
+            district={district}
+            placeName={placeName(district, place)}
+            filter={caseFilter.filter}
+            window={caseFilter.window}
+            onFilter={(filter, window) => setCaseFilter({ filter, window })}
+            inArea={inPlace}
+            mask={caseMaskNow}
+            feed={null}
+            onPickCase={(i) => select({ kind: 'case', index: i }, true)}
+            onPickGrid={(i) => select({ kind: 'grid', index: i }, true)}
+            onClose={() => setCasesOpen(false)}
+          />
+        )}
+        {district && !reportOpen && !importOpen && !casesOpen && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
         {district && report && reportOpen && !importOpen && (
           <ReportPanel
             report={report}
@@ -211,4 +247,11 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
       </main>
     </div>
   );
+}
+
+/** The chosen place's name: a grid, community or street, else the district. */
+function placeName(d: District, p: Place): string {
+  if (p.grid !== undefined) return d.grids[p.grid]?.properties.name ?? '';
+  const code = p.community ?? p.street;
+  return (code && d.boundaries.find((b) => b.properties.code === code)?.properties.name) || d.meta.district_name;
 }

@@ -12,6 +12,14 @@ export interface Place {
   grid?: number;
 }
 
+/** Which grids are in a place (by grid index); null for the whole district, which also holds what no grid does. */
+export function placeFilter(d: District, place: Place): ((grid: number) => boolean) | null {
+  if (place.grid !== undefined) return (i) => i === place.grid;
+  if (place.community) return (i) => i >= 0 && d.grids[i].properties.community_code === place.community;
+  if (place.street) return (i) => i >= 0 && streetOf(d.grids[i].properties.community_code) === place.street;
+  return null;
+}
+
 interface Props {
   district: District;
   place: Place;
@@ -29,9 +37,8 @@ export function Hierarchy({ district: d, place, onPlace }: Props) {
   const grids = d.grids.map((g, i) => ({ g, i })).filter(({ g }) => g.properties.community_code === place.community);
 
   const totals: Totals = useMemo(() => {
-    if (place.grid !== undefined) return totalsOf(d, (i) => i === place.grid);
-    if (place.community) return totalsOf(d, (i) => d.grids[i].properties.community_code === place.community);
-    if (place.street) return totalsOf(d, (i) => streetOf(d.grids[i].properties.community_code) === place.street);
+    const inPlace = placeFilter(d, place);
+    if (inPlace) return totalsOf(d, inPlace);
     // The whole district counts every row, including what no grid holds.
     const all = totalsOf(d, () => true);
     let residents = 0;

@@ -163,11 +163,12 @@ function Personal({ head, phone, t }: { head: string; phone: string; t: T }) {
 }
 
 function CaseDetails({ d, index, t, onSelect }: { d: District; index: number; t: T; onSelect: (s: Selection) => void }) {
+  const { i18n } = useTranslation();
   const c = d.cases;
   const status = CASE_STATUS_NAMES[c.status[index]];
   const level = DISPATCH_LEVELS[c.level[index]] ?? 'unknown';
   const sat = SATISFACTION[c.satisfaction[index]];
-  const time = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toLocaleString() : t('inspector.none'));
+  const time = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toLocaleString(i18n.language) : t('inspector.none'));
   const deadline = c.deadline[index];
   const left = deadline - c.asOf;
   return (
@@ -186,13 +187,13 @@ function CaseDetails({ d, index, t, onSelect }: { d: District; index: number; t:
         [t('inspector.grid'), <GridLink d={d} grid={c.grid[index]} t={t} onSelect={onSelect} />],
       ]} />
       {c.descriptions[index] && <p className="description">{c.descriptions[index]}</p>}
-      <Timeline d={d} index={index} t={t} />
+      <Timeline d={d} index={index} t={t} language={i18n.language} />
     </>
   );
 }
 
 /** The closed loop, stage by stage, with the time each stage took (from the stage before it). */
-function Timeline({ d, index, t }: { d: District; index: number; t: T }) {
+function Timeline({ d, index, t, language }: { d: District; index: number; t: T; language: string }) {
   const c = d.cases;
   let previous = NaN;
   return (
@@ -204,7 +205,7 @@ function Timeline({ d, index, t }: { d: District; index: number; t: T }) {
         return (
           <li key={stage} className={Number.isFinite(at) ? 'done' : 'todo'} data-stage={stage}>
             <span className="stage">{t(`cases.stages.${stage}`)}</span>
-            <span className="at">{Number.isFinite(at) ? new Date(at).toLocaleString() : t('cases.notReached')}</span>
+            <span className="at">{Number.isFinite(at) ? new Date(at).toLocaleString(language) : t('cases.notReached')}</span>
             {Number.isFinite(took) && <span className="took">{t('cases.took', { time: duration(took, t) })}</span>}
           </li>
         );

@@ -7,6 +7,7 @@ import { CaseStatus } from '../domain/cases';
 import { GridLocator } from '../checks/locate';
 import type { LayerVisibility, Selection } from '../map/state';
 import type { Source } from './loadDistrict';
+import type { CaseFilter } from '../domain/kpis';
 
 interface Exposed {
   district?: District;
@@ -17,6 +18,8 @@ interface Exposed {
   visibility?: LayerVisibility;
   selection?: Selection | null;
   source?: Source;
+  caseFilter?: CaseFilter;
+  shownCases?: number;
 }
 
 const state: Exposed = {};
@@ -51,5 +54,7 @@ export function exposeForTests(part: Exposed) {
     district: d,
     report: state.report,
     source: state.source,
+    caseFilter: state.caseFilter,
+    shownCases: state.shownCases,
   };
 }
