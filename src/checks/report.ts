@@ -63,7 +63,7 @@ export interface GridReport {
 }
 
 export interface Skipped {
-  layer: 'boundaries' | 'grids' | 'buildings' | 'households';
+  layer: 'boundaries' | 'grids' | 'buildings' | 'households' | 'cases';
   /** the feature's id or code, else its position in the file (#1 = first) */
   id: string;
   /** what is wrong, as a code (translated in the UI) with its values */

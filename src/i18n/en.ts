@@ -53,6 +53,9 @@ export const en: Messages = {
     bandIn: 'Households in band',
   },
   skip: {
+    not_object: 'not a case object', no_id: 'no service_request_id', bad_status: 'status is not open / closed',
+    bad_requested_datetime: 'reported time missing or unreadable', no_location: 'no usable location (lat/long)', outside_china: 'location outside China',
+    swapped_latlong: 'lat and long look swapped', duplicate: 'duplicate id (the later update is kept)',
     no_geometry: 'no geometry',
     not_polygon: 'geometry is a {{type}}, not a polygon',
     empty_geometry: 'empty geometry',
@@ -100,6 +103,7 @@ export const en: Messages = {
     export: 'Export as a file',
   },
   import: {
+    open311: 'Open311 requests list: {{n}} usable, {{skipped}} not usable',
     storageFull: '{{name}}: this browser\'s storage for the console is full. Nothing was saved this time and the saved workspaces are untouched. Delete a workspace you no longer need (export it first) and try again.',
     reading: 'Reading {{name}}…',
     saving: 'Checking and saving…',
@@ -135,7 +139,7 @@ export const en: Messages = {
       'guess-utf8': '{{layer}}: no .cpg; attributes read as UTF-8',
       'guess-gbk': '{{layer}}: no .cpg; UTF-8 gave garbled text, read as GBK instead',
     },
-    formats: { geojson: 'GeoJSON', flatgeobuf: 'FlatGeobuf', shapefile: 'Shapefile', csv: 'CSV', xlsx: 'Excel' },
+    formats: { geojson: 'GeoJSON', open311: 'Open311 cases', flatgeobuf: 'FlatGeobuf', shapefile: 'Shapefile', csv: 'CSV', xlsx: 'Excel' },
     crsChoices: { wgs84: 'WGS84 lon/lat', cgcs2000: 'CGCS2000 lon/lat', gcj02: 'GCJ-02 (Amap, Tencent)', bd09: 'BD-09 (Baidu)', epsg: 'CGCS2000 Gauss–Krüger EPSG:{{epsg}}' },
     crsGuess: {
       lonlat: 'Coordinates look like lon/lat.',
@@ -157,7 +161,11 @@ export const en: Messages = {
     code: 'Code', name: 'Name', kind: 'Kind', community_code: 'Community code', dedicated_type: 'Dedicated type',
     band_min: 'Band minimum', band_max: 'Band maximum', level: 'Level', parent_code: 'Parent code', id: 'Id', address: 'Address',
     levels: 'Levels', residential: 'Residential', building_id: 'Building id', unit: 'Unit', room: 'Room', residents: 'Residents',
-    lon: 'Longitude', lat: 'Latitude',
+    lon: 'Longitude', lat: 'Latitude', head_name: 'Head of household', phone: 'Phone',
+    service_request_id: 'Case id', status: 'Status', service_name: 'Category', service_code: 'Category code',
+    requested_datetime: 'Reported', expected_datetime: 'Deadline', updated_datetime: 'Updated', closed_datetime: 'Closed',
+    dispatch_level: 'Dispatch level', satisfaction: 'Satisfaction', description: 'Description', long: 'Longitude',
+    dispatched_datetime: 'Dispatched', handled_datetime: 'Handled', supervised_datetime: 'Checked', visited_datetime: 'Return visit',
   },
   layerNames: {
     boundaries: 'boundaries', grids: 'grids', roads: 'roads', water: 'water',

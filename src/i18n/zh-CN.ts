@@ -52,6 +52,9 @@ export const zhCN = {
     bandIn: '户数符合标准',
   },
   skip: {
+    not_object: '不是一个事件对象', no_id: '缺少事件编号 service_request_id', bad_status: '状态不是 open / closed',
+    bad_requested_datetime: '上报时间缺失或无法识别', no_location: '没有可用的位置（经纬度）', outside_china: '位置不在中国范围内',
+    swapped_latlong: '经纬度像是写反了', duplicate: '事件编号重复（保留更新时间较晚的一条）',
     no_geometry: '没有几何图形',
     not_polygon: '几何类型是 {{type}}，不是面',
     empty_geometry: '几何图形为空',
@@ -99,6 +102,7 @@ export const zhCN = {
     export: '导出为文件',
   },
   import: {
+    open311: 'Open311 事件列表：{{n}} 条可用，{{skipped}} 条无法使用',
     storageFull: '{{name}}：本机浏览器存储已满，这次没有保存任何内容，已保存的工作区未受影响。请删除不用的工作区（可先导出）后重试。',
     reading: '正在读取 {{name}}…',
     saving: '正在校验并保存…',
@@ -134,7 +138,7 @@ export const zhCN = {
       'guess-utf8': '{{layer}}：没有 .cpg，属性按 UTF-8 读取',
       'guess-gbk': '{{layer}}：没有 .cpg，UTF-8 读出乱码，已改按 GBK 读取',
     },
-    formats: { geojson: 'GeoJSON', flatgeobuf: 'FlatGeobuf', shapefile: 'Shapefile', csv: 'CSV', xlsx: 'Excel' },
+    formats: { geojson: 'GeoJSON', open311: 'Open311 事件', flatgeobuf: 'FlatGeobuf', shapefile: 'Shapefile', csv: 'CSV', xlsx: 'Excel' },
     crsChoices: { wgs84: 'WGS84 经纬度', cgcs2000: 'CGCS2000 经纬度', gcj02: 'GCJ-02（高德、腾讯）', bd09: 'BD-09（百度）', epsg: 'CGCS2000 高斯投影 EPSG:{{epsg}}' },
     crsGuess: {
       lonlat: '坐标看起来是经纬度。',
@@ -156,7 +160,11 @@ export const zhCN = {
     code: '编码', name: '名称', kind: '类型', community_code: '所属社区编码', dedicated_type: '专属网格类型',
     band_min: '户数下限', band_max: '户数上限', level: '层级', parent_code: '上级编码', id: '编号', address: '地址',
     levels: '层数', residential: '是否住宅', building_id: '楼栋编号', unit: '单元', room: '房号', residents: '人数',
-    lon: '经度', lat: '纬度',
+    lon: '经度', lat: '纬度', head_name: '户主', phone: '联系电话',
+    service_request_id: '事件编号', status: '状态', service_name: '事件类别', service_code: '类别编码',
+    requested_datetime: '上报时间', expected_datetime: '办理时限', updated_datetime: '更新时间', closed_datetime: '办结时间',
+    dispatch_level: '处置层级', satisfaction: '满意度', description: '描述', long: '经度',
+    dispatched_datetime: '派遣时间', handled_datetime: '处置时间', supervised_datetime: '核查督办时间', visited_datetime: '回访时间',
   },
   layerNames: {
     boundaries: '行政区划', grids: '网格', roads: '道路', water: '水系',

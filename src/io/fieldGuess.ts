@@ -40,6 +40,26 @@ const SYNONYMS: Record<LayerName, Record<string, string[]>> = {
     head_name: ['headname', 'hzxm', 'hz', '户主', '户主姓名'],
     phone: ['phone', 'tel', 'mobile', 'lxdh', 'sjhm', '电话', '联系电话', '手机', '手机号'],
   },
+  cases: {
+    service_request_id: ['servicerequestid', 'caseid', 'id', 'sjbh', 'gdh', '事件编号', '工单号', '案件编号', '编号'],
+    status: ['status', 'zt', 'blzt', '状态', '办理状态', '事件状态'],
+    service_name: ['servicename', 'category', 'sjlb', 'lb', '事件类别', '事件类型', '问题类型', '类别'],
+    service_code: ['servicecode', 'categorycode', 'lbbm', '类别编码', '类别代码'],
+    requested_datetime: ['requesteddatetime', 'reportedat', 'reported', 'sbsj', '上报时间', '受理时间', '发生时间'],
+    expected_datetime: ['expecteddatetime', 'deadline', 'clsx', 'blsx', '办理时限', '截止时间', '应办结时间'],
+    updated_datetime: ['updateddatetime', 'updated', 'gxsj', '更新时间'],
+    closed_datetime: ['closeddatetime', 'closedat', 'bjsj', '办结时间', '结案时间'],
+    dispatch_level: ['dispatchlevel', 'level', 'czcj', '处置层级', '分级', '层级'],
+    satisfaction: ['satisfaction', 'myd', '满意度', '回访满意度'],
+    address: ['address', 'dz', 'sfdz', '地址', '事发地址', '发生地址'],
+    description: ['description', 'ms', 'wtms', '描述', '事件描述', '问题描述'],
+    long: ['long', 'lon', 'lng', 'longitude', 'x', 'jd', '经度'],
+    lat: ['lat', 'latitude', 'y', 'wd', '纬度'],
+    dispatched_datetime: ['dispatcheddatetime', 'pqsj', '派遣时间'],
+    handled_datetime: ['handleddatetime', 'czsj', '处置时间'],
+    supervised_datetime: ['superviseddatetime', 'hcsj', '核查时间', '督办时间'],
+    visited_datetime: ['visiteddatetime', 'hfsj', '回访时间'],
+  },
 };
 
 const normal = (s: string) => s.toLowerCase().replace(/[\s_\-（）()]/g, '');

@@ -4,7 +4,7 @@ import type { Feature } from 'geojson';
 import type { HouseholdColumns } from '../checks/engine';
 import type { CsvTable } from './csv';
 
-export type LayerName = 'boundaries' | 'grids' | 'buildings' | 'households';
+export type LayerName = 'boundaries' | 'grids' | 'buildings' | 'households' | 'cases';
 
 /** canonical field → the file's field, per layer */
 export type FieldMapping = Partial<Record<LayerName, Record<string, string>>>;
@@ -14,6 +14,12 @@ export const CANONICAL_FIELDS: Record<LayerName, string[]> = {
   grids: ['code', 'name', 'kind', 'community_code', 'dedicated_type', 'band_min', 'band_max', 'level', 'parent_code'],
   buildings: ['id', 'address', 'levels', 'residential'],
   households: ['id', 'building_id', 'unit', 'room', 'residents', 'lon', 'lat', 'head_name', 'phone'],
+  // Open311 GeoReport v2 names, plus the closed loop a case system records
+  cases: [
+    'service_request_id', 'status', 'service_name', 'service_code', 'requested_datetime', 'expected_datetime',
+    'updated_datetime', 'closed_datetime', 'dispatch_level', 'satisfaction', 'address', 'description', 'long', 'lat',
+    'dispatched_datetime', 'handled_datetime', 'supervised_datetime', 'visited_datetime',
+  ],
 };
 
 /** Personal fields of a roster: kept, shown masked in the inspector, never exported unless asked. */
@@ -49,6 +55,10 @@ export function normalizeProps(role: LayerName, p: Record<string, unknown>): Rec
     count('levels', 0);
     out.residential = out.residential === undefined || out.residential === null || out.residential === '' ? true
       : typeof out.residential === 'boolean' ? out.residential : YES.test(String(out.residential).trim());
+  } else if (role === 'cases') {
+    // Case systems write statuses in Chinese: 已办结 / 已结案 are closed, anything else open.
+    const st = String(out.status ?? '').trim();
+    if (st && !/^(open|closed)$/i.test(st)) out.status = /(办结|结案|完成|关闭)/.test(st) ? 'closed' : 'open';
   } else {
     ['id', 'building_id', 'room', 'head_name', 'phone'].forEach(text);
     count('unit', 0);

@@ -20,7 +20,7 @@ import { ExportSection } from './ExportSection';
 import type { FileSummary, SaveResult } from '../workers/import.worker';
 import type { BBox } from '../io/flatgeobufUrl';
 
-const ROLES: LayerName[] = ['grids', 'boundaries', 'buildings', 'households'];
+const ROLES: LayerName[] = ['grids', 'boundaries', 'buildings', 'households', 'cases'];
 const CRS_CHOICES = ['wgs84', 'cgcs2000', 'gcj02', 'bd09', 'epsg'] as const;
 type CrsChoice = (typeof CRS_CHOICES)[number];
 

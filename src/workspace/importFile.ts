@@ -4,6 +4,7 @@ import type { Feature, Geometry, Point, Position } from 'geojson';
 import { parseGeoJSON } from '../io/geojson';
 import { readFlatGeobuf } from '../io/flatgeobuf';
 import { readFlatGeobufUrl, type BBox } from '../io/flatgeobufUrl';
+import { parseOpen311 } from '../io/open311';
 import { readShapefileZip } from '../io/shapefile';
 import { parseCsv, type CsvTable } from '../io/csv';
 import { readXlsxTable } from '../io/xlsx';
@@ -14,7 +15,7 @@ import { featureLabel, pointProblem, problem, skippedItem, validAreas } from '..
 import type { Skipped } from '../checks/report';
 import type { Note } from '../store/db';
 
-export type FileFormat = 'geojson' | 'flatgeobuf' | 'shapefile' | 'csv' | 'xlsx';
+export type FileFormat = 'geojson' | 'open311' | 'flatgeobuf' | 'shapefile' | 'csv' | 'xlsx';
 
 /** A file as read: features (geometry files) or a table (rosters). */
 export interface ReadFile {
@@ -26,6 +27,8 @@ export interface ReadFile {
   /** what reading did (i18n key and values), e.g. a Shapefile's encoding guess */
   notes: Note[];
   crsGuess: CrsGuess;
+  /** entries reading already set aside (an Open311 list's unusable requests) */
+  rejected?: Skipped[];
 }
 
 export function formatOf(name: string): FileFormat | null {
@@ -58,12 +61,31 @@ export async function readAnyFile(name: string, bytes: Uint8Array): Promise<Read
       ],
     }));
   }
-  if (format === 'geojson') return [withColumns({ name, format, features: parseGeoJSON(new TextDecoder().decode(bytes), name), notes: [] })];
+  if (format === 'geojson') {
+    const text = new TextDecoder().decode(bytes);
+    // A .json may be an Open311 GeoReport v2 requests list (a case system's export) rather than GeoJSON.
+    const open311 = asOpen311(text, name);
+    if (open311) return [withColumns(open311)];
+    return [withColumns({ name, format, features: parseGeoJSON(text, name), notes: [] })];
+  }
   if (format === 'flatgeobuf') return [withColumns({ name, format, features: await readFlatGeobuf(bytes).catch(fail), notes: [] })];
   const table = format === 'csv'
     ? parseCsv(new TextDecoder().decode(bytes))
     : await readXlsxTable(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).catch(fail);
   return [withColumns({ name, format, table, notes: [] })];
+}
+
+/** An Open311 requests list as a file of case features, with the entries it could not use; null when it is not one. */
+function asOpen311(text: string, name: string): Omit<ReadFile, 'columns' | 'crsGuess'> | null {
+  let json: unknown;
+  try { json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); } catch { return null; }
+  const looksLike = Array.isArray(json) || (typeof json === 'object' && json !== null && ('service_requests' in json || 'requests' in json));
+  if (!looksLike) return null;
+  const { cases, skipped } = parseOpen311(json, name);
+  return {
+    name, format: 'open311', features: cases, notes: [{ key: 'import.open311', values: { n: cases.length, skipped: skipped.length } }],
+    rejected: skipped.map((x) => ({ layer: 'cases', id: x.id, code: x.code, params: {}, reason: x.reason })),
+  };
 }
 
 /** Completes a file as read with its columns and a guess at its coordinate system. */
@@ -96,6 +118,7 @@ export async function readUrl(url: string, bbox: BBox | undefined, signal?: Abor
 
 /** The role a file most likely has: households for tables and points, grids for polygons with codes. */
 export function guessRole(f: ReadFile): LayerName {
+  if (f.format === 'open311' || guessFields('cases', f.columns).service_request_id && guessFields('cases', f.columns).requested_datetime) return 'cases';
   if (f.table) return 'households';
   const types = new Set((f.features ?? []).map((x) => x.geometry?.type));
   if (types.has('Point') || types.has('MultiPoint')) return 'households';
@@ -121,11 +144,12 @@ export interface Prepared {
  * `crs` (a lat/lon file is swapped, and says so), unusable rows rejected with their reason.
  */
 export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<string, string>, crs: SourceCrs): Prepared {
-  let features = (f.features ? mapFeatures(f.features, mapping) : rowsToPoints(f.table!, mapping))
+  let features = (f.features ? mapFeatures(f.features, mapping) : rowsToPoints(f.table!, mapping, role === 'cases' ? 'long' : 'lon'))
     .map((x) => ({ ...x, properties: normalizeProps(role, withoutSourceOf(PERSONAL_FIELDS, mapping, x.properties ?? {})) }));
   let conversion: ConversionNote = { kind: 'none', features: 0 };
   if (f.crsGuess.kind === 'latlon' && (crs.kind === 'wgs84' || crs.kind === 'cgcs2000')) ({ features, note: conversion } = swapLatLon(features));
   else ({ features, note: conversion } = convertFeatures(features, crs));
+  if (role === 'cases') return prepareCases(f, features, conversion);
   if (role === 'households') {
     const rejected: Skipped[] = [];
     // Rows the CSV reader could not split cleanly (too many or too few cells): not guessed at.
@@ -152,6 +176,20 @@ export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<strin
   const { kept, skipped } = validAreas(role, features as never, idKey, { unique: role !== 'grids' });
   const keptIds = new Set(kept.map((x) => featureLabel(x, idKey, -1)));
   return { features: kept, rejected: skipped, repaired: repaired.filter((r) => keptIds.has(r.id)), conversion };
+}
+
+/**
+ * Cases go through the Open311 reader's checks (id, status, reported time, location), so a
+ * CSV export and a feed are held to the same rules; the location is the converted point.
+ */
+function prepareCases(f: ReadFile, features: Feature[], conversion: ConversionNote): Prepared {
+  const entries = features.map((x) => {
+    const c = x.geometry?.type === 'Point' ? x.geometry.coordinates : null;
+    return { ...x.properties, ...(c ? { long: c[0], lat: c[1] } : {}) };
+  });
+  const { cases, skipped } = parseOpen311(entries, f.name);
+  const rejected = [...(f.rejected ?? []), ...skipped.map((x): Skipped => ({ layer: 'cases', id: x.id, code: x.code, params: {}, reason: x.reason }))];
+  return { features: cases, rejected, repaired: [], conversion };
 }
 
 /**
@@ -183,14 +221,14 @@ function withoutSourceOf(fields: readonly string[], mapping: Record<string, stri
 }
 
 /** Roster rows → point features (no geometry when the row has no lon/lat). */
-function rowsToPoints(t: CsvTable, mapping: Record<string, string>): Feature[] {
+function rowsToPoints(t: CsvTable, mapping: Record<string, string>, lonKey: 'lon' | 'long'): Feature[] {
   const col = (k: string) => mapping[k] ?? k;
   return t.rows.map((r) => {
     const props: Record<string, unknown> = { ...r };
     for (const k of Object.keys(mapping)) props[k] = r[col(k)];
-    const x = Number(r[col('lon')]);
+    const x = Number(r[col(lonKey)]);
     const y = Number(r[col('lat')]);
-    const has = r[col('lon')] !== undefined && r[col('lon')] !== '' && Number.isFinite(x) && Number.isFinite(y);
+    const has = r[col(lonKey)] !== undefined && r[col(lonKey)] !== '' && Number.isFinite(x) && Number.isFinite(y);
     return { type: 'Feature', properties: props, geometry: has ? { type: 'Point', coordinates: [x, y] } : null } as Feature;
   });
 }
