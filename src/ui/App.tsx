@@ -16,6 +16,10 @@ import type { LoadProgress } from '../workers/district.worker';
 import { LayerPanel } from './LayerPanel';
 import { Hierarchy, placeFilter, type Place } from './Hierarchy';
 import { CasesPanel, type TimeWindow } from './CasesPanel';
+import { CaseFeedControls } from './CaseFeedControls';
+import { useCaseFeed } from './caseFeed';
+import type { FeedUpdate } from '../workers/district.worker';
+import { withCaseFindings } from '../checks/cases';
 import { ALL_CASES, caseMask, gridCaseLoad, type CaseFilter } from '../domain/kpis';
 import { Inspector } from './Inspector';
 import { SearchBox } from './SearchBox';
@@ -144,6 +148,17 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
   const inPlace = useMemo(() => (district && placeFilter(district, place)) || (() => true), [district, place]);
   useEffect(() => exposeForTests({ caseFilter: caseFilter.filter, shownCases: caseMaskNow.reduce((n, m) => n + m, 0) }), [caseFilter, caseMaskNow]);
 
+  // A live case feed replaces the cases (and their per-grid counts) in place: same grids, same map.
+  const feed = useCaseFeed(load.source, district !== null, useCallback((u: FeedUpdate) => {
+    setDistrict((d) => {
+      if (!d) return d;
+      const next = { ...d, cases: u.cases, gridStats: { ...d.gridStats, openCases: u.openCases, overdueCases: u.overdueCases } };
+      exposeForTests({ district: next });
+      return next;
+    });
+    setReport((r) => r && withCaseFindings(r, u.cases));
+  }, []));
+
   const title = useMemo(() => (district ? district.meta.district_name : ''), [district]);
   useEffect(() => { document.title = `${t('app.title')} · ${title}`; }, [t, title]);
   useEffect(() => { document.documentElement.lang = i18n.language; }, [i18n.language]);
@@ -225,7 +240,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
             onFilter={(filter, window) => setCaseFilter({ filter, window })}
             inArea={inPlace}
             mask={caseMaskNow}
-            feed={null}
+            feed={<CaseFeedControls config={feed.config} state={feed.state} onChange={feed.setConfig} />}
             onPickCase={(i) => select({ kind: 'case', index: i }, true)}
             onPickGrid={(i) => select({ kind: 'grid', index: i }, true)}
             onClose={() => setCasesOpen(false)}

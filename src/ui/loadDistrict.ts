@@ -68,6 +68,11 @@ function demoUrls(): Record<LayerName, string> {
   return Object.fromEntries(Object.entries(DEMO_URLS).map(([k, v]) => [k, new URL(v, location.href).href])) as Record<LayerName, string>;
 }
 
+/** One poll of an Open311 case feed into the district on the map, in its worker. */
+export function pollCases(url: string, timeoutMs: number) {
+  return worker().pollCases(url, timeoutMs);
+}
+
 /** An export of the district on the map, made in its worker. */
 export function exportDistrict(kind: ExportKind, includePersonal: boolean, language: Language) {
   return worker().exportFile(kind, includePersonal, language);

@@ -7,7 +7,10 @@ import { assembleDistrict, checkInputOf, transferablesOf, type RawLayers } from 
 import { runChecks } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import { GridLocator } from '../checks/locate';
-import type { DemoMeta } from '../domain/types';
+import type { DemoMeta, GridFeature } from '../domain/types';
+import type { CaseTable } from '../domain/district';
+import { fetchOpen311, mergeCases } from '../io/open311';
+import { buildCaseTable, caseBuffers, openByGrid } from '../workspace/caseTable';
 import { db } from '../store/db';
 import { Workspaces } from '../store/workspaces';
 import { rawLayersOf } from '../workspace/fromWorkspace';
@@ -34,6 +37,23 @@ export interface LoadProgress {
 
 const CHECK_STAGES = ['validate', 'land', 'buildings', 'households'];
 let raw: RawLayers | null = null;
+/** the grids the district on the page has (in code order): a polled case is located in these */
+let grids: GridFeature[] = [];
+
+/** What a poll of the case feed gives the page: the new case table and the per-grid counts. */
+export interface FeedUpdate {
+  cases: CaseTable;
+  openCases: Int32Array;
+  overdueCases: Int32Array;
+  added: number;
+  updated: number;
+  reopened: number;
+  skipped: number;
+  /** the first few reasons, in English (they name the entry) */
+  skippedReasons: string[];
+  pages: number;
+  truncated: boolean;
+}
 
 const api = {
   async loadDistrict(urls: Record<LayerName, string>, meta: DemoMeta, onProgress: (p: LoadProgress) => void) {
@@ -69,6 +89,27 @@ const api = {
     return typeof out.data === 'string' ? out : Comlink.transfer(out, [out.data.buffer as ArrayBuffer]);
   },
 
+  /**
+   * Polls an Open311 feed: pages fetched, merged by id into the cases held (closed cases stay
+   * closed unless the feed reopens them), located in the grids, statuses as of now — a feed
+   * is live data. A failure throws and changes nothing.
+   */
+  async pollCases(url: string, timeoutMs: number): Promise<FeedUpdate> {
+    if (!raw) throw new Error('no district loaded');
+    const got = await fetchOpen311(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const merged = mergeCases(raw.cases, got.cases);
+    raw.cases = merged.cases;
+    const cases = buildCaseTable(raw.cases, new GridLocator(grids), Date.now());
+    const { open, overdue } = openByGrid(cases, grids.length);
+    const update: FeedUpdate = {
+      cases, openCases: open, overdueCases: overdue,
+      added: merged.added, updated: merged.updated, reopened: merged.reopened,
+      skipped: got.skipped.length, skippedReasons: got.skipped.slice(0, 20).map((x) => x.reason),
+      pages: got.pages, truncated: got.truncated,
+    };
+    return Comlink.transfer(update, [...caseBuffers(cases), open.buffer, overdue.buffer]);
+  },
+
   /** Runs the coverage checks again on the loaded district. */
   recheck(onProgress: (p: LoadProgress) => void) {
     if (!raw) throw new Error('no district loaded');
@@ -85,6 +126,7 @@ function assemble(layers: RawLayers, onStage: (stage: string) => void) {
   raw = layers;
   const t0 = performance.now();
   const district = assembleDistrict(layers, Date.now(), onStage);
+  grids = district.grids;
   console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
   return Comlink.transfer(district, transferablesOf(district));
 }

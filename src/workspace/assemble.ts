@@ -2,9 +2,9 @@
 // report, each building, household and case in its effective grid, per-grid totals. Pure;
 // runs in the worker.
 import { GridLocator } from '../checks/locate';
-import { CaseStatus, parseTime } from '../domain/cases';
+import { parseTime } from '../domain/cases';
 import type { District, GridStats, HouseholdTable } from '../domain/district';
-import { buildCaseTable, caseBuffers } from './caseTable';
+import { buildCaseTable, caseBuffers, openByGrid } from './caseTable';
 import { withCaseFindings } from '../checks/cases';
 import { runChecks, type CheckInput } from '../checks/engine';
 import { householdsFromFeatures } from '../io/layers';
@@ -63,12 +63,7 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
   for (const b of households.building) if (b >= 0) bHouseholds[b]++;
 
   const cases = buildCaseTable(raw.cases, new GridLocator(grids), nowFor(raw.meta, clockMs));
-  for (let i = 0; i < cases.count; i++) {
-    const g = cases.grid[i];
-    if (g < 0 || cases.status[i] === CaseStatus.closed) continue;
-    stats.openCases[g]++;
-    if (cases.status[i] === CaseStatus.overdue) stats.overdueCases[g]++;
-  }
+  ({ open: stats.openCases, overdue: stats.overdueCases } = openByGrid(cases, nGrids));
 
   return {
     meta: raw.meta,

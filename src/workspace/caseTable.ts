@@ -3,7 +3,7 @@
 import type { GridLocator } from '../checks/locate';
 import type { CaseTable } from '../domain/district';
 import type { CaseFeature } from '../domain/types';
-import { DISPATCH_LEVELS, SATISFACTION, caseStatus, deadlineOf, parseTime } from '../domain/cases';
+import { CaseStatus, DISPATCH_LEVELS, SATISFACTION, caseStatus, deadlineOf, parseTime } from '../domain/cases';
 
 export function buildCaseTable(fs: CaseFeature[], locator: GridLocator, nowMs: number, limits?: Record<string, number>): CaseTable {
   const n = fs.length;
@@ -76,4 +76,17 @@ export function caseBuffers(t: CaseTable): ArrayBuffer[] {
     t.category, t.status, t.open, t.level, t.satisfaction, t.positions, t.requested, t.dispatched, t.handled,
     t.supervised, t.closed, t.visited, t.updated, t.deadline, t.deadlineFromLimit, t.grid,
   ].map((a) => a.buffer as ArrayBuffer);
+}
+
+/** Open and overdue cases per grid (the per-grid totals the console shows). */
+export function openByGrid(t: CaseTable, nGrids: number): { open: Int32Array; overdue: Int32Array } {
+  const open = new Int32Array(nGrids);
+  const overdue = new Int32Array(nGrids);
+  for (let i = 0; i < t.count; i++) {
+    const g = t.grid[i];
+    if (g < 0 || t.status[i] === CaseStatus.closed) continue;
+    open[g]++;
+    if (t.status[i] === CaseStatus.overdue) overdue[g]++;
+  }
+  return { open, overdue };
 }

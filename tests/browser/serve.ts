@@ -8,7 +8,7 @@ let server: PreviewServer | undefined;
 
 export async function setup(project: TestProject) {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-  server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn', plugins: [fixtures()] });
+  server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn', plugins: [fixtures(), caseFeed()] });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('preview server did not report its URL');
   project.provide('baseUrl', url);
@@ -35,6 +35,32 @@ function fixtures(): Plugin {
         res.setHeader('Content-Range', `bytes ${a}-${b}/${body.length}`);
         res.setHeader('Content-Length', b - a + 1);
         res.end(body.subarray(a, b + 1));
+      });
+    },
+  };
+}
+
+/**
+ * A case feed that changes while a test runs: GET /__feed/requests.json answers what the test
+ * last POSTed to /__feed/set as { status, body } (the body sent as it is).
+ */
+function caseFeed(): Plugin {
+  let answer = { status: 200, body: '[]' };
+  return {
+    name: 'test-case-feed',
+    configurePreviewServer(s) {
+      s.middlewares.use('/__feed', (req, res) => {
+        if (req.method === 'POST' && req.url === '/set') {
+          let text = '';
+          req.on('data', (c) => { text += c; });
+          req.on('end', () => { answer = JSON.parse(text); res.end('ok'); });
+          return;
+        }
+        res.statusCode = answer.status;
+        res.setHeader('Content-Type', 'application/json');
+        res.setHeader('Cache-Control', 'no-store');
+        // One page: the feed is small (page 2 and on are empty).
+        res.end(/[?&]page=(?!1\b)\d+/.test(req.url ?? '') && answer.status === 200 ? '[]' : answer.body);
       });
     },
   };
