@@ -1,6 +1,7 @@
 // IndexedDB through Dexie: the console's settings (language, layers) and the workspaces
 // (src/store/workspaces.ts).
 import Dexie, { type EntityTable } from 'dexie';
+import type { CaseColumns } from '../workspace/caseTable';
 
 export interface SettingRow {
   key: string;
@@ -30,6 +31,8 @@ export interface LayerRow {
   /** otherwise (a roster: rows without points, some with): properties, and lon/lat pairs (NaN = none) */
   rows?: Record<string, unknown>[];
   points?: Float64Array;
+  /** cases, as columns (hundreds of thousands reopen without making an object each) */
+  cases?: CaseColumns;
   count: number;
   /** where it came from and what was done to it (file name; notes as i18n keys, shown in the reader's language) */
   source: { file: string; notes: Note[] };

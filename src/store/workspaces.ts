@@ -6,6 +6,8 @@ import { readFlatGeobuf, writeFlatGeobuf } from '../io/flatgeobuf';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { GridScopeDB, LayerRow, WorkspaceRow } from './db';
 import { PERSONAL_FIELDS } from '../io/layers';
+import { caseColumns, caseColumnsFromJSON, caseColumnsToJSON, type CaseColumns } from '../workspace/caseTable';
+import type { CaseFeature } from '../domain/types';
 
 export const WORKSPACE_ROLES = ['boundaries', 'grids', 'buildings', 'households', 'cases', 'roads', 'water'] as const;
 export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
@@ -38,7 +40,9 @@ export class Workspaces {
   async saveLayer(workspaceId: string, role: WorkspaceRole, features: Feature[], source: LayerRow['source'], mapping?: Record<string, string>) {
     // FlatGeobuf has no row without a geometry: rosters go as rows plus a typed array of points.
     const allGeometry = features.every((f) => f.geometry);
-    const body: Pick<LayerRow, 'fgb' | 'rows' | 'points'> = allGeometry
+    const body: Pick<LayerRow, 'fgb' | 'rows' | 'points' | 'cases'> = role === 'cases'
+      ? { cases: caseColumns(features as CaseFeature[]) }
+      : allGeometry
       ? { fgb: writeFlatGeobuf({ type: 'FeatureCollection', features }) }
       : {
         rows: features.map((f) => f.properties ?? {}),
@@ -58,13 +62,18 @@ export class Workspaces {
   }
 
   /** Every saved layer of a workspace, decoded. */
-  async load(workspaceId: string): Promise<{ workspace: WorkspaceRow; layers: Partial<Record<WorkspaceRole, Feature[]>>; rows: LayerRow[] }> {
+  /** Every saved layer of a workspace, decoded; the cases as columns. */
+  async load(workspaceId: string): Promise<{ workspace: WorkspaceRow; layers: Partial<Record<WorkspaceRole, Feature[]>>; cases: CaseColumns | null; rows: LayerRow[] }> {
     const workspace = await this.db.workspaces.get(workspaceId);
     if (!workspace) throw new Error(`no workspace ${workspaceId}`);
     const rows = await this.db.layers.where('workspaceId').equals(workspaceId).toArray();
     const layers: Partial<Record<WorkspaceRole, Feature[]>> = {};
-    for (const r of rows) layers[r.role as WorkspaceRole] = r.fgb ? await readFlatGeobuf(r.fgb) : rowsToFeatures(r);
-    return { workspace, layers, rows };
+    let cases: CaseColumns | null = null;
+    for (const r of rows) {
+      if (r.cases) cases = r.cases;
+      else layers[r.role as WorkspaceRole] = r.fgb ? await readFlatGeobuf(r.fgb) : rowsToFeatures(r);
+    }
+    return { workspace, layers, cases, rows };
   }
 
   async rename(workspaceId: string, name: string) {
@@ -83,8 +92,8 @@ export class Workspaces {
     const rows = await this.db.layers.where('workspaceId').equals(workspaceId).toArray();
     const files: Record<string, Uint8Array> = {};
     const layers = rows.map((r) => {
-      const file = r.fgb ? `${r.role}.fgb` : `${r.role}.json`;
-      files[file] = r.fgb ?? strToU8(JSON.stringify({
+      const file = r.fgb ? `${r.role}.fgb` : r.cases ? `${r.role}.columns.json` : `${r.role}.json`;
+      files[file] = r.fgb ?? (r.cases ? strToU8(caseColumnsToJSON(r.cases)) : undefined) ?? strToU8(JSON.stringify({
         rows: includePersonal ? r.rows : r.rows?.map(withoutPersonal),
         points: Array.from(r.points ?? [], (v) => (Number.isFinite(v) ? v : null)),
       }));
@@ -122,7 +131,10 @@ export class Workspaces {
       if (!(WORKSPACE_ROLES as readonly string[]).includes(l.role)) fail(`layer "${l.role}" is not a layer GridScope knows`);
       const body = entries[l.file] ?? fail(`${l.file} is missing`);
       const layer: LayerRow = { key: `${row.id}:${l.role}`, workspaceId: row.id, role: l.role, count: l.count, source: l.source, savedAt: now };
-      if (l.file.endsWith('.fgb')) {
+      if (l.file.endsWith('.columns.json')) {
+        try { layer.cases = caseColumnsFromJSON(strFromU8(body)); } catch (e) { fail(`${l.file}: ${(e as Error).message}`); }
+        if (layer.cases!.count !== l.count) fail(`${l.file} holds ${layer.cases!.count} cases, workspace.json says ${l.count}`);
+      } else if (l.file.endsWith('.fgb')) {
         const n = (await readFlatGeobuf(body).catch((e: Error) => fail(`${l.file}: ${e.message}`))).length;
         if (n !== l.count) fail(`${l.file} holds ${n} features, workspace.json says ${l.count}`);
         layer.fgb = body;

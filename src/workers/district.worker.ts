@@ -7,10 +7,10 @@ import { assembleDistrict, checkInputOf, transferablesOf, type RawLayers } from 
 import { runChecks } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import { GridLocator } from '../checks/locate';
-import type { DemoMeta, GridFeature } from '../domain/types';
+import type { CaseFeature, DemoMeta, GridFeature } from '../domain/types';
 import type { CaseTable } from '../domain/district';
-import { fetchOpen311, mergeCases } from '../io/open311';
-import { buildCaseTable, caseBuffers, openByGrid } from '../workspace/caseTable';
+import { fetchOpen311 } from '../io/open311';
+import { buildCaseTable, caseBuffers, caseColumns, mergeIntoColumns, openByGrid } from '../workspace/caseTable';
 import { db } from '../store/db';
 import { Workspaces } from '../store/workspaces';
 import { rawLayersOf } from '../workspace/fromWorkspace';
@@ -60,14 +60,15 @@ const api = {
     const t0 = performance.now();
     const total = LAYER_NAMES.length + CHECK_STAGES.length;
     let done = 0;
-    const layers = { meta } as RawLayers;
+    const decoded: Record<string, unknown> = {};
     await Promise.all(LAYER_NAMES.map(async (name) => {
       const res = await fetch(urls[name]);
       if (!res.ok) throw new Error(`${name}: HTTP ${res.status} for ${urls[name]}`);
       const bytes = new Uint8Array(await res.arrayBuffer());
-      (layers as unknown as Record<string, unknown>)[name] = await readFlatGeobuf(bytes);
+      decoded[name] = await readFlatGeobuf(bytes);
       onProgress({ step: 'load.decoded', layer: name, done: ++done, total });
     }));
+    const layers = { ...decoded, meta, cases: caseColumns(decoded.cases as CaseFeature[]) } as RawLayers;
     console.debug(`district worker: decoded in ${Math.round(performance.now() - t0)} ms`);
     return assemble(layers, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
   },
@@ -77,9 +78,9 @@ const api = {
     const total = 1 + CHECK_STAGES.length;
     let done = 0;
     onProgress({ step: 'load.reading', done, total });
-    const { workspace, layers } = await new Workspaces(db).load(workspaceId);
+    const { workspace, layers, cases } = await new Workspaces(db).load(workspaceId);
     onProgress({ step: 'load.reading', done: ++done, total });
-    return assemble(rawLayersOf(workspace, layers), (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
+    return assemble(rawLayersOf(workspace, layers, cases), (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
   },
 
   /** A file of the district on the map (its layers as loaded); 户主 and phone only with includePersonal. */
@@ -97,8 +98,8 @@ const api = {
   async pollCases(url: string, timeoutMs: number): Promise<FeedUpdate> {
     if (!raw) throw new Error('no district loaded');
     const got = await fetchOpen311(url, { signal: AbortSignal.timeout(timeoutMs) });
-    const merged = mergeCases(raw.cases, got.cases);
-    raw.cases = merged.cases;
+    const merged = mergeIntoColumns(raw.cases, got.cases);
+    raw.cases = merged.columns;
     const cases = buildCaseTable(raw.cases, new GridLocator(grids), Date.now());
     const { open, overdue } = openByGrid(cases, grids.length);
     const update: FeedUpdate = {
@@ -116,8 +117,7 @@ const api = {
     let done = 0;
     const { report, timings, assignment } = runChecks(checkInputOf(raw), undefined, (stage) =>
       onProgress({ step: 'load.checking', stage, done: ++done, total: CHECK_STAGES.length }));
-    const ids = raw.cases.map((c) => String(c.properties.service_request_id));
-    const positions = Float64Array.from(raw.cases.flatMap((c) => c.geometry?.coordinates.slice(0, 2) ?? [NaN, NaN]));
+    const { ids, positions } = raw.cases;
     return { report: withCaseFindings(report, { ids, positions, grid: new GridLocator(assignment.grids).locateAll(positions) }), timings };
   },
 };

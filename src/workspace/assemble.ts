@@ -4,12 +4,12 @@
 import { GridLocator } from '../checks/locate';
 import { parseTime } from '../domain/cases';
 import type { District, GridStats, HouseholdTable } from '../domain/district';
-import { buildCaseTable, caseBuffers, openByGrid } from './caseTable';
+import { buildCaseTable, caseBuffers, openByGrid, type CaseColumns } from './caseTable';
 import { withCaseFindings } from '../checks/cases';
 import { runChecks, type CheckInput } from '../checks/engine';
 import { householdsFromFeatures } from '../io/layers';
 import type {
-  BoundaryFeature, BuildingFeature, CaseFeature, DemoMeta, GridFeature,
+  BoundaryFeature, BuildingFeature, DemoMeta, GridFeature,
   HouseholdFeature, RoadFeature, WaterFeature,
 } from '../domain/types';
 
@@ -21,7 +21,8 @@ export interface RawLayers {
   water: WaterFeature[];
   buildings: BuildingFeature[];
   households: HouseholdFeature[];
-  cases: CaseFeature[];
+  /** cases as columns (a district may hold hundreds of thousands) */
+  cases: CaseColumns;
 }
 
 /** "Now" for overdue: a snapshot's as_of time if it has one, else the clock. */

@@ -1,64 +1,178 @@
-// Cases → the columnar case table the console holds: categories as indices, the closed-loop
-// times as typed arrays, the deadline, the grid each case is in, the status at a time.
+// Cases as columns. CaseColumns is what is kept (in the worker, and in a workspace in
+// IndexedDB): categories as indices, the closed-loop times as numbers, positions in a typed
+// array — 400,000 cases reopen without making 400,000 objects. The CaseTable the page holds
+// adds what depends on the grids and the clock: each case's grid, deadline and status.
 import type { GridLocator } from '../checks/locate';
 import type { CaseTable } from '../domain/district';
-import type { CaseFeature } from '../domain/types';
+import type { CaseFeature, CaseProps, DispatchLevel, Satisfaction } from '../domain/types';
 import { CaseStatus, DISPATCH_LEVELS, SATISFACTION, caseStatus, deadlineOf, parseTime } from '../domain/cases';
+import { mergeCases } from '../io/open311';
 
-export function buildCaseTable(fs: CaseFeature[], locator: GridLocator, nowMs: number, limits?: Record<string, number>): CaseTable {
+/** The times of a case, in this order, each a column of `times` (column-major: zero-copy views). */
+export const CASE_TIMES = ['requested', 'dispatched', 'handled', 'supervised', 'closed', 'visited', 'updated', 'expected'] as const;
+const PROP_OF_TIME = {
+  requested: 'requested_datetime', dispatched: 'dispatched_datetime', handled: 'handled_datetime', supervised: 'supervised_datetime',
+  closed: 'closed_datetime', visited: 'visited_datetime', updated: 'updated_datetime', expected: 'expected_datetime',
+} as const satisfies Record<(typeof CASE_TIMES)[number], keyof CaseProps>;
+
+export interface CaseColumns {
+  count: number;
+  ids: string[];
+  /** index into categoryNames / categoryCodes (service_name / service_code) */
+  category: Uint16Array;
+  categoryNames: string[];
+  categoryCodes: string[];
+  addresses: string[];
+  descriptions: string[];
+  open: Uint8Array;
+  /** index into DISPATCH_LEVELS / SATISFACTION, 255 = none */
+  level: Uint8Array;
+  satisfaction: Uint8Array;
+  positions: Float64Array;
+  /** CASE_TIMES.length × count epoch ms, NaN = none: times[k * count + i] */
+  times: Float64Array;
+}
+
+export function caseColumns(fs: CaseFeature[]): CaseColumns {
   const n = fs.length;
-  const times = () => new Float64Array(n);
-  const t: CaseTable = {
-    count: n,
-    ids: new Array(n),
-    category: new Uint16Array(n),
-    categoryNames: [],
-    addresses: new Array(n),
-    descriptions: new Array(n),
-    status: new Uint8Array(n),
-    open: new Uint8Array(n),
-    level: new Uint8Array(n),
-    satisfaction: new Uint8Array(n),
-    positions: new Float64Array(2 * n),
-    requested: times(), dispatched: times(), handled: times(), supervised: times(), closed: times(), visited: times(), updated: times(),
-    deadline: times(),
-    deadlineFromLimit: new Uint8Array(n),
-    grid: new Int32Array(n),
-    asOf: nowMs,
+  const c: CaseColumns = {
+    count: n, ids: new Array(n), category: new Uint16Array(n), categoryNames: [], categoryCodes: [],
+    addresses: new Array(n), descriptions: new Array(n), open: new Uint8Array(n), level: new Uint8Array(n),
+    satisfaction: new Uint8Array(n), positions: new Float64Array(2 * n), times: new Float64Array(CASE_TIMES.length * n),
   };
   const categoryIndex = new Map<string, number>();
   fs.forEach((f, i) => {
     const p = f.properties;
     const name = String(p.service_name ?? '');
-    let c = categoryIndex.get(name);
-    if (c === undefined) {
-      c = t.categoryNames.length;
-      categoryIndex.set(name, c);
-      t.categoryNames.push(name);
+    let k = categoryIndex.get(name);
+    if (k === undefined) {
+      k = c.categoryNames.length;
+      categoryIndex.set(name, k);
+      c.categoryNames.push(name);
+      c.categoryCodes.push(String(p.service_code ?? ''));
     }
-    t.ids[i] = String(p.service_request_id);
-    t.category[i] = c;
-    t.addresses[i] = String(p.address ?? '');
-    t.descriptions[i] = String(p.description ?? '');
-    t.open[i] = p.status === 'closed' ? 0 : 1;
-    t.requested[i] = parseTime(p.requested_datetime);
-    t.dispatched[i] = parseTime(p.dispatched_datetime);
-    t.handled[i] = parseTime(p.handled_datetime);
-    t.supervised[i] = parseTime(p.supervised_datetime);
-    t.closed[i] = parseTime(p.closed_datetime);
-    t.visited[i] = parseTime(p.visited_datetime);
-    t.updated[i] = parseTime(p.updated_datetime);
-    const d = deadlineOf(parseTime(p.expected_datetime), t.requested[i], String(p.service_code ?? ''), name, limits);
-    t.deadline[i] = d.ms;
-    t.deadlineFromLimit[i] = d.fromLimit ? 1 : 0;
+    c.ids[i] = String(p.service_request_id);
+    c.category[i] = k;
+    c.addresses[i] = String(p.address ?? '');
+    c.descriptions[i] = String(p.description ?? '');
+    c.open[i] = p.status === 'closed' ? 0 : 1;
     const lvl = DISPATCH_LEVELS.indexOf(p.dispatch_level);
-    t.level[i] = lvl >= 0 ? lvl : 255;
+    c.level[i] = lvl >= 0 ? lvl : 255;
     const sat = SATISFACTION.indexOf(p.satisfaction as (typeof SATISFACTION)[number]);
-    t.satisfaction[i] = sat >= 0 ? sat : 255;
+    c.satisfaction[i] = sat >= 0 ? sat : 255;
     const xy = f.geometry?.coordinates;
-    t.positions[2 * i] = xy ? xy[0] : Number(p.long);
-    t.positions[2 * i + 1] = xy ? xy[1] : Number(p.lat);
+    c.positions[2 * i] = xy ? xy[0] : Number(p.long);
+    c.positions[2 * i + 1] = xy ? xy[1] : Number(p.lat);
+    CASE_TIMES.forEach((t, k) => { c.times[k * n + i] = parseTime(p[PROP_OF_TIME[t]]); });
   });
+  return c;
+}
+
+/** Columns as plain JSON (a workspace file): typed arrays as arrays, NaN as null. */
+export function caseColumnsToJSON(c: CaseColumns): string {
+  const plain = (a: ArrayLike<number>) => Array.from(a, (v) => (Number.isFinite(v) ? v : null));
+  return JSON.stringify({ ...c, category: plain(c.category), open: plain(c.open), level: plain(c.level), satisfaction: plain(c.satisfaction), positions: plain(c.positions), times: plain(c.times) });
+}
+
+/** Columns back from caseColumnsToJSON; throws when they do not add up. */
+export function caseColumnsFromJSON(text: string): CaseColumns {
+  const o = JSON.parse(text);
+  const n = Number(o.count);
+  const nums = (a: unknown, len: number) => {
+    if (!Array.isArray(a) || a.length !== len) throw new Error(`a column does not hold ${len} values`);
+    return a.map((v) => (v === null ? NaN : Number(v)));
+  };
+  for (const k of ['ids', 'addresses', 'descriptions']) if (!Array.isArray(o[k]) || o[k].length !== n) throw new Error(`${k} does not hold ${n} values`);
+  return {
+    count: n, ids: o.ids, categoryNames: o.categoryNames, categoryCodes: o.categoryCodes, addresses: o.addresses, descriptions: o.descriptions,
+    category: Uint16Array.from(nums(o.category, n)), open: Uint8Array.from(nums(o.open, n)), level: Uint8Array.from(nums(o.level, n)),
+    satisfaction: Uint8Array.from(nums(o.satisfaction, n)), positions: Float64Array.from(nums(o.positions, 2 * n)),
+    times: Float64Array.from(nums(o.times, CASE_TIMES.length * n)),
+  };
+}
+
+/** Case i as an Open311 feature again (to merge a feed's answer into, to export). */
+export function caseFeature(c: CaseColumns, i: number): CaseFeature {
+  const iso = (k: number) => { const v = c.times[k * c.count + i]; return Number.isFinite(v) ? new Date(v).toISOString() : ''; };
+  const props = {
+    service_request_id: c.ids[i], status: c.open[i] ? 'open' : 'closed', service_name: c.categoryNames[c.category[i]],
+    service_code: c.categoryCodes[c.category[i]], description: c.descriptions[i], address: c.addresses[i],
+    dispatch_level: (DISPATCH_LEVELS[c.level[i]] ?? '') as DispatchLevel, satisfaction: (SATISFACTION[c.satisfaction[i]] ?? '') as Satisfaction,
+    long: c.positions[2 * i], lat: c.positions[2 * i + 1],
+  } as CaseProps;
+  CASE_TIMES.forEach((t, k) => { (props as unknown as Record<string, string>)[PROP_OF_TIME[t]] = iso(k); });
+  return { type: 'Feature', geometry: { type: 'Point', coordinates: [c.positions[2 * i], c.positions[2 * i + 1]] }, properties: props };
+}
+
+/**
+ * A feed's answer merged into the cases held (Open311 mergeCases rules: by id, later update
+ * wins, closed stays closed unless reopened). Only the cases the answer names are made into
+ * features: a poll of a few hundred cases into 400,000 costs what the few hundred cost.
+ */
+export function mergeIntoColumns(c: CaseColumns, incoming: CaseFeature[]) {
+  const at = new Map<string, number>();
+  c.ids.forEach((id, i) => at.set(id, i));
+  const touched = [...new Set(incoming.map((f) => at.get(f.properties.service_request_id)).filter((i): i is number => i !== undefined))];
+  const merged = mergeCases(touched.map((i) => caseFeature(c, i)), incoming);
+  // merged.cases: the touched cases in order (updated or not), then the new ones.
+  const fresh = caseColumns(merged.cases);
+  const rows = fresh.ids.map((id) => at.get(id) ?? -1);
+  const added = rows.filter((r) => r < 0).length;
+  const out = appendRows(c, added);
+  let next = c.count;
+  rows.forEach((r, k) => copyRow(fresh, k, out, r >= 0 ? r : next++));
+  return { columns: out, added: merged.added, updated: merged.updated, reopened: merged.reopened };
+}
+
+/** A copy of c with room for `extra` more cases at the end. */
+function appendRows(c: CaseColumns, extra: number): CaseColumns {
+  const n = c.count + extra;
+  const grow = <T extends Uint8Array | Uint16Array | Float64Array>(a: T, per = 1): T => { const b = new (a.constructor as new (n: number) => T)(n * per); b.set(a); return b; };
+  const times = new Float64Array(CASE_TIMES.length * n).fill(NaN);
+  CASE_TIMES.forEach((_, k) => times.set(c.times.subarray(k * c.count, (k + 1) * c.count), k * n));
+  return {
+    count: n, ids: [...c.ids], category: grow(c.category), categoryNames: [...c.categoryNames], categoryCodes: [...c.categoryCodes],
+    addresses: [...c.addresses], descriptions: [...c.descriptions], open: grow(c.open), level: grow(c.level),
+    satisfaction: grow(c.satisfaction), positions: grow(c.positions, 2), times,
+  };
+}
+
+function copyRow(from: CaseColumns, i: number, to: CaseColumns, j: number) {
+  const name = from.categoryNames[from.category[i]];
+  let k = to.categoryNames.indexOf(name);
+  if (k < 0) { k = to.categoryNames.push(name) - 1; to.categoryCodes.push(from.categoryCodes[from.category[i]]); }
+  to.ids[j] = from.ids[i];
+  to.category[j] = k;
+  to.addresses[j] = from.addresses[i];
+  to.descriptions[j] = from.descriptions[i];
+  to.open[j] = from.open[i];
+  to.level[j] = from.level[i];
+  to.satisfaction[j] = from.satisfaction[i];
+  to.positions[2 * j] = from.positions[2 * i];
+  to.positions[2 * j + 1] = from.positions[2 * i + 1];
+  CASE_TIMES.forEach((_, k) => { to.times[k * to.count + j] = from.times[k * from.count + i]; });
+}
+
+/** The page's case table: the columns, plus each case's grid, deadline and status at `nowMs`. */
+export function buildCaseTable(c: CaseColumns, locator: GridLocator, nowMs: number, limits?: Record<string, number>): CaseTable {
+  const n = c.count;
+  const time = (name: (typeof CASE_TIMES)[number]) => { const k = CASE_TIMES.indexOf(name); return c.times.slice(k * n, (k + 1) * n); };
+  const t: CaseTable = {
+    count: n, ids: c.ids, category: c.category.slice(), categoryNames: c.categoryNames, addresses: c.addresses, descriptions: c.descriptions,
+    status: new Uint8Array(n), open: c.open.slice(), level: c.level.slice(), satisfaction: c.satisfaction.slice(), positions: c.positions.slice(),
+    requested: time('requested'), dispatched: time('dispatched'), handled: time('handled'), supervised: time('supervised'),
+    closed: time('closed'), visited: time('visited'), updated: time('updated'),
+    deadline: new Float64Array(n), deadlineFromLimit: new Uint8Array(n), grid: new Int32Array(n), asOf: nowMs,
+  };
+  // The deadline rule per category once, not per case: expected_datetime, else the limit.
+  const expected = time('expected');
+  const limitMs = c.categoryNames.map((name, k) => deadlineOf(NaN, 0, c.categoryCodes[k], name, limits).ms);
+  for (let i = 0; i < n; i++) {
+    if (Number.isFinite(expected[i])) { t.deadline[i] = expected[i]; continue; }
+    const lim = limitMs[c.category[i]];
+    t.deadline[i] = Number.isFinite(lim) ? t.requested[i] + lim : NaN;
+    t.deadlineFromLimit[i] = Number.isFinite(t.deadline[i]) ? 1 : 0;
+  }
   restatus(t, nowMs);
   t.grid = locator.locateAll(t.positions);
   return t;

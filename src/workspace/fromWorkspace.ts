@@ -6,8 +6,9 @@ import type { WorkspaceRow } from '../store/db';
 import type { WorkspaceRole } from '../store/workspaces';
 import type { DemoMeta } from '../domain/types';
 import type { RawLayers } from './assemble';
+import { caseColumns, type CaseColumns } from './caseTable';
 
-export function rawLayersOf(workspace: WorkspaceRow, layers: Partial<Record<WorkspaceRole, Feature[]>>): RawLayers {
+export function rawLayersOf(workspace: WorkspaceRow, layers: Partial<Record<WorkspaceRole, Feature[]>>, cases: CaseColumns | null = null): RawLayers {
   const of = <T>(role: WorkspaceRole) => (layers[role] ?? []) as unknown as T[];
   const raw: RawLayers = {
     meta: metaOf(workspace, layers),
@@ -17,7 +18,7 @@ export function rawLayersOf(workspace: WorkspaceRow, layers: Partial<Record<Work
     water: of('water'),
     buildings: of('buildings'),
     households: of('households'),
-    cases: of('cases'),
+    cases: cases ?? caseColumns(of('cases')),
   };
   return raw;
 }

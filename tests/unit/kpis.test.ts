@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CaseFeature, GridFeature } from '../../src/domain/types';
 import { GridLocator } from '../../src/checks/locate';
-import { buildCaseTable, restatus } from '../../src/workspace/caseTable';
+import { buildCaseTable, caseColumns, restatus } from '../../src/workspace/caseTable';
 import { ALL_CASES, caseKpis, caseMask, openCasesByUrgency, type CaseFilter } from '../../src/domain/kpis';
 import { CASE_STATUS_NAMES, CaseStatus, parseTime } from '../../src/domain/cases';
 import { withCaseFindings } from '../../src/checks/cases';
@@ -15,7 +15,7 @@ const expected = JSON.parse(readFileSync('tests/fixtures/cases/kpis.expected.jso
 const grids = fc.features.filter((f: any) => f.properties.layer === 'grids') as GridFeature[];
 const cases = fc.features.filter((f: any) => f.properties.layer === 'cases') as CaseFeature[];
 const now = parseTime(expected.now);
-const table = () => buildCaseTable(cases, new GridLocator(grids), now);
+const table = () => buildCaseTable(caseColumns(cases), new GridLocator(grids), now);
 const everywhere = () => true;
 const pick = (k: ReturnType<typeof caseKpis>) => ({
   received: k.received, closed: k.closed, closedWithDeadline: k.closedWithDeadline, closedOnTime: k.closedOnTime,
