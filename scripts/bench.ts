@@ -1,8 +1,13 @@
 // npm run bench: prints figures; asserts nothing (machines here are shared and noisy).
-// BENCH=checks or BENCH=page runs one part only.
+// BENCH=checks, page, import or cases runs one part only; BENCH_RUNS sets the runs.
 import { benchChecks } from './bench/checks';
 import { benchPageLoad } from './bench/page-load';
+import { benchImport } from './bench/import';
+import { benchCases } from './bench/cases';
 
 const only = process.env.BENCH;
+const runs = process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined;
 if (!only || only === 'checks') benchChecks();
-if (!only || only === 'page') await benchPageLoad(Number(process.env.BENCH_RUNS ?? 5));
+if (!only || only === 'page') await benchPageLoad(runs ?? 5);
+if (!only || only === 'import') await benchImport(runs ?? 3); // slow: 200k footprints, twice drawn
+if (!only || only === 'cases') await benchCases(runs ?? 5);
