@@ -2,6 +2,7 @@
 // (src/store/workspaces.ts).
 import Dexie, { type EntityTable } from 'dexie';
 import type { CaseColumns } from '../workspace/caseTable';
+import type { GeoColumns } from './geoColumns';
 
 export interface SettingRow {
   key: string;
@@ -18,19 +19,16 @@ export interface WorkspaceRow {
 }
 
 /**
- * One row per layer, not per feature: the features stored as one FlatGeobuf blob keep a
- * district of 200,000 buildings to a few megabytes and one read.
+ * One row per layer, not per feature: the features stored as typed-array columns keep a
+ * district of 200,000 buildings to one read that IndexedDB copies at memory speed.
  */
 export interface LayerRow {
   /** `${workspaceId}:${role}` */
   key: string;
   workspaceId: string;
   role: string;
-  /** the features, when every one has a geometry */
-  fgb?: Uint8Array;
-  /** otherwise (a roster: rows without points, some with): properties, and lon/lat pairs (NaN = none) */
-  rows?: Record<string, unknown>[];
-  points?: Float64Array;
+  /** the features as columns: coordinates in typed arrays, one array per property */
+  geo?: GeoColumns;
   /** cases, as columns (hundreds of thousands reopen without making an object each) */
   cases?: CaseColumns;
   count: number;

@@ -1,8 +1,8 @@
-// Named workspaces in IndexedDB: each layer of a district saved as one FlatGeobuf blob.
+// Named workspaces in IndexedDB: each layer of a district saved as columns (typed arrays).
 // A save is one transaction: it lands whole or not at all, so a full disk loses nothing
 // that was already saved.
 import type { Feature } from 'geojson';
-import { readFlatGeobuf, writeFlatGeobuf } from '../io/flatgeobuf';
+import { fromGeoColumns, geoColumnsFromJSON, geoColumnsToJSON, toGeoColumns, type GeoColumns } from './geoColumns';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { GridScopeDB, LayerRow, WorkspaceRow } from './db';
 import { PERSONAL_FIELDS } from '../io/layers';
@@ -38,16 +38,7 @@ export class Workspaces {
 
   /** Saves (replaces) one layer of a workspace, with the field mapping used for it. */
   async saveLayer(workspaceId: string, role: WorkspaceRole, features: Feature[], source: LayerRow['source'], mapping?: Record<string, string>) {
-    // FlatGeobuf has no row without a geometry: rosters go as rows plus a typed array of points.
-    const allGeometry = features.every((f) => f.geometry);
-    const body: Pick<LayerRow, 'fgb' | 'rows' | 'points' | 'cases'> = role === 'cases'
-      ? { cases: caseColumns(features as CaseFeature[]) }
-      : allGeometry
-      ? { fgb: writeFlatGeobuf({ type: 'FeatureCollection', features }) }
-      : {
-        rows: features.map((f) => f.properties ?? {}),
-        points: Float64Array.from(features.flatMap((f) => (f.geometry?.type === 'Point' ? f.geometry.coordinates.slice(0, 2) : [NaN, NaN]))),
-      };
+    const body: Pick<LayerRow, 'geo' | 'cases'> = role === 'cases' ? { cases: caseColumns(features as CaseFeature[]) } : { geo: toGeoColumns(features) };
     try {
       await this.db.transaction('rw', this.db.workspaces, this.db.layers, async () => {
         const ws = await this.db.workspaces.get(workspaceId);
@@ -71,7 +62,7 @@ export class Workspaces {
     let cases: CaseColumns | null = null;
     for (const r of rows) {
       if (r.cases) cases = r.cases;
-      else layers[r.role as WorkspaceRole] = r.fgb ? await readFlatGeobuf(r.fgb) : rowsToFeatures(r);
+      else if (r.geo) layers[r.role as WorkspaceRole] = fromGeoColumns(r.geo);
     }
     return { workspace, layers, cases, rows };
   }
@@ -92,19 +83,11 @@ export class Workspaces {
     const rows = await this.db.layers.where('workspaceId').equals(workspaceId).toArray();
     const files: Record<string, Uint8Array> = {};
     const layers = rows.map((r) => {
-      const file = r.fgb ? `${r.role}.fgb` : r.cases ? `${r.role}.columns.json` : `${r.role}.json`;
-      files[file] = r.fgb ?? (r.cases ? strToU8(caseColumnsToJSON(r.cases)) : undefined) ?? strToU8(JSON.stringify({
-        rows: includePersonal ? r.rows : r.rows?.map(withoutPersonal),
-        points: Array.from(r.points ?? [], (v) => (Number.isFinite(v) ? v : null)),
-      }));
+      const file = `${r.role}.${r.cases ? 'columns' : 'geo'}.json`;
+      const geo = r.geo && !includePersonal ? { ...r.geo, props: withoutPersonal(r.geo.props) as GeoColumns['props'] } : r.geo;
+      files[file] = strToU8(r.cases ? caseColumnsToJSON(r.cases) : geoColumnsToJSON(geo!));
       return { role: r.role, file, count: r.count, source: r.source };
     });
-    if (!includePersonal) {
-      for (const r of rows.filter((x) => x.fgb && x.role === 'households')) {
-        const features = (await readFlatGeobuf(r.fgb!)).map((f) => ({ ...f, properties: withoutPersonal(f.properties ?? {}) }));
-        files[`${r.role}.fgb`] = writeFlatGeobuf({ type: 'FeatureCollection', features });
-      }
-    }
     const head: ArchiveHead = { format: ARCHIVE_FORMAT, version: 1, name: workspace.name, mappings: workspace.mappings, layers, personal: includePersonal };
     return zipSync({ 'workspace.json': strToU8(JSON.stringify(head, null, 1)), ...files }, { level: 6 });
   }
@@ -131,19 +114,14 @@ export class Workspaces {
       if (!(WORKSPACE_ROLES as readonly string[]).includes(l.role)) fail(`layer "${l.role}" is not a layer GridScope knows`);
       const body = entries[l.file] ?? fail(`${l.file} is missing`);
       const layer: LayerRow = { key: `${row.id}:${l.role}`, workspaceId: row.id, role: l.role, count: l.count, source: l.source, savedAt: now };
-      if (l.file.endsWith('.columns.json')) {
-        try { layer.cases = caseColumnsFromJSON(strFromU8(body)); } catch (e) { fail(`${l.file}: ${(e as Error).message}`); }
-        if (layer.cases!.count !== l.count) fail(`${l.file} holds ${layer.cases!.count} cases, workspace.json says ${l.count}`);
-      } else if (l.file.endsWith('.fgb')) {
-        const n = (await readFlatGeobuf(body).catch((e: Error) => fail(`${l.file}: ${e.message}`))).length;
-        if (n !== l.count) fail(`${l.file} holds ${n} features, workspace.json says ${l.count}`);
-        layer.fgb = body;
-      } else {
-        const t = JSON.parse(strFromU8(body)) as { rows: Record<string, unknown>[]; points: (number | null)[] };
-        if (!Array.isArray(t.rows) || t.rows.length !== l.count || t.points.length !== 2 * l.count) fail(`${l.file} does not hold ${l.count} rows`);
-        layer.rows = t.rows;
-        layer.points = Float64Array.from(t.points, (v) => v ?? NaN);
+      try {
+        if (l.file.endsWith('.columns.json')) layer.cases = caseColumnsFromJSON(strFromU8(body));
+        else layer.geo = geoColumnsFromJSON(strFromU8(body));
+      } catch (e) {
+        fail(`${l.file}: ${(e as Error).message}`);
       }
+      const n = layer.cases?.count ?? layer.geo?.count;
+      if (n !== l.count) fail(`${l.file} holds ${n} features, workspace.json says ${l.count}`);
       layers.push(layer);
     }
     try {
@@ -194,13 +172,4 @@ function withoutPersonal(p: Record<string, unknown>): Record<string, unknown> {
   const out = { ...p };
   for (const k of PERSONAL_FIELDS) delete out[k];
   return out;
-}
-
-function rowsToFeatures(r: LayerRow): Feature[] {
-  const pts = r.points ?? new Float64Array(0);
-  return (r.rows ?? []).map((properties, i) => ({
-    type: 'Feature',
-    properties,
-    geometry: Number.isFinite(pts[2 * i]) ? { type: 'Point', coordinates: [pts[2 * i], pts[2 * i + 1]] } : null,
-  }) as Feature);
 }

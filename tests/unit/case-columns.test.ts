@@ -58,7 +58,7 @@ describe('case columns', () => {
     const w = await ws.create('事件');
     await ws.saveLayer(w.id, 'cases', cases, { file: 'cases.json', notes: [] });
     const { cases: stored, rows } = await ws.load(w.id);
-    expect(rows[0].fgb).toBeUndefined();
+    expect(rows[0].cases).toBeDefined();
     expect(stored!.ids).toEqual(cases.map((f) => f.properties.service_request_id));
     const copy = await ws.importArchive(await ws.exportArchive(w.id), 'x.gridscope');
     const back = (await ws.load(copy.id)).cases!;

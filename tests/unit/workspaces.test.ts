@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Feature } from 'geojson';
 import { GridScopeDB } from '../../src/store/db';
 import { Workspaces } from '../../src/store/workspaces';
-import { unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { assembleDistrict } from '../../src/workspace/assemble';
 import { rawLayersOf } from '../../src/workspace/fromWorkspace';
 
@@ -104,8 +104,9 @@ describe('workspace files', () => {
     const cases: [Uint8Array, RegExp][] = [
       [new TextEncoder().encode('hello'), /bad\.gridscope: not a GridScope workspace file \(not a zip\)/],
       [zipSync({ 'a.txt': new Uint8Array(1) }), /no workspace\.json/],
-      [zipSync({ ...good, 'grids.fgb': good['grids.fgb'].slice(0, 100) }), /bad\.gridscope: grids\.fgb/],
-      [zipSync({ 'workspace.json': good['workspace.json'] }), /grids\.fgb is missing/],
+      [zipSync({ ...good, 'grids.geo.json': good['grids.geo.json'].slice(0, 100) }), /bad\.gridscope: grids\.geo\.json: /],
+      [zipSync({ ...good, 'grids.geo.json': strToU8(JSON.stringify({ ...JSON.parse(strFromU8(good['grids.geo.json'])), coords: [1, 2] })) }), /grids\.geo\.json: the columns do not add up/],
+      [zipSync({ 'workspace.json': good['workspace.json'] }), /grids\.geo\.json is missing/],
     ];
     for (const [bytes, message] of cases) await expect(ws.importArchive(bytes, 'bad.gridscope')).rejects.toThrow(message);
     expect((await ws.list()).length).toBe(before);
