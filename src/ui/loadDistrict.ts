@@ -3,7 +3,9 @@
 import * as Comlink from 'comlink';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
-import type { DistrictWorkerApi, ExportKind, LayerName, LoadProgress } from '../workers/district.worker';
+import type { DistrictWorkerApi, ExportKind, LayerName, LoadProgress, PackedDistrict } from '../workers/district.worker';
+import { fromGeoColumns } from '../store/geoColumns';
+import type { BuildingFeature } from '../domain/types';
 import type { Language } from '../i18n';
 import meta from '../../data/demo/meta.json';
 import boundaries from '../../data/demo/boundaries.fgb?url';
@@ -49,9 +51,9 @@ export function startLoad(source: Source): PendingLoad {
     latest = p;
     listeners.forEach((l) => l(p));
   });
-  const district = source.kind === 'workspace'
+  const district = (source.kind === 'workspace'
     ? worker().loadWorkspace(source.id, report)
-    : worker().loadDistrict(demoUrls(), meta as DemoMeta, report);
+    : worker().loadDistrict(demoUrls(), meta as DemoMeta, report)).then(unpackDistrict);
   return {
     source,
     started: performance.now(),
@@ -62,6 +64,11 @@ export function startLoad(source: Source): PendingLoad {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** The district as the worker packed it, with its buildings as features again. */
+function unpackDistrict({ packedBuildings, ...d }: PackedDistrict): District {
+  return { ...d, buildings: { ...d.buildings, features: fromGeoColumns(packedBuildings) as BuildingFeature[] } };
 }
 
 function demoUrls(): Record<LayerName, string> {

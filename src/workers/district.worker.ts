@@ -8,7 +8,8 @@ import { runChecks } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import { GridLocator } from '../checks/locate';
 import type { CaseFeature, DemoMeta, GridFeature } from '../domain/types';
-import type { CaseTable } from '../domain/district';
+import type { CaseTable, District } from '../domain/district';
+import { toGeoColumns, type GeoColumns } from '../store/geoColumns';
 import { fetchOpen311 } from '../io/open311';
 import { buildCaseTable, caseBuffers, caseColumns, mergeIntoColumns, openByGrid } from '../workspace/caseTable';
 import { db } from '../store/db';
@@ -128,8 +129,16 @@ function assemble(layers: RawLayers, onStage: (stage: string) => void) {
   const district = assembleDistrict(layers, Date.now(), onStage);
   grids = district.grids;
   console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
-  return Comlink.transfer(district, transferablesOf(district));
+  // Buildings go as typed-array columns: cloning 200,000 footprint objects costs seconds on
+  // each side of postMessage (and freezes the page while it unpacks them); columns move free.
+  const buildings = toGeoColumns(district.buildings.features);
+  const packed: PackedDistrict = { ...district, buildings: { ...district.buildings, features: [] }, packedBuildings: buildings };
+  return Comlink.transfer(packed, [...transferablesOf(district), buildings.coords.buffer as ArrayBuffer, buildings.kinds.buffer as ArrayBuffer,
+    buildings.ringEnds.buffer as ArrayBuffer, buildings.partEnds.buffer as ArrayBuffer, buildings.featureEnds.buffer as ArrayBuffer]);
 }
+
+/** A district as it crosses to the page: the buildings packed (unpackDistrict undoes it). */
+export type PackedDistrict = District & { packedBuildings: GeoColumns };
 
 function exportOf(kind: ExportKind, layers: RawLayers, includePersonal: boolean, language: Language): { ext: string; type: string; data: Uint8Array | string } {
   switch (kind) {
