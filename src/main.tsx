@@ -8,7 +8,7 @@ import './ui/styles.css';
 
 // The data starts loading in its worker before anything else, while the page boots: the
 // workspace open when the page was last left, or the demo.
-const load = startLoad(await loadSetting<Source>('source', DEMO));
+const load = startLoad(await loadSetting<Source>('source', DEMO), await loadSetting<Record<string, number>>('caseLimits', {}));
 const saved = await loadSetting<Language>('language', 'zh-CN');
 initI18n(LANGUAGES.includes(saved) ? saved : 'zh-CN');
 

@@ -233,6 +233,9 @@ export const en: Messages = {
     skippedWhy: 'Skipped entries and why',
   },
   cases: {
+    limits: 'Time limits (the deadline of a case without expected_datetime)',
+    limitHours: 'Limit (hours)',
+    saveLimits: 'Save and work out overdue again',
     title: 'Cases',
     button: 'Cases',
     allCategories: 'All categories',

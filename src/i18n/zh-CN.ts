@@ -232,6 +232,9 @@ export const zhCN = {
     skippedWhy: '跳过的条目及原因',
   },
   cases: {
+    limits: '办理时限设置（无截止时间的事件按类别时限计算）',
+    limitHours: '时限（小时）',
+    saveLimits: '保存并重新计算超时',
     title: '事件',
     button: '事件',
     allCategories: '全部类别',

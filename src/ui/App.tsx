@@ -8,7 +8,7 @@ import type { BBox } from '../io/flatgeobufUrl';
 import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map/state';
 import { selectionBBox } from '../map/focus';
 import { loadSetting, saveSetting } from '../store/db';
-import { DEMO, recheckDistrict, startLoad, type PendingLoad, type Source } from './loadDistrict';
+import { DEMO, recheckDistrict, setCaseLimits, startLoad, type PendingLoad, type Source } from './loadDistrict';
 import { ReportPanel } from './ReportPanel';
 import { ImportPanel } from './ImportPanel';
 import type { Report } from '../checks/report';
@@ -17,6 +17,7 @@ import { LayerPanel } from './LayerPanel';
 import { Hierarchy, placeFilter, type Place } from './Hierarchy';
 import { CasesPanel, type TimeWindow } from './CasesPanel';
 import { CaseFeedControls } from './CaseFeedControls';
+import { CaseLimits } from './CaseLimits';
 import { useCaseFeed } from './caseFeed';
 import type { FeedUpdate } from '../workers/district.worker';
 import { withCaseFindings } from '../checks/cases';
@@ -65,6 +66,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
     return () => { current = false; unsubscribe(); };
   }, [load]);
 
+  const caseLimitsRef = useRef<Record<string, number>>({});
   /** Puts another district on the map (the demo or a workspace) and remembers the choice. */
   const openSource = useCallback((source: Source) => {
     setDistrict(null);
@@ -78,7 +80,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
     setCasesOpen(false);
     exposeForTests({ district: undefined, report: undefined, map: undefined, loadedAt: undefined, drawnAt: undefined });
     void saveSetting('source', source);
-    setLoad(startLoad(source));
+    setLoad(startLoad(source, caseLimitsRef.current));
   }, []);
 
   const changeVisibility = useCallback((v: LayerVisibility) => {
@@ -148,8 +150,8 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
   const inPlace = useMemo(() => (district && placeFilter(district, place)) || (() => true), [district, place]);
   useEffect(() => exposeForTests({ caseFilter: caseFilter.filter, shownCases: caseMaskNow.reduce((n, m) => n + m, 0) }), [caseFilter, caseMaskNow]);
 
-  // A live case feed replaces the cases (and their per-grid counts) in place: same grids, same map.
-  const feed = useCaseFeed(load.source, district !== null, useCallback((u: FeedUpdate) => {
+  // A live case feed, or new time limits, replace the cases (and their per-grid counts) in place: same grids, same map.
+  const applyCases = useCallback((u: Pick<FeedUpdate, 'cases' | 'openCases' | 'overdueCases'>) => {
     setDistrict((d) => {
       if (!d) return d;
       const next = { ...d, cases: u.cases, gridStats: { ...d.gridStats, openCases: u.openCases, overdueCases: u.overdueCases } };
@@ -157,7 +159,16 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
       return next;
     });
     setReport((r) => r && withCaseFindings(r, u.cases));
-  }, []));
+  }, []);
+  const feed = useCaseFeed(load.source, district !== null, applyCases);
+  const [caseLimits, setCaseLimitsState] = useState<Record<string, number>>({});
+  useEffect(() => { void loadSetting<Record<string, number>>('caseLimits', {}).then((l) => { setCaseLimitsState(l); caseLimitsRef.current = l; }); }, []);
+  const saveCaseLimits = useCallback((l: Record<string, number>) => {
+    setCaseLimitsState(l);
+    caseLimitsRef.current = l;
+    void saveSetting('caseLimits', l);
+    setCaseLimits(l).then(applyCases).catch((e: unknown) => console.error(e));
+  }, [applyCases]);
 
   const title = useMemo(() => (district ? district.meta.district_name : ''), [district]);
   useEffect(() => { document.title = `${t('app.title')} · ${title}`; }, [t, title]);
@@ -240,7 +251,12 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
             onFilter={(filter, window) => setCaseFilter({ filter, window })}
             inArea={inPlace}
             mask={caseMaskNow}
-            feed={<CaseFeedControls config={feed.config} state={feed.state} onChange={feed.setConfig} />}
+            feed={(
+              <>
+                <CaseFeedControls config={feed.config} state={feed.state} onChange={feed.setConfig} />
+                <CaseLimits categories={district.cases.categoryNames} limits={caseLimits} onSave={saveCaseLimits} />
+              </>
+            )}
             onPickCase={(i) => select({ kind: 'case', index: i }, true)}
             onPickGrid={(i) => select({ kind: 'grid', index: i }, true)}
             onClose={() => setCasesOpen(false)}

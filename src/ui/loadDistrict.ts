@@ -44,7 +44,7 @@ export const DEMO: Source = { kind: 'demo' };
  * Starts loading a district at once; main.tsx calls this before anything else so the
  * worker fetches and checks while the page boots.
  */
-export function startLoad(source: Source): PendingLoad {
+export function startLoad(source: Source, caseLimits: Record<string, number> = {}): PendingLoad {
   const listeners = new Set<(p: LoadProgress) => void>();
   let latest: LoadProgress | null = null;
   const report = Comlink.proxy((p: LoadProgress) => {
@@ -52,8 +52,8 @@ export function startLoad(source: Source): PendingLoad {
     listeners.forEach((l) => l(p));
   });
   const district = (source.kind === 'workspace'
-    ? worker().loadWorkspace(source.id, report)
-    : worker().loadDistrict(demoUrls(), meta as DemoMeta, report)).then(unpackDistrict);
+    ? worker().loadWorkspace(source.id, caseLimits, report)
+    : worker().loadDistrict(demoUrls(), meta as DemoMeta, caseLimits, report)).then(unpackDistrict);
   return {
     source,
     started: performance.now(),
@@ -78,6 +78,11 @@ function demoUrls(): Record<LayerName, string> {
 /** One poll of an Open311 case feed into the district on the map, in its worker. */
 export function pollCases(url: string, timeoutMs: number) {
   return worker().pollCases(url, timeoutMs);
+}
+
+/** New per-category time limits applied to the cases on the map, in their worker. */
+export function setCaseLimits(limits: Record<string, number>) {
+  return worker().setCaseLimits(limits);
 }
 
 /** An export of the district on the map, made in its worker. */

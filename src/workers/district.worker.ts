@@ -3,7 +3,7 @@
 // The raw layers stay here so the checks can run again without reloading.
 import * as Comlink from 'comlink';
 import { readFlatGeobuf } from '../io/flatgeobuf';
-import { assembleDistrict, checkInputOf, transferablesOf, type RawLayers } from '../workspace/assemble';
+import { assembleDistrict, checkInputOf, nowFor, transferablesOf, type RawLayers } from '../workspace/assemble';
 import { runChecks } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import { GridLocator } from '../checks/locate';
@@ -40,6 +40,10 @@ const CHECK_STAGES = ['validate', 'land', 'buildings', 'households'];
 let raw: RawLayers | null = null;
 /** the grids the district on the page has (in code order): a polled case is located in these */
 let grids: GridFeature[] = [];
+/** hours per case category (by service_code or name) that override the built-in time limits */
+let limits: Record<string, number> = {};
+/** whether the cases are live (a feed is followed): judged against the clock, not the snapshot time */
+let live = false;
 
 /** What a poll of the case feed gives the page: the new case table and the per-grid counts. */
 export interface FeedUpdate {
@@ -57,7 +61,9 @@ export interface FeedUpdate {
 }
 
 const api = {
-  async loadDistrict(urls: Record<LayerName, string>, meta: DemoMeta, onProgress: (p: LoadProgress) => void) {
+  async loadDistrict(urls: Record<LayerName, string>, meta: DemoMeta, caseLimits: Record<string, number>, onProgress: (p: LoadProgress) => void) {
+    limits = caseLimits;
+    live = false;
     const t0 = performance.now();
     const total = LAYER_NAMES.length + CHECK_STAGES.length;
     let done = 0;
@@ -75,7 +81,9 @@ const api = {
   },
 
   /** A workspace saved in IndexedDB (Dexie works in a worker too): read, decode, check. */
-  async loadWorkspace(workspaceId: string, onProgress: (p: LoadProgress) => void) {
+  async loadWorkspace(workspaceId: string, caseLimits: Record<string, number>, onProgress: (p: LoadProgress) => void) {
+    limits = caseLimits;
+    live = false;
     const total = 1 + CHECK_STAGES.length;
     let done = 0;
     onProgress({ step: 'load.reading', done, total });
@@ -101,15 +109,22 @@ const api = {
     const got = await fetchOpen311(url, { signal: AbortSignal.timeout(timeoutMs) });
     const merged = mergeIntoColumns(raw.cases, got.cases);
     raw.cases = merged.columns;
-    const cases = buildCaseTable(raw.cases, new GridLocator(grids), Date.now());
-    const { open, overdue } = openByGrid(cases, grids.length);
+    live = true;
     const update: FeedUpdate = {
-      cases, openCases: open, overdueCases: overdue,
+      ...caseUpdate(),
       added: merged.added, updated: merged.updated, reopened: merged.reopened,
       skipped: got.skipped.length, skippedReasons: got.skipped.slice(0, 20).map((x) => x.reason),
       pages: got.pages, truncated: got.truncated,
     };
-    return Comlink.transfer(update, [...caseBuffers(cases), open.buffer, overdue.buffer]);
+    return Comlink.transfer(update, [...caseBuffers(update.cases), update.openCases.buffer as ArrayBuffer, update.overdueCases.buffer as ArrayBuffer]);
+  },
+
+  /** New time limits per category (settings): deadlines and statuses worked out again. */
+  setCaseLimits(caseLimits: Record<string, number>) {
+    if (!raw) throw new Error('no district loaded');
+    limits = caseLimits;
+    const u = caseUpdate();
+    return Comlink.transfer(u, [...caseBuffers(u.cases), u.openCases.buffer as ArrayBuffer, u.overdueCases.buffer as ArrayBuffer]);
   },
 
   /** Runs the coverage checks again on the loaded district. */
@@ -123,10 +138,17 @@ const api = {
   },
 };
 
+/** The case table and per-grid counts from the cases held, as of now (live) or the snapshot time. */
+function caseUpdate() {
+  const cases = buildCaseTable(raw!.cases, new GridLocator(grids), live ? Date.now() : nowFor(raw!.meta, Date.now()), limits);
+  const { open, overdue } = openByGrid(cases, grids.length);
+  return { cases, openCases: open, overdueCases: overdue };
+}
+
 function assemble(layers: RawLayers, onStage: (stage: string) => void) {
   raw = layers;
   const t0 = performance.now();
-  const district = assembleDistrict(layers, Date.now(), onStage);
+  const district = assembleDistrict(layers, Date.now(), onStage, limits);
   grids = district.grids;
   console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
   // Buildings go as typed-array columns: cloning 200,000 footprint objects costs seconds on

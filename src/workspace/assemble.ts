@@ -35,7 +35,7 @@ export function nowFor(meta: DemoMeta, clockMs: number): number {
  * The grids, buildings and households the console shows are those the coverage engine
  * could use (what it skipped is listed in the report); per-grid totals come from its report.
  */
-export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (stage: string) => void): District {
+export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (stage: string) => void, caseLimits?: Record<string, number>): District {
   const columns = householdsFromFeatures(raw.households);
   const { report, assignment } = runChecks(checkInputOf(raw, columns), undefined, onStage);
   const grids = assignment.grids;
@@ -63,7 +63,7 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
   const bHouseholds = new Int32Array(assignment.buildings.length);
   for (const b of households.building) if (b >= 0) bHouseholds[b]++;
 
-  const cases = buildCaseTable(raw.cases, new GridLocator(grids), nowFor(raw.meta, clockMs));
+  const cases = buildCaseTable(raw.cases, new GridLocator(grids), nowFor(raw.meta, clockMs), caseLimits);
   ({ open: stats.openCases, overdue: stats.overdueCases } = openByGrid(cases, nGrids));
 
   return {

@@ -37,6 +37,18 @@ describe('cases', () => {
     expect(t.status[c5]).toBe(CaseStatus.overdue);
   });
 
+  it('take the time limits from settings over the built-in ones (cases without expected_datetime only)', () => {
+    // C4 (环境卫生, reported 10-31 20:00) is in progress with the built-in 24 h; with 12 h it is overdue.
+    const t = buildCaseTable(caseColumns(cases), new GridLocator(grids), now, { 环境卫生: 12 });
+    expect(CASE_STATUS_NAMES[t.status[t.ids.indexOf('C4')]]).toBe('overdue');
+    expect(t.deadline[t.ids.indexOf('C4')]).toBe(parseTime('2026-11-01T08:00:00+08:00'));
+    // C1 has its own expected_datetime: the setting does not move it.
+    expect(t.deadline[t.ids.indexOf('C1')]).toBe(parseTime('2026-10-29T09:00:00+08:00'));
+    // By service_code too.
+    const byCode = buildCaseTable(caseColumns(cases), new GridLocator(grids), now, { HJWS: 12 });
+    expect(byCode.status[byCode.ids.indexOf('C4')]).toBe(CaseStatus.overdue);
+  });
+
   it('in no grid are findings of their own', () => {
     const t = table();
     const { report } = runChecks({ boundaries: [], grids, buildings: [], households: { ids: [], buildingIds: [], residents: [], positions: new Float64Array(0) } });
