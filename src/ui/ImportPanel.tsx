@@ -68,13 +68,21 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
   }, []);
   useEffect(() => { void refresh(); }, [refresh]);
 
+  // The mapping the user confirmed for this role in the chosen workspace, where this file has
+  // those columns, over the guess: next month's file from the same system maps itself.
+  const mappingFor = useCallback((role: LayerName, columns: string[]) => {
+    const remembered = workspaces.find((w) => w.row.id === target)?.row.mappings[role] ?? {};
+    const usable = Object.fromEntries(Object.entries(remembered).filter(([, col]) => columns.includes(col)));
+    return { ...guessFields(role, columns), ...usable };
+  }, [workspaces, target]);
+
   const add = useCallback((read: FileSummary) => {
     const g = read.crsGuess;
     setPending((p) => [...p, {
-      file: read, role: read.role, mapping: guessFields(read.role, read.columns),
+      file: read, role: read.role, mapping: mappingFor(read.role, read.columns),
       crs: g.kind === 'gauss-kruger' ? 'epsg' : 'wgs84', epsg: g.kind === 'gauss-kruger' ? g.epsg : 4528,
     }]);
-  }, []);
+  }, [mappingFor]);
   const fail = (e: unknown) => setErrors((x) => [...x, (e as Error).message]);
 
   const open = useCallback(async (files: FileList | File[]) => {
@@ -201,7 +209,7 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
           {p.file.notes.map((n, k) => <p key={k} className="muted">{t(n.key, n.values)}</p>)}
           <div className="import-row">
             <label>{t('import.role')}
-              <select value={p.role} data-testid="import-role" onChange={(e) => { const role = e.target.value as LayerName; update(i, { role, mapping: guessFields(role, p.file.columns) }); }}>
+              <select value={p.role} data-testid="import-role" onChange={(e) => { const role = e.target.value as LayerName; update(i, { role, mapping: mappingFor(role, p.file.columns) }); }}>
                 {ROLES.map((r) => <option key={r} value={r}>{t(`layerNames.${r}`)}</option>)}
               </select>
             </label>

@@ -32,6 +32,8 @@ describe('import into a workspace', () => {
     await expect(shp.getByTestId('import-result').textContent()).resolves.toContain('导入 5 条，拒绝 0 条');
     const roster = page().getByTestId('import-file').nth(1);
     expect(await roster.getByTestId('import-role').inputValue()).toBe('households');
+    expect(await roster.getByRole('combobox', { name: 'residents', exact: true }).inputValue()).toBe('家庭人口'); // guessed
+    await roster.getByRole('combobox', { name: 'residents', exact: true }).selectOption('单元'); // the user maps it otherwise
     await roster.getByTestId('import-save').click();
     await expect(roster.getByTestId('import-result').textContent()).resolves.toContain('导入 5 条，拒绝 0 条');
 
@@ -41,6 +43,9 @@ describe('import into a workspace', () => {
     const layers = await page().getByTestId('workspace-layers').textContent();
     expect(layers).toContain('网格: 5');
     expect(layers).toContain('住户: 5');
+    // The same roster again: the mapping the user chose for this workspace comes back, not the guess.
+    await page().getByTestId('import-files').setInputFiles('tests/fixtures/roster/roster.csv');
+    await expect(page().getByTestId('import-file').getByRole('combobox', { name: 'residents', exact: true }).inputValue()).resolves.toBe('单元');
   });
 
   it('opens a workspace on the map, keeps it open across a reload, and exports, deletes and brings it back', async () => {
