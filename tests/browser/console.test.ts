@@ -190,7 +190,16 @@ describe('console on the demo district', () => {
     await page().getByTestId('language').click();
     await expect(page().getByTestId('layer-panel').textContent()).resolves.toContain('Base grids');
     await setLayer('cases', false);
-    await page().waitForTimeout(300); // let Dexie commit
+    // Reload only once the setting is in IndexedDB (a busy page can take a while to commit it).
+    await expect.poll(() => page().evaluate(() => new Promise((resolve) => {
+      const open = indexedDB.open('gridscope');
+      open.onsuccess = () => {
+        const get = open.result.transaction('settings').objectStore('settings').get('visibility');
+        get.onsuccess = () => { resolve(get.result?.value?.cases); open.result.close(); };
+        get.onerror = () => resolve(undefined);
+      };
+      open.onerror = () => resolve(undefined);
+    })), { timeout: 10_000 }).toBe(false);
     await openConsole(page(), baseUrl);
     await expect(page().getByTestId('layer-panel').textContent()).resolves.toContain('Base grids');
     expect(await page().getByTestId('toggle-cases').isChecked()).toBe(false);
