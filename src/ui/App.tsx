@@ -38,9 +38,8 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
   const [place, setPlace] = useState<Place>({});
   const [focus, setFocus] = useState<Focus | null>(null);
   const [report, setReport] = useState<Report | null>(null);
-  const [reportOpen, setReportOpen] = useState(false);
-  const [importOpen, setImportOpen] = useState(false);
-  const [casesOpen, setCasesOpen] = useState(false);
+  // The right-hand side shows one panel at a time; with none open, the inspector.
+  const [panel, setPanel] = useState<'report' | 'import' | 'cases' | null>(null);
   const [caseFilter, setCaseFilter] = useState<{ filter: CaseFilter; window: TimeWindow }>({ filter: ALL_CASES, window: 'all' });
   const [checking, setChecking] = useState<{ running: boolean; progress: string | null; tookMs: number | null }>({ running: false, progress: null, tookMs: null });
 
@@ -75,9 +74,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
     setProgress(null);
     setSelection(null);
     setPlace({});
-    setReportOpen(false);
-    setImportOpen(false);
-    setCasesOpen(false);
+    setPanel(null);
     exposeForTests({ district: undefined, report: undefined, map: undefined, loadedAt: undefined, drawnAt: undefined });
     void saveSetting('source', source);
     setLoad(startLoad(source, caseLimitsRef.current));
@@ -96,9 +93,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
 
   // Opening the report shows its findings and colours the grids by household band.
   const openReport = useCallback(() => {
-    setReportOpen(true);
-    setImportOpen(false);
-    setCasesOpen(false);
+    setPanel('report');
     setVisibility((v) => ({ ...v, findings: true, bandColors: true }));
   }, []);
 
@@ -122,7 +117,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
   const select = useCallback((s: Selection | null, fly = false) => {
     setSelection(s);
     // Anything but a finding is shown in the inspector, which takes the report's place.
-    if (s && s.kind !== 'finding') { setReportOpen(false); setCasesOpen(false); }
+    if (s && s.kind !== 'finding') setPanel(null);
     if (s && fly) flyTo(s);
   }, [flyTo]);
 
@@ -190,18 +185,18 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
         )}
         <div className="topbar-right">
           {district && (
-            <button type="button" className="primary" onClick={reportOpen ? runChecks : openReport} data-testid="open-report">
-              {reportOpen ? t('report.run') : t('report.open')}
-              {report && !reportOpen && <span className="badge">{report.findings.length}</span>}
+            <button type="button" className="primary" onClick={panel === 'report' ? runChecks : openReport} data-testid="open-report">
+              {panel === 'report' ? t('report.run') : t('report.open')}
+              {report && panel !== 'report' && <span className="badge">{report.findings.length}</span>}
             </button>
           )}
           {district && (
-            <button type="button" className="secondary" onClick={() => { setCasesOpen(true); setReportOpen(false); setImportOpen(false); }} data-testid="open-cases">
+            <button type="button" className="secondary" onClick={() => setPanel('cases')} data-testid="open-cases">
               {t('cases.button')}
               <span className="badge">{district.gridStats.overdueCases.reduce((a, b) => a + b, 0)}</span>
             </button>
           )}
-          <button type="button" className="secondary" onClick={() => { setImportOpen(true); setReportOpen(false); setCasesOpen(false); }} data-testid="open-import">
+          <button type="button" className="secondary" onClick={() => setPanel('import')} data-testid="open-import">
             {t('import.open')}
           </button>
           {district && <SearchBox district={district} onPick={(s) => select(s, true)} />}
@@ -241,8 +236,8 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
           </div>
         )}
         {district && <LayerPanel visibility={visibility} onChange={changeVisibility} />}
-        {importOpen && <ImportPanel source={load.source} districtName={district?.meta.district_name ?? null} viewBBox={viewBBox} onOpen={openSource} onClose={() => setImportOpen(false)} />}
-        {district && casesOpen && !reportOpen && !importOpen && (
+        {panel === 'import' && <ImportPanel source={load.source} districtName={district?.meta.district_name ?? null} viewBBox={viewBBox} onOpen={openSource} onClose={() => setPanel(null)} />}
+        {district && panel === 'cases' && (
           <CasesPanel
             district={district}
             placeName={placeName(district, place)}
@@ -259,11 +254,11 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
             )}
             onPickCase={(i) => select({ kind: 'case', index: i }, true)}
             onPickGrid={(i) => select({ kind: 'grid', index: i }, true)}
-            onClose={() => setCasesOpen(false)}
+            onClose={() => setPanel(null)}
           />
         )}
-        {district && !reportOpen && !importOpen && !casesOpen && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
-        {district && report && reportOpen && !importOpen && (
+        {district && panel === null && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
+        {district && report && panel === 'report' && (
           <ReportPanel
             report={report}
             running={checking.running}
@@ -272,7 +267,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
             selected={selection?.kind === 'finding' ? selection.index : null}
             onRun={runChecks}
             onPick={(i) => select({ kind: 'finding', index: i }, true)}
-            onClose={() => setReportOpen(false)}
+            onClose={() => setPanel(null)}
           />
         )}
       </main>
