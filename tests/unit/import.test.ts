@@ -2,7 +2,7 @@
 // repaired and said so, the unusable rejected by name (tests/fixtures/import).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { prepareLayer, readAnyFile } from '../../src/workspace/importFile';
+import { guessRole, prepareLayer, readAnyFile } from '../../src/workspace/importFile';
 import { guessFields } from '../../src/io/fieldGuess';
 
 const dir = 'tests/fixtures/import';
@@ -39,5 +39,36 @@ describe('import of grids from a GIS', () => {
     expect(p).toMatchObject({ id: 'R1', building_id: 'B1', unit: 1, room: '101', residents: 3, head_name: '张三丰', phone: '13812341234' });
     expect(p['户主姓名']).toBeUndefined();
     expect(p['联系电话']).toBeUndefined();
+  });
+});
+
+describe('import of cases', () => {
+  const open311 = JSON.parse(readFileSync('tests/fixtures/open311/expected.json', 'utf8'))['malformed.json'];
+
+  it('takes an Open311 requests file as cases, with its unusable entries rejected by name', async () => {
+    const [file] = await readAnyFile('malformed.json', readFileSync('tests/fixtures/open311/malformed.json'));
+    expect(file.format).toBe('open311');
+    expect(guessRole(file)).toBe('cases');
+    const r = prepareLayer(file, 'cases', guessFields('cases', file.columns), { kind: 'wgs84' });
+    expect(r.features.map((f) => f.properties!.service_request_id)).toEqual(open311.cases.map((c: { service_request_id: string }) => c.service_request_id));
+    expect(r.rejected.map((x) => x.id)).toEqual(open311.skipped.map((s: { id: string }) => s.id));
+  });
+
+  it('takes a CSV export of a case system: Chinese columns and statuses, GCJ-02 points converted', async () => {
+    const csv = '事件编号,事件类别,办理状态,上报时间,办结时间,经度,纬度,事发地址\n'
+      + 'A1,环境卫生,已办结,2026-10-30 08:00:00,2026-10-30 12:00:00,119.1100,36.7000,胜利街1号\n'
+      + 'A2,占道经营,办理中,2026-10-31 08:00:00,,119.1200,36.7100,胜利街2号\n'
+      + 'A3,占道经营,办理中,,,119.1200,36.7100,没有上报时间\n';
+    const [file] = await readAnyFile('cases.csv', new TextEncoder().encode(csv));
+    expect(guessRole(file)).toBe('cases');
+    const mapping = guessFields('cases', file.columns);
+    expect(mapping).toMatchObject({ service_request_id: '事件编号', service_name: '事件类别', status: '办理状态', requested_datetime: '上报时间', closed_datetime: '办结时间', long: '经度', lat: '纬度', address: '事发地址' });
+    const r = prepareLayer(file, 'cases', mapping, { kind: 'gcj02' });
+    expect(r.features.map((f) => [f.properties!.service_request_id, f.properties!.status])).toEqual([['A1', 'closed'], ['A2', 'open']]);
+    expect(r.rejected.map((x) => [x.id, x.code])).toEqual([['A3', 'bad_requested_datetime']]);
+    expect(r.conversion.kind).toBe('gcj02');
+    const [x] = (r.features[0].geometry as { coordinates: number[] }).coordinates;
+    expect(Math.abs(x - 119.11)).toBeGreaterThan(1e-4); // moved by the GCJ-02 offset
+    expect(r.features[0].properties!.long).toBe(x);
   });
 });
