@@ -82,6 +82,31 @@ describe('cases', () => {
     await p.getByTestId('feed-stop').click();
   });
 
+  it('opens a workspace whose cases came from an Open311 file, kept as columns in IndexedDB', async () => {
+    const p = page();
+    const want = JSON.parse(readFileSync('tests/fixtures/open311/expected.json', 'utf8'))['requests.json'].cases as { service_request_id: string; status: string }[];
+    await p.getByTestId('open-import').click();
+    await p.getByTestId('workspace-name').fill('事件文件');
+    await p.getByTestId('import-files').setInputFiles(['tests/fixtures/import/gis-grids.geojson', 'tests/fixtures/open311/requests.json']);
+    await expect.poll(() => p.getByTestId('import-file').count()).toBe(2);
+    const cases = p.getByTestId('import-file').nth(1);
+    expect(await cases.getByTestId('import-role').inputValue()).toBe('cases');
+    for (const k of [0, 1]) {
+      await p.getByTestId('import-file').nth(k).getByTestId('import-save').click();
+      await p.getByTestId('import-file').nth(k).getByTestId('import-result').waitFor();
+    }
+    expect(await cases.getByTestId('import-result').textContent()).toContain(`导入 ${want.length} 条`);
+    await p.getByTestId('open-workspace').click();
+    await p.waitForFunction(() => {
+      const g = (window as unknown as { gridscope: Hooks }).gridscope;
+      return g.ready && g.source?.kind === 'workspace';
+    }, null, { timeout: 60_000 });
+    expect(await p.evaluate(() => (window as unknown as { gridscope: Hooks }).gridscope.district!.cases.ids)).toEqual(want.map((c) => c.service_request_id));
+    await p.getByTestId('open-cases').click();
+    expect(await kpi(p, 'received')).toBe(String(want.length));
+    expect(await kpi(p, 'closed')).toBe(String(want.filter((c) => c.status === 'closed').length));
+  });
+
   it('shows the demo KPIs that the case file gives when recomputed independently', async () => {
     const p = page();
     const meta = JSON.parse(readFileSync('data/demo/meta.json', 'utf8'));
