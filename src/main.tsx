@@ -8,12 +8,16 @@ import './ui/styles.css';
 
 // The data starts loading in its worker before anything else, while the page boots: the
 // workspace open when the page was last left, or the demo.
-const load = startLoad(await loadSetting<Source>('source', DEMO), await loadSetting<Record<string, number>>('caseLimits', {}));
-const saved = await loadSetting<Language>('language', 'zh-CN');
+const [source, caseLimits, saved] = await Promise.all([
+  loadSetting<Source>('source', DEMO),
+  loadSetting<Record<string, number>>('caseLimits', {}),
+  loadSetting<Language>('language', 'zh-CN'),
+]);
+const load = startLoad(source, caseLimits);
 initI18n(LANGUAGES.includes(saved) ? saved : 'zh-CN');
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App initialLoad={load} />
+    <App initialLoad={load} initialCaseLimits={caseLimits} />
   </StrictMode>,
 );

@@ -19,7 +19,7 @@ export function gridsFlatGeobuf(grids: GridFeature[]): Uint8Array {
 }
 
 /** One row per household: its id, building, and the grid it is in ('' when none). */
-export function householdAssignmentCsv(h: HouseholdColumns, a: Assignment, m: Messages): string {
+export function householdAssignmentCsv(h: Pick<HouseholdColumns, 'ids' | 'buildingIds'>, a: Pick<Assignment, 'householdGrid' | 'grids'>, m: Messages): string {
   const c = m.export.assignment;
   const rows = h.ids.map((id, i) => {
     const g = a.householdGrid[i];

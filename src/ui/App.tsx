@@ -27,7 +27,7 @@ import { SearchBox } from './SearchBox';
 import { exposeForTests } from './testHooks';
 import type { Language } from '../i18n';
 
-export function App({ initialLoad }: { initialLoad: PendingLoad }) {
+export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLoad; initialCaseLimits: Record<string, number> }) {
   const { t, i18n } = useTranslation();
   const [load, setLoad] = useState(initialLoad);
   const [district, setDistrict] = useState<District | null>(null);
@@ -65,7 +65,7 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
     return () => { current = false; unsubscribe(); };
   }, [load]);
 
-  const caseLimitsRef = useRef<Record<string, number>>({});
+  const [caseLimits, setCaseLimitsState] = useState(initialCaseLimits);
   /** Puts another district on the map (the demo or a workspace) and remembers the choice. */
   const openSource = useCallback((source: Source) => {
     setDistrict(null);
@@ -77,8 +77,8 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
     setPanel(null);
     exposeForTests({ district: undefined, report: undefined, map: undefined, loadedAt: undefined, drawnAt: undefined });
     void saveSetting('source', source);
-    setLoad(startLoad(source, caseLimitsRef.current));
-  }, []);
+    setLoad(startLoad(source, caseLimits));
+  }, [caseLimits]);
 
   const changeVisibility = useCallback((v: LayerVisibility) => {
     setVisibility(v);
@@ -156,11 +156,8 @@ export function App({ initialLoad }: { initialLoad: PendingLoad }) {
     setReport((r) => r && withCaseFindings(r, u.cases));
   }, []);
   const feed = useCaseFeed(load.source, district !== null, applyCases);
-  const [caseLimits, setCaseLimitsState] = useState<Record<string, number>>({});
-  useEffect(() => { void loadSetting<Record<string, number>>('caseLimits', {}).then((l) => { setCaseLimitsState(l); caseLimitsRef.current = l; }); }, []);
   const saveCaseLimits = useCallback((l: Record<string, number>) => {
     setCaseLimitsState(l);
-    caseLimitsRef.current = l;
     void saveSetting('caseLimits', l);
     setCaseLimits(l).then(applyCases).catch((e: unknown) => console.error(e));
   }, [applyCases]);

@@ -11,7 +11,7 @@ import type { CaseFeature, DemoMeta, GridFeature } from '../domain/types';
 import type { CaseTable, District } from '../domain/district';
 import { toGeoColumns, type GeoColumns } from '../store/geoColumns';
 import { fetchOpen311 } from '../io/open311';
-import { buildCaseTable, caseBuffers, caseColumns, mergeIntoColumns, openByGrid } from '../workspace/caseTable';
+import { caseColumns, casesAt, casesAtBuffers, mergeIntoColumns } from '../workspace/caseTable';
 import { db } from '../store/db';
 import { Workspaces } from '../store/workspaces';
 import { rawLayersOf } from '../workspace/fromWorkspace';
@@ -42,6 +42,8 @@ let raw: RawLayers | null = null;
 let grids: GridFeature[] = [];
 /** hours per case category (by service_code or name) that override the built-in time limits */
 let limits: Record<string, number> = {};
+/** each household's grid as the last check placed it */
+let assigned: { ids: string[]; buildingIds: string[]; householdGrid: Int32Array; grids: GridFeature[] } | null = null;
 /** whether the cases are live (a feed is followed): judged against the clock, not the snapshot time */
 let live = false;
 
@@ -110,13 +112,14 @@ const api = {
     const merged = mergeIntoColumns(raw.cases, got.cases);
     raw.cases = merged.columns;
     live = true;
+    const u = caseUpdate();
     const update: FeedUpdate = {
-      ...caseUpdate(),
+      ...u,
       added: merged.added, updated: merged.updated, reopened: merged.reopened,
       skipped: got.skipped.length, skippedReasons: got.skipped.slice(0, 20).map((x) => x.reason),
       pages: got.pages, truncated: got.truncated,
     };
-    return Comlink.transfer(update, [...caseBuffers(update.cases), update.openCases.buffer as ArrayBuffer, update.overdueCases.buffer as ArrayBuffer]);
+    return Comlink.transfer(update, casesAtBuffers(u));
   },
 
   /** New time limits per category (settings): deadlines and statuses worked out again. */
@@ -124,7 +127,7 @@ const api = {
     if (!raw) throw new Error('no district loaded');
     limits = caseLimits;
     const u = caseUpdate();
-    return Comlink.transfer(u, [...caseBuffers(u.cases), u.openCases.buffer as ArrayBuffer, u.overdueCases.buffer as ArrayBuffer]);
+    return Comlink.transfer(u, casesAtBuffers(u));
   },
 
   /** Runs the coverage checks again on the loaded district. */
@@ -140,9 +143,7 @@ const api = {
 
 /** The case table and per-grid counts from the cases held, as of now (live) or the snapshot time. */
 function caseUpdate() {
-  const cases = buildCaseTable(raw!.cases, new GridLocator(grids), live ? Date.now() : nowFor(raw!.meta, Date.now()), limits);
-  const { open, overdue } = openByGrid(cases, grids.length);
-  return { cases, openCases: open, overdueCases: overdue };
+  return casesAt(raw!.cases, grids, live ? Date.now() : nowFor(raw!.meta, Date.now()), limits);
 }
 
 function assemble(layers: RawLayers, onStage: (stage: string) => void) {
@@ -150,6 +151,8 @@ function assemble(layers: RawLayers, onStage: (stage: string) => void) {
   const t0 = performance.now();
   const district = assembleDistrict(layers, Date.now(), onStage, limits);
   grids = district.grids;
+  // Kept for the household → grid CSV (the district's own arrays are handed to the page).
+  assigned = { ids: district.households.ids, buildingIds: district.households.buildingIds, householdGrid: district.households.grid.slice(), grids };
   console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
   // Buildings go as typed-array columns: cloning 200,000 footprint objects costs seconds on
   // each side of postMessage (and freezes the page while it unpacks them); columns move free.
@@ -168,12 +171,8 @@ function exportOf(kind: ExportKind, layers: RawLayers, includePersonal: boolean,
     case 'grids-fgb': return { ext: 'fgb', type: 'application/octet-stream', data: gridsFlatGeobuf(layers.grids) };
     case 'grids-shp': return { ext: 'zip', type: 'application/zip', data: gridsShapefileZip(layers.grids) };
     case 'district-shp': return { ext: 'zip', type: 'application/zip', data: districtShapefileZip(layers, { includePersonal }) };
-    case 'assignment-csv': {
-      // The assignment as the checks make it now (the district's own arrays went to the page).
-      const input = checkInputOf(layers);
-      const { assignment } = runChecks(input);
-      return { ext: 'csv', type: 'text/csv;charset=utf-8', data: householdAssignmentCsv(input.households, assignment, language === 'en' ? en : zhCN) };
-    }
+    case 'assignment-csv':
+      return { ext: 'csv', type: 'text/csv;charset=utf-8', data: householdAssignmentCsv(assigned!, assigned!, language === 'en' ? en : zhCN) };
   }
 }
 

@@ -1,10 +1,9 @@
 // Raw canonical features → the District the console holds: columnar tables, the coverage
 // report, each building, household and case in its effective grid, per-grid totals. Pure;
 // runs in the worker.
-import { GridLocator } from '../checks/locate';
 import { parseTime } from '../domain/cases';
 import type { District, GridStats, HouseholdTable } from '../domain/district';
-import { buildCaseTable, caseBuffers, openByGrid, type CaseColumns } from './caseTable';
+import { caseBuffers, casesAt, type CaseColumns } from './caseTable';
 import { withCaseFindings } from '../checks/cases';
 import { runChecks, type CheckInput } from '../checks/engine';
 import { householdsFromFeatures } from '../io/layers';
@@ -39,13 +38,13 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
   const columns = householdsFromFeatures(raw.households);
   const { report, assignment } = runChecks(checkInputOf(raw, columns), undefined, onStage);
   const grids = assignment.grids;
-  const nGrids = grids.length;
+  const { cases, openCases, overdueCases } = casesAt(raw.cases, grids, nowFor(raw.meta, clockMs), caseLimits);
   const stats: GridStats = {
     households: Int32Array.from(report.grids, (g) => g.households),
     buildings: Int32Array.from(report.grids, (g) => g.buildings),
     residents: Int32Array.from(report.grids, (g) => g.residents),
-    openCases: new Int32Array(nGrids),
-    overdueCases: new Int32Array(nGrids),
+    openCases,
+    overdueCases,
   };
   const households: HouseholdTable = {
     count: columns.ids.length,
@@ -62,9 +61,6 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
   };
   const bHouseholds = new Int32Array(assignment.buildings.length);
   for (const b of households.building) if (b >= 0) bHouseholds[b]++;
-
-  const cases = buildCaseTable(raw.cases, new GridLocator(grids), nowFor(raw.meta, clockMs), caseLimits);
-  ({ open: stats.openCases, overdue: stats.overdueCases } = openByGrid(cases, nGrids));
 
   return {
     meta: raw.meta,

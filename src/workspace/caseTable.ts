@@ -2,9 +2,9 @@
 // IndexedDB): categories as indices, the closed-loop times as numbers, positions in a typed
 // array — 400,000 cases reopen without making 400,000 objects. The CaseTable the page holds
 // adds what depends on the grids and the clock: each case's grid, deadline and status.
-import type { GridLocator } from '../checks/locate';
+import { GridLocator } from '../checks/locate';
 import type { CaseTable } from '../domain/district';
-import type { CaseFeature, CaseProps, DispatchLevel, Satisfaction } from '../domain/types';
+import type { CaseFeature, CaseProps, DispatchLevel, GridFeature, Satisfaction } from '../domain/types';
 import { CaseStatus, DISPATCH_LEVELS, SATISFACTION, caseStatus, deadlineOf, parseTime } from '../domain/cases';
 import { mergeCases } from '../io/open311';
 
@@ -203,4 +203,16 @@ export function openByGrid(t: CaseTable, nGrids: number): { open: Int32Array; ov
     if (t.status[i] === CaseStatus.overdue) overdue[g]++;
   }
   return { open, overdue };
+}
+
+/** The case table at a time, and the per-grid counts the console shows from it. */
+export function casesAt(c: CaseColumns, grids: GridFeature[], nowMs: number, limits?: Record<string, number>) {
+  const cases = buildCaseTable(c, new GridLocator(grids), nowMs, limits);
+  const { open, overdue } = openByGrid(cases, grids.length);
+  return { cases, openCases: open, overdueCases: overdue };
+}
+
+/** The buffers of casesAt's result, for transfer without copying. */
+export function casesAtBuffers(u: ReturnType<typeof casesAt>): ArrayBuffer[] {
+  return [...caseBuffers(u.cases), u.openCases.buffer as ArrayBuffer, u.overdueCases.buffer as ArrayBuffer];
 }
