@@ -186,6 +186,7 @@ export const en: Messages = {
     bandColors: 'Colour grids by household band',
   },
   legend: {
+    caseBins: 'Circles: number of cases, red if any overdue',
     caseLoadLow: 'open cases per 100 households ≥ {{n}}',
     caseLoadStep: '≥ {{n}}',
     title: 'Legend',

@@ -185,6 +185,7 @@ export const zhCN = {
     bandColors: '按户数状态着色网格',
   },
   legend: {
+    caseBins: '聚合圈：数字为事件数，红色含超时',
     caseLoadLow: '每百户在办事件 ≥ {{n}}',
     caseLoadStep: '≥ {{n}}',
     title: '图例',

@@ -24,6 +24,7 @@ export function LayerPanel({ visibility, onChange }: { visibility: LayerVisibili
     ['legend.overdue', COLORS.caseStatus[CaseStatus.overdue]],
     ['legend.inProgress', COLORS.caseStatus[CaseStatus.inProgress]],
     ['legend.closed', COLORS.caseStatus[CaseStatus.closed]],
+    ['legend.caseBins', COLORS.caseStatus[CaseStatus.overdue]],
     ...(visibility.caseLoad ? CASE_LOAD_STEPS.map((step, k) => [k === 0 ? 'legend.caseLoadLow' : 'legend.caseLoadStep', COLORS.caseLoad[k], undefined, { n: step }]) as LegendRow[] : []),
     ...(visibility.bandColors ? [
       ['findings.kinds.under_band', COLORS.band.under], ['report.bandIn', COLORS.band.in], ['findings.kinds.over_band', COLORS.band.over],
