@@ -1,17 +1,27 @@
 // Rule 1 (区不漏地) and the edge part of rule 7: gaps, overlaps, spill, invalid edges.
 //
-// Done the way GEOS's coverage validator does it: in a clean tiling every directed edge of
-// a grid is cancelled by the reverse edge of its neighbour, or by the region's own boundary.
-// One pass over the edges finds the ones that are not; only around those does polygon
-// clipping run (a gap's or an overlap's outline consists of unmatched edges only, so each
-// lies inside the bounding box of its cluster of unmatched edges). Cost grows with the
-// number of edges, not with the square of the number of grids.
+// The way GEOS's coverage validation, gap finder and OverlayNG work, in three passes:
+// 0. Match edges: in a clean tiling every directed edge of a grid is cancelled by the reverse
+//    edge of its neighbour or of the region's boundary. Sorting the edges finds the ones that
+//    are not; everything else is clean and never looked at again.
+// 1. Node the unmatched edges (cut them where they cross or touch, so a boundary with fewer
+//    vertices than the grids along it cancels too) and build the faces they enclose. Across
+//    an edge the number of grids covering a point, less one inside the region, changes by the
+//    edge's net direction count; faces where that is not 0 are defects, all of them, each once.
+// 2. Inside those faces only, add the grid and boundary edges that cross them (a neighbour's
+//    shared edge splits an overlap between two pairs of grids), node again, and classify each
+//    small face by what covers a point inside it: no grid → gap, two grids of one kind →
+//    overlap, outside the region → spill. Neighbouring faces of the same finding are merged.
+// Clipping is local to the defects: a 150,000-vertex outline costs one sort and one index.
+//
+// Without a boundary, overlaps are still found and so are the holes the grids enclose;
+// the outer edge is not checked (the result says so).
 import Flatbush from 'flatbush';
-import {
-  area, bboxPolygon, difference, featureCollection, intersect, union,
-} from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import type { MultiPolygon, Polygon, Position } from 'geojson';
 import type { AreaGeometry, GridKind } from '../domain/types';
+import { SNAP, mergeEdges, nodeSegments, segmentsMeet, type MergedEdges, type Noded } from './noding';
+import { buildFaces, faceRings, interiorPoint, ringBBox, RingTest, traceRegions } from './faces';
+import { ringAreaFlat } from './area';
 
 export interface LandMember {
   /** index of the grid in the caller's grid list */
@@ -23,7 +33,8 @@ export interface LandMember {
 
 export interface LandRegion {
   code: string;
-  geometry: AreaGeometry;
+  /** the community or district boundary; null when none is loaded (the outer edge is then not checked) */
+  geometry: AreaGeometry | null;
   /** the grids that tile this region (base grids and dedicated grids carved out of them) */
   members: LandMember[];
   /** dedicated grids drawn on top of base grids: they cover land but are not edge-matched */
@@ -37,7 +48,7 @@ export interface LandFinding {
   region: string;
   /** grid codes involved */
   ids: string[];
-  /** geodesic m² (0 for invalid edges) */
+  /** m² on the ellipsoid (0 for invalid edges) */
   area_m2: number;
   geometry: Polygon | MultiPolygon | { type: 'MultiLineString'; coordinates: Position[][] };
 }
@@ -47,6 +58,8 @@ export interface LandResult {
   slivers: { count: number; area_m2: number };
   /** unmatched directed edges found by the edge pass */
   unmatchedEdges: number;
+  /** false when there is no boundary: gaps along the outside of the grids cannot be seen */
+  outerEdgeChecked: boolean;
 }
 
 export interface LandOptions {
@@ -54,151 +67,262 @@ export interface LandOptions {
   sliverM2: number;
 }
 
-// One directed edge a→b, owned by member `owner` (or by the region boundary: owner -1).
-interface Edge { ax: number; ay: number; bx: number; by: number; owner: number }
+/** Pieces smaller than this (m²) are the rounding of noding, not land: neither listed nor counted. */
+const NOISE_M2 = 1e-6;
+const REGION = -1;
+const onTopOwner = (k: number) => -2 - k;
+
+/** The region's edges as flat segments (ax, ay, bx, by) with their owners. */
+interface Segments {
+  xy: Float64Array;
+  owner: Int32Array;
+  count: number;
+}
 
 export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResult {
-  const edges: Edge[] = [];
-  region.members.forEach((m, i) => addGeometryEdges(edges, m.geometry, i, false));
-  // The region's own boundary, reversed: it cancels the outer edges of the grids along it.
-  addGeometryEdges(edges, region.geometry, -1, true);
-
-  const unmatched = unmatchedEdges(edges);
-  const result: LandResult = { findings: [], slivers: { count: 0, area_m2: 0 }, unmatchedEdges: unmatched.length };
+  const segs = collectSegments(region);
+  const result: LandResult = { findings: [], slivers: { count: 0, area_m2: 0 }, unmatchedEdges: 0, outerEdgeChecked: region.geometry !== null };
+  const unmatched = unmatchedEdges(segs);
+  result.unmatchedEdges = unmatched.length;
   if (unmatched.length === 0) return result;
 
-  const clusters = clusterEdges(unmatched.map((k) => edges[k]));
-  const memberIndex = bboxIndex(region.members.map((m) => m.geometry));
-  const onTopIndex = bboxIndex(region.onTop.map((m) => m.geometry));
-  const regionFeature = asFeature(region.geometry);
+  const members = new Cover(region.members.map((m) => m.geometry));
+  const onTop = new Cover(region.onTop.map((m) => m.geometry));
+  const boundary = region.geometry ? new RingTest(flatRings(region.geometry)) : null;
+  const inRegion = (x: number, y: number) => (boundary ? (boundary.contains(x, y) ? 1 : 0) : 1);
 
-  for (const cluster of clusters) {
-    const before = result.findings.length;
-    const [minX, minY, maxX, maxY] = clusterBBox(cluster);
-    const pad = Math.max(maxX - minX, maxY - minY) * 0.01 + 1e-6;
-    const box = [minX - pad, minY - pad, maxX + pad, maxY + pad] as [number, number, number, number];
-    const clip = bboxPolygon(box);
-    const clipTo = (g: AreaGeometry) => intersect(featureCollection([asFeature(g), clip]));
+  // Pass 1: the faces of the unmatched edges where coverage is not one grid per point of land.
+  const u1 = subset(segs, unmatched);
+  const noded1 = nodeSegments(u1.xy);
+  const merged1 = mergeEdges(noded1);
+  const net = netDirection(noded1, merged1);
+  const keep1 = (e: number) => net[e] !== 0;
+  const F1 = buildFaces(filterGraph(merged1, keep1));
+  const defect = F1.faces.map((_, f) => {
+    const p = interiorPoint(faceRings(F1, f));
+    if (!p) return false;
+    const c = members.at(p[0], p[1]).length;
+    return boundary ? c !== inRegion(p[0], p[1]) : c !== 1;
+  });
+  const zone = traceRegions(F1, (f) => defect[f]);
 
-    const near = memberIndex ? memberIndex.search(...box) : [];
-    const local = near
-      .map((i) => ({ m: region.members[i], f: clipTo(region.members[i].geometry) }))
-      .filter((x): x is { m: LandMember; f: Feature<Polygon | MultiPolygon> } => x.f !== null);
-    const onTopLocal = (onTopIndex ? onTopIndex.search(...box) : [])
-      .map((i) => clipTo(region.onTop[i].geometry))
-      .filter((f): f is Feature<Polygon | MultiPolygon> => f !== null);
-    const regionLocal = intersect(featureCollection([regionFeature, clip]));
-
-    // Gaps: region land covered by no grid.
-    if (regionLocal) {
-      const covers = [...local.map((x) => x.f), ...onTopLocal];
-      const covered = covers.length > 1 ? union(featureCollection(covers)) : covers[0] ?? null;
-      const gap = covered ? difference(featureCollection([regionLocal, covered])) : regionLocal;
-      for (const piece of pieces(gap)) {
-        // The grids along the gap: owners of the unmatched edges that bound it.
-        const ids = cluster.filter((e) => e.owner >= 0 && edgeTouches(e, piece)).map((e) => region.members[e.owner].code);
-        emit(result, opts, { kind: 'gap', region: region.code, ids, piece });
-      }
-    }
-    // Overlaps: interiors shared by two grids of the same kind.
-    for (let a = 0; a < local.length; a++) {
-      for (let b = a + 1; b < local.length; b++) {
-        if (local[a].m.kind !== local[b].m.kind) continue;
-        const shared = intersect(featureCollection([local[a].f, local[b].f]));
-        for (const piece of pieces(shared)) {
-          emit(result, opts, { kind: 'overlap', region: region.code, ids: [local[a].m.code, local[b].m.code], piece });
+  const listedClusters = new Set<number>();
+  const clusterOf = clusters(noded1, unmatched.length);
+  // Unmatched grid edges around slivers (slots into `unmatched`): invalid edges when nothing is listed there.
+  const aroundSliver = new Set<number>();
+  if (zone.length > 0) {
+    // Pass 2: every edge that crosses the defects, noded again; each face classified.
+    const zoneTest = new RingTest(zone.flatMap((z) => z.rings));
+    const picked = edgesInZone(segs, zone.map((z) => z.rings), zoneTest);
+    const u2 = subset(segs, picked);
+    const noded2 = nodeSegments(u2.xy);
+    const merged2 = mergeEdges(noded2);
+    const F2 = buildFaces(merged2);
+    const labels = new Map<string, { kind: LandFindingKind; ids: string[] }>();
+    const faceLabel = F2.faces.map((_, f) => {
+      const p = interiorPoint(faceRings(F2, f));
+      if (!p || !zoneTest.contains(p[0], p[1])) return '';
+      const l = classify(region, members.at(p[0], p[1]), onTop.at(p[0], p[1]).length > 0, inRegion(p[0], p[1]) === 1);
+      if (!l) return '';
+      const key = `${l.kind}|${l.ids.join(',')}`;
+      labels.set(key, l);
+      return key;
+    });
+    const unmatchedSlot = new Map(unmatched.map((s, k) => [s, k]));
+    for (const [key, l] of labels) {
+      for (const piece of traceRegions(F2, (f) => faceLabel[f] === key)) {
+        const area = piece.rings.reduce((s, r) => s + ringAreaFlat(r, 0, r.length / 2 - 1), 0);
+        if (area < NOISE_M2) continue;
+        // The grids along a gap are the owners of the edges around it.
+        const sources = piece.halfEdges.flatMap((h) => sourcesOf(merged2, noded2, h >> 1).map((k) => picked[k]));
+        const slots = sources.map((s) => unmatchedSlot.get(s)).filter((k): k is number => k !== undefined);
+        if (area < opts.sliverM2) {
+          result.slivers.count++;
+          result.slivers.area_m2 += area;
+          for (const k of slots) aroundSliver.add(k);
+          continue;
         }
-      }
-    }
-    // Spill: grid area outside its region.
-    for (const x of local) {
-      const outside = regionLocal ? difference(featureCollection([x.f, regionLocal])) : x.f;
-      for (const piece of pieces(outside)) emit(result, opts, { kind: 'spill', region: region.code, ids: [x.m.code], piece });
-    }
-    // Edges between grids that match no neighbour but enclose no land worth listing:
-    // vertices that are not shared (ST_CoverageInvalidEdges), the cause of slivers. Grid
-    // edges lying along the region's boundary are not between grids: left out.
-    if (result.findings.length === before) {
-      const boundary = cluster.filter((e) => e.owner < 0);
-      const between = cluster.filter((e) => e.owner >= 0 && !boundary.some((b) => liesOn(e, b)));
-      const owners = [...new Set(between.map((e) => region.members[e.owner].code))].sort();
-      if (owners.length > 1) {
-        result.findings.push({
-          kind: 'invalid_edges', region: region.code, ids: owners, area_m2: 0,
-          geometry: { type: 'MultiLineString', coordinates: between.map((e) => [[e.ax, e.ay], [e.bx, e.by]]) },
-        });
+        for (const k of slots) listedClusters.add(clusterOf[k]);
+        const ids = l.kind === 'gap'
+          ? [...new Set(sources.filter((s) => segs.owner[s] >= 0).map((s) => region.members[segs.owner[s]].code))].sort()
+          : l.ids;
+        result.findings.push({ kind: l.kind, region: region.code, ids, area_m2: area, geometry: toPolygon(piece.rings) });
       }
     }
   }
+  result.findings.push(...invalidEdges(region, segs, unmatched, noded1, merged1, clusterOf, listedClusters, aroundSliver));
   return result;
 }
 
-function emit(
-  r: LandResult, opts: LandOptions,
-  f: { kind: LandFindingKind; region: string; ids: string[]; piece: Polygon },
-) {
-  const a = area(f.piece);
-  if (a <= 0) return;
-  if (a < opts.sliverM2) {
-    r.slivers.count++;
-    r.slivers.area_m2 += a;
-    return;
+/** What a face inside the defects is, from what covers it; null for clean land. */
+function classify(region: LandRegion, covering: number[], underOnTop: boolean, inside: boolean): { kind: LandFindingKind; ids: string[] } | null {
+  const codes = (ms: number[]) => ms.map((m) => region.members[m].code).sort();
+  if (!inside) return covering.length > 0 ? { kind: 'spill', ids: codes(covering) } : null;
+  if (covering.length === 0) return underOnTop ? null : { kind: 'gap', ids: [] };
+  const base = covering.filter((m) => region.members[m].kind === 'base');
+  const dedicated = covering.filter((m) => region.members[m].kind !== 'base');
+  const overlapping = [...(base.length > 1 ? base : []), ...(dedicated.length > 1 ? dedicated : [])];
+  return overlapping.length > 0 ? { kind: 'overlap', ids: codes(overlapping) } : null;
+}
+
+/**
+ * Edges between grids that enclose no land worth listing but do not match: one grid's edge
+ * lies along another's without sharing its vertices, or the edges leave only slivers between
+ * them — PostGIS ST_CoverageInvalidEdges, the cause of slivers. Grid edges along the
+ * region's boundary or on the outside of the grids are not between grids.
+ */
+function invalidEdges(
+  region: LandRegion, segs: Segments, unmatched: number[], noded: Noded, merged: MergedEdges,
+  clusterOf: Int32Array, listed: Set<number>, aroundSliver: Set<number>,
+): LandFinding[] {
+  const suspect = new Uint8Array(unmatched.length);
+  for (const k of aroundSliver) suspect[k] = 1;
+  for (let e = 0; e < merged.u.length; e++) {
+    const on = [];
+    for (let k = merged.start[e]; k < merged.start[e + 1]; k++) on.push(noded.src[merged.members[k]]);
+    const owners = new Set(on.map((k) => segs.owner[unmatched[k]]).filter((o) => o >= 0));
+    if (owners.size > 1) for (const k of on) if (segs.owner[unmatched[k]] >= 0) suspect[k] = 1;
   }
-  r.findings.push({ kind: f.kind, region: f.region, ids: [...new Set(f.ids)].sort(), area_m2: a, geometry: f.piece });
-}
-
-/** Does edge e lie along edge b (both its ends on b's segment, within a hair)? */
-function liesOn(e: Edge, b: Edge): boolean {
-  return onSegment(e.ax, e.ay, b) && onSegment(e.bx, e.by, b);
-}
-
-function onSegment(px: number, py: number, b: Edge): boolean {
-  const dx = b.bx - b.ax;
-  const dy = b.by - b.ay;
-  const len2 = dx * dx + dy * dy;
-  const t = ((px - b.ax) * dx + (py - b.ay) * dy) / len2;
-  if (t < -1e-9 || t > 1 + 1e-9) return false;
-  const cross = (px - b.ax) * dy - (py - b.ay) * dx;
-  return (cross * cross) / len2 < 1e-20; // distance² in degrees² (about 1 mm)
-}
-
-function pieces(f: Feature<Polygon | MultiPolygon> | null): Polygon[] {
-  if (!f) return [];
-  const g = f.geometry;
-  if (g.type === 'Polygon') return [g];
-  return g.coordinates.map((coordinates) => ({ type: 'Polygon', coordinates }));
-}
-
-/** Does the edge lie along the piece's outline? (its midpoint is within a hair of the piece's bbox) */
-function edgeTouches(e: Edge, piece: Polygon): boolean {
-  const [x0, y0, x1, y1] = geomBBox(piece);
-  const mx = (e.ax + e.bx) / 2;
-  const my = (e.ay + e.by) / 2;
-  const eps = 1e-9;
-  return mx >= x0 - eps && mx <= x1 + eps && my >= y0 - eps && my <= y1 + eps;
-}
-
-function asFeature(g: AreaGeometry): Feature<Polygon | MultiPolygon> {
-  return { type: 'Feature', properties: {}, geometry: g };
-}
-
-/** Exterior rings counter-clockwise, holes clockwise; `reverse` flips every edge. */
-function addGeometryEdges(out: Edge[], g: AreaGeometry, owner: number, reverse: boolean) {
-  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-  for (const poly of polys) {
-    poly.forEach((ring, r) => {
-      const ccw = signedArea(ring) > 0;
-      const wantCcw = r === 0;
-      const flip = (ccw !== wantCcw) !== reverse;
-      for (let i = 0; i + 1 < ring.length; i++) {
-        let [ax, ay] = ring[i];
-        let [bx, by] = ring[i + 1];
-        if (ax === bx && ay === by) continue; // repeated vertex
-        if (flip) [ax, ay, bx, by] = [bx, by, ax, ay];
-        out.push({ ax, ay, bx, by, owner });
-      }
+  const byCluster = new Map<number, number[]>();
+  unmatched.forEach((s, k) => {
+    if (!suspect[k] || listed.has(clusterOf[k])) return;
+    const list = byCluster.get(clusterOf[k]);
+    if (list) list.push(s);
+    else byCluster.set(clusterOf[k], [s]);
+  });
+  const out: LandFinding[] = [];
+  for (const list of byCluster.values()) {
+    const owners = [...new Set(list.map((s) => region.members[segs.owner[s]].code))].sort();
+    if (owners.length < 2) continue;
+    out.push({
+      kind: 'invalid_edges', region: region.code, ids: owners, area_m2: 0,
+      geometry: { type: 'MultiLineString', coordinates: list.map((s) => [[segs.xy[4 * s], segs.xy[4 * s + 1]], [segs.xy[4 * s + 2], segs.xy[4 * s + 3]]]) },
     });
   }
+  return out;
+}
+
+/** Connected groups of unmatched edges (touching after noding): one per place where something is off. */
+function clusters(noded: Noded, count: number): Int32Array {
+  const nv = noded.xy.length / 2;
+  const parent = new Int32Array(nv);
+  for (let v = 0; v < nv; v++) parent[v] = v;
+  const find = (v: number): number => { while (parent[v] !== v) v = parent[v] = parent[parent[v]]; return v; };
+  for (let k = 0; k < noded.ea.length; k++) {
+    const a = find(noded.ea[k]), b = find(noded.eb[k]);
+    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+  }
+  const out = new Int32Array(count).fill(-1);
+  for (let k = 0; k < noded.ea.length; k++) out[noded.src[k]] = find(noded.ea[k]);
+  return out;
+}
+
+/** Net count of directed edges along each merged edge (+1 per edge running u→v, −1 per edge v→u). */
+function netDirection(noded: Noded, merged: MergedEdges): Int32Array {
+  const net = new Int32Array(merged.u.length);
+  for (let e = 0; e < merged.u.length; e++) {
+    let w = 0;
+    for (let k = merged.start[e]; k < merged.start[e + 1]; k++) w += noded.ea[merged.members[k]] === merged.u[e] ? 1 : -1;
+    net[e] = w;
+  }
+  return net;
+}
+
+function filterGraph(m: MergedEdges, keep: (e: number) => boolean) {
+  const u: number[] = [], v: number[] = [];
+  for (let e = 0; e < m.u.length; e++) if (keep(e)) { u.push(m.u[e]); v.push(m.v[e]); }
+  return { xy: m.xy, u: Int32Array.from(u), v: Int32Array.from(v) };
+}
+
+/** Input segments (indices into the subset given to the noder) lying on merged edge e. */
+function sourcesOf(m: MergedEdges, noded: Noded, e: number): number[] {
+  const out: number[] = [];
+  for (let k = m.start[e]; k < m.start[e + 1]; k++) out.push(noded.src[m.members[k]]);
+  return out;
+}
+
+/**
+ * The segments that reach into the defects: those touching or crossing their outline, and
+ * those lying inside them.
+ */
+function edgesInZone(segs: Segments, zoneRings: Float64Array[][], zoneTest: RingTest): number[] {
+  const all = segmentIndex(segs);
+  const outline: number[] = [];
+  for (const rings of zoneRings) for (const r of rings) for (let i = 0; i + 3 < r.length; i += 2) outline.push(r[i], r[i + 1], r[i + 2], r[i + 3]);
+  const nOut = outline.length / 4;
+  const outIndex = new Flatbush(Math.max(1, nOut));
+  for (let k = 0; k < nOut; k++) {
+    outIndex.add(Math.min(outline[4 * k], outline[4 * k + 2]) - SNAP, Math.min(outline[4 * k + 1], outline[4 * k + 3]) - SNAP,
+      Math.max(outline[4 * k], outline[4 * k + 2]) + SNAP, Math.max(outline[4 * k + 1], outline[4 * k + 3]) + SNAP);
+  }
+  if (nOut === 0) outIndex.add(0, 0, 0, 0);
+  outIndex.finish();
+  const seen = new Uint8Array(segs.count);
+  const picked: number[] = [];
+  const { xy } = segs;
+  for (const rings of zoneRings) {
+    const [x0, y0, x1, y1] = ringBBox(rings[0]);
+    for (const s of all.search(x0 - SNAP, y0 - SNAP, x1 + SNAP, y1 + SNAP)) {
+      if (seen[s]) continue;
+      seen[s] = 1;
+      const ax = xy[4 * s], ay = xy[4 * s + 1], bx = xy[4 * s + 2], by = xy[4 * s + 3];
+      let hit = zoneTest.contains((ax + bx) / 2, (ay + by) / 2);
+      if (!hit) {
+        outIndex.search(Math.min(ax, bx) - SNAP, Math.min(ay, by) - SNAP, Math.max(ax, bx) + SNAP, Math.max(ay, by) + SNAP, (k) => {
+          if (!hit && segmentsMeet(ax, ay, bx, by, outline[4 * k], outline[4 * k + 1], outline[4 * k + 2], outline[4 * k + 3])) hit = true;
+          return hit;
+        });
+      }
+      if (hit) picked.push(s);
+    }
+  }
+  return picked.sort((p, q) => p - q);
+}
+
+function segmentIndex(segs: Segments): Flatbush {
+  const index = new Flatbush(Math.max(1, segs.count));
+  const { xy } = segs;
+  for (let s = 0; s < segs.count; s++) {
+    index.add(Math.min(xy[4 * s], xy[4 * s + 2]), Math.min(xy[4 * s + 1], xy[4 * s + 3]), Math.max(xy[4 * s], xy[4 * s + 2]), Math.max(xy[4 * s + 1], xy[4 * s + 3]));
+  }
+  if (segs.count === 0) index.add(0, 0, 0, 0);
+  index.finish();
+  return index;
+}
+
+function subset(segs: Segments, ids: number[]): { xy: Float64Array } {
+  const xy = new Float64Array(ids.length * 4);
+  ids.forEach((s, k) => xy.set(segs.xy.subarray(4 * s, 4 * s + 4), 4 * k));
+  return { xy };
+}
+
+/**
+ * Grid edges (exterior rings counter-clockwise, holes clockwise: the grid on the left), the
+ * region's boundary reversed (it cancels the outer edges of the grids along it), and the
+ * dedicated grids drawn on top (not matched; they only cover land in pass 2).
+ */
+function collectSegments(region: LandRegion): Segments {
+  const xy: number[] = [];
+  const owner: number[] = [];
+  const add = (g: AreaGeometry, who: number, reverse: boolean) => {
+    for (const poly of g.type === 'Polygon' ? [g.coordinates] : g.coordinates) {
+      poly.forEach((ring, r) => {
+        const flip = (signedArea(ring) > 0) !== (r === 0) !== reverse;
+        for (let i = 0; i + 1 < ring.length; i++) {
+          const [ax, ay] = ring[i];
+          const [bx, by] = ring[i + 1];
+          if (ax === bx && ay === by) continue;
+          if (flip) xy.push(bx, by, ax, ay);
+          else xy.push(ax, ay, bx, by);
+          owner.push(who);
+        }
+      });
+    }
+  };
+  region.members.forEach((m, i) => add(m.geometry, i, false));
+  if (region.geometry) add(region.geometry, REGION, true);
+  region.onTop.forEach((m, k) => add(m.geometry, onTopOwner(k), false));
+  return { xy: Float64Array.from(xy), owner: Int32Array.from(owner), count: owner.length };
 }
 
 function signedArea(ring: Position[]): number {
@@ -207,59 +331,82 @@ function signedArea(ring: Position[]): number {
   return s / 2;
 }
 
-/** Indices of the edges not cancelled by exactly one reverse edge of another owner. */
-function unmatchedEdges(edges: Edge[]): number[] {
-  // Key by the undirected segment; count each direction.
-  const byKey = new Map<string, { fwd: number[]; bwd: number[] }>();
-  edges.forEach((e, i) => {
-    const forward = e.ax < e.bx || (e.ax === e.bx && e.ay < e.by);
-    const key = forward ? `${e.ax},${e.ay},${e.bx},${e.by}` : `${e.bx},${e.by},${e.ax},${e.ay}`;
-    let slot = byKey.get(key);
-    if (!slot) byKey.set(key, (slot = { fwd: [], bwd: [] }));
-    (forward ? slot.fwd : slot.bwd).push(i);
-  });
+/**
+ * Segments (of grids and the region; not of dedicated grids on top) not cancelled by exactly
+ * one reverse segment of another owner. Sorting by the undirected segment groups each edge
+ * with its partners.
+ */
+function unmatchedEdges(segs: Segments): number[] {
+  const { xy, owner } = segs;
+  const ids: number[] = [];
+  for (let s = 0; s < segs.count; s++) if (owner[s] >= REGION) ids.push(s);
+  const n = ids.length;
+  // Canonical (lexicographically smaller end first) key per segment.
+  const key = new Float64Array(n * 4);
+  const fwd = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const s = ids[k];
+    const ax = xy[4 * s], ay = xy[4 * s + 1], bx = xy[4 * s + 2], by = xy[4 * s + 3];
+    const f = ax < bx || (ax === bx && ay < by);
+    fwd[k] = f ? 1 : 0;
+    key.set(f ? [ax, ay, bx, by] : [bx, by, ax, ay], 4 * k);
+  }
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  const cmp = (p: number, q: number) => key[4 * p] - key[4 * q] || key[4 * p + 1] - key[4 * q + 1] || key[4 * p + 2] - key[4 * q + 2] || key[4 * p + 3] - key[4 * q + 3];
+  order.sort(cmp);
   const out: number[] = [];
-  for (const { fwd, bwd } of byKey.values()) {
-    if (fwd.length === 1 && bwd.length === 1 && edges[fwd[0]].owner !== edges[bwd[0]].owner) continue;
-    out.push(...fwd, ...bwd);
+  for (let i = 0; i < n;) {
+    let j = i + 1;
+    while (j < n && cmp(order[i], order[j]) === 0) j++;
+    const matched = j - i === 2 && fwd[order[i]] !== fwd[order[i + 1]] && owner[ids[order[i]]] !== owner[ids[order[i + 1]]];
+    if (!matched) for (let k = i; k < j; k++) out.push(ids[order[k]]);
+    i = j;
   }
-  return out.sort((a, b) => a - b);
+  return out.sort((p, q) => p - q);
 }
 
-/** Groups unmatched edges that touch (within a hair) into clusters. */
-function clusterEdges(edges: Edge[]): Edge[][] {
-  const eps = 1e-9;
-  const index = new Flatbush(edges.length);
-  for (const e of edges) {
-    index.add(Math.min(e.ax, e.bx) - eps, Math.min(e.ay, e.by) - eps, Math.max(e.ax, e.bx) + eps, Math.max(e.ay, e.by) + eps);
-  }
-  index.finish();
-  const parent = edges.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
-  edges.forEach((e, i) => {
-    for (const j of index.search(Math.min(e.ax, e.bx) - eps, Math.min(e.ay, e.by) - eps, Math.max(e.ax, e.bx) + eps, Math.max(e.ay, e.by) + eps)) {
-      const a = find(i);
-      const b = find(j);
-      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+/** Which of a set of polygons hold a point (flatbush over their boxes, then the even-odd test). */
+class Cover {
+  private readonly tests: RingTest[];
+  private readonly index: Flatbush | null;
+  constructor(geoms: AreaGeometry[]) {
+    this.tests = geoms.map((g) => new RingTest(flatRings(g)));
+    this.index = geoms.length ? new Flatbush(geoms.length) : null;
+    if (this.index) {
+      for (const t of this.tests) this.index.add(...t.bbox);
+      this.index.finish();
     }
-  });
-  const groups = new Map<number, Edge[]>();
-  edges.forEach((e, i) => {
-    const root = find(i);
-    const g = groups.get(root);
-    if (g) g.push(e);
-    else groups.set(root, [e]);
-  });
-  return [...groups.values()];
+  }
+
+  at(x: number, y: number): number[] {
+    if (!this.index) return [];
+    return this.index.search(x, y, x, y).filter((i) => this.tests[i].contains(x, y)).sort((a, b) => a - b);
+  }
 }
 
-function clusterBBox(edges: Edge[]): [number, number, number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const e of edges) {
-    minX = Math.min(minX, e.ax, e.bx); minY = Math.min(minY, e.ay, e.by);
-    maxX = Math.max(maxX, e.ax, e.bx); maxY = Math.max(maxY, e.ay, e.by);
+/** Every ring of a geometry as a flat closed ring (holes included: the even-odd test needs them all). */
+export function flatRings(g: AreaGeometry): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const poly of g.type === 'Polygon' ? [g.coordinates] : g.coordinates) {
+    for (const ring of poly) {
+      const r = new Float64Array(ring.length * 2);
+      ring.forEach((p, i) => { r[2 * i] = p[0]; r[2 * i + 1] = p[1]; });
+      out.push(r);
+    }
   }
-  return [minX, minY, maxX, maxY];
+  return out;
+}
+
+function toPolygon(rings: Float64Array[]): Polygon {
+  return {
+    type: 'Polygon',
+    coordinates: rings.map((r) => {
+      const ring: Position[] = [];
+      for (let i = 0; i < r.length; i += 2) ring.push([r[i], r[i + 1]]);
+      return ring;
+    }),
+  };
 }
 
 export function geomBBox(g: AreaGeometry): [number, number, number, number] {
@@ -272,12 +419,4 @@ export function geomBBox(g: AreaGeometry): [number, number, number, number] {
     if (y > maxY) maxY = y;
   }
   return [minX, minY, maxX, maxY];
-}
-
-function bboxIndex(geoms: AreaGeometry[]): Flatbush | null {
-  if (geoms.length === 0) return null;
-  const index = new Flatbush(geoms.length);
-  for (const g of geoms) index.add(...geomBBox(g));
-  index.finish();
-  return index;
 }
