@@ -5,21 +5,24 @@
 // building and household, the land findings per community), so that after one grid is
 // redrawn only what that grid touches is worked out again (updateGrid).
 import Flatbush from 'flatbush';
-import { area, pointOnFeature } from '@turf/turf';
+import { pointOnFeature } from '@turf/turf';
 import type { Feature, Geometry } from 'geojson';
 import type { AreaGeometry, BoundaryFeature, BuildingFeature, GridFeature } from '../domain/types';
 import { CODE_LENGTH, communityOf, isWellFormedGridCode } from '../domain/codes';
 import { DEFAULT_BAND } from '../domain/bands';
 import { GridLocator } from './locate';
 import { packPolygons, type PackedPolygons } from './rings';
-import { checkLandRegion, geomBBox, type LandMember, type LandRegion, type LandResult } from './land';
+import { checkLandRegion, flatRings, geomBBox, type LandMember, type LandRegion, type LandResult } from './land';
+import { RingTest } from './faces';
 import { areaProblem, describe, pointProblem, problem, skippedItem, validAreas } from './validate';
+import { geodesicArea } from './area';
 import { markRepeats } from './ids';
 import { assignBuilding, gridEdgeIndex, newBuildingState, type BuildingState } from './buildings';
+import { ringSigns } from './share';
 import { assignHousehold, newHouseholdState, Outcome, type HouseholdState } from './households';
 import {
   FINDING_KINDS, FINDING_RULE, RULES, type BandStatus, type Finding, type FindingKind, type GridReport,
-  type Report, type RuleName, type Skipped,
+  type Report, type RuleCheck, type RuleName, type Skipped,
 } from './report';
 
 export interface CheckSettings {
@@ -81,14 +84,19 @@ export class CoverageChecker {
   private readonly buildings: BuildingFeature[];
   private readonly households: HouseholdColumns;
   private readonly skipped: Skipped[] = [];
+  private readonly repaired: Skipped[] = [];
   private readonly gridByCode = new Map<string, number>();
   private readonly regions = new Map<string, LandRegion>();
   private readonly landResults = new Map<string, LandResult>();
   private landArea = 0;
-  /** the one region when only a district boundary is loaded */
+  /** the one region when only a district boundary is loaded, or none at all (geometry null) */
   private singleRegion: LandRegion | null = null;
+  /** grids whose community code names no boundary: the region they lie in */
+  private readonly regionAround = new Map<number, LandRegion | undefined>();
+  private regionTests: { r: LandRegion; test: RingTest }[] | null = null;
   private locator!: GridLocator;
   private edges!: Flatbush;
+  private signs!: Int8Array;
   private readonly bPacked: PackedPolygons;
   private readonly b: BuildingState;
   private readonly bResidential: Uint8Array;
@@ -107,6 +115,7 @@ export class CoverageChecker {
     const gridsV = validAreas('grids', input.grids, 'code', { unique: false });
     const buildingsV = validAreas('buildings', input.buildings, 'id');
     this.skipped.push(...boundariesV.skipped, ...gridsV.skipped, ...buildingsV.skipped);
+    this.repaired.push(...boundariesV.repaired, ...gridsV.repaired, ...buildingsV.repaired);
     // Grids in code order: every "lowest index wins" tie-break then means "lowest code",
     // so results do not depend on the order of the input.
     this.grids = [...gridsV.kept].sort((a, b) => (a.properties.code < b.properties.code ? -1 : a.properties.code > b.properties.code ? 1 : 0));
@@ -152,12 +161,14 @@ export class CoverageChecker {
     const [a0, a1, a2, a3] = geomBBox(this.grids[gi].geometry);
     const [b0, b1, b2, b3] = geomBBox(geometry);
     const box: [number, number, number, number] = [Math.min(a0, b0), Math.min(a1, b1), Math.max(a2, b2), Math.max(a3, b3)];
+    const before = this.regionOf(gi);
     this.grids[gi] = { ...this.grids[gi], geometry };
+    this.regionAround.delete(gi);
     this.indexGrids();
     clock('index');
 
-    const region = this.regionOf(this.grids[gi]);
-    if (region) {
+    for (const region of new Set([before, this.regionOf(gi)])) {
+      if (!region) continue;
       this.fillRegion(region);
       this.landResults.set(region.code, checkLandRegion(region, this.settings));
     }
@@ -271,7 +282,8 @@ export class CoverageChecker {
         : isBand(p.band_min, p.band_max) ? [Number(p.band_min), Number(p.band_max)]
           : communityBand.get(p.community_code) ?? settings.defaultBand;
       const n = gHouseholds[i];
-      const status: BandStatus = !band ? 'none' : n < band[0] ? 'under' : n > band[1] ? 'over' : 'in';
+      // No households loaded: the band cannot be judged (rule 5 says "no data").
+      const status: BandStatus = !band || kept === 0 ? 'none' : n < band[0] ? 'under' : n > band[1] ? 'over' : 'in';
       if (status === 'under' || status === 'over') add(status === 'under' ? 'under_band' : 'over_band', [p.code], { count: n, band: band! }, g.geometry);
       return { code: p.code, name: p.name, kind: p.kind, households: n, buildings: gBuildings[i], residents: gResidents[i], band, band_status: status };
     });
@@ -307,34 +319,56 @@ export class CoverageChecker {
     const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
     for (const f of findings) counts[f.kind]++;
     const baseGrids = gridReports.filter((g) => g.kind === 'base');
-    const share = (ok: number, all: number) => (all === 0 ? 1 : round(ok / all, 6));
-    const scores: Record<RuleName, number> = {
-      land: this.landArea > 0 ? round(Math.max(0, 1 - landBad / this.landArea), 6) : 1,
-      buildings: share(cleanBuildings, buildings.length),
+    const checks = this.ruleChecks(kept, baseGrids.length);
+    const share = (rule: RuleName, ok: number, all: number) => (checks[rule].status !== 'checked' || all === 0 ? null : round(ok / all, 6));
+    const scores: Record<RuleName, number | null> = {
+      land: checks.land.status === 'checked' && this.landArea > 0 ? round(Math.max(0, 1 - landBad / this.landArea), 6) : null,
+      buildings: share('buildings', cleanBuildings, buildings.length),
       // households placed cleanly, and residential buildings that have households
-      households: round(share(householdsOk, kept) * (residential ? 1 - empty / residential : 1), 6),
-      people: share(peopleOk, kept),
-      size: share(baseGrids.filter((g) => g.band_status === 'in').length, baseGrids.length),
-      codes: share(grids.length - codesBad.size, grids.length),
-      shape: share(grids.length - shapeBad.size, grids.length),
+      households: checks.households.status === 'checked' && kept > 0 ? round((householdsOk / kept) * (residential ? 1 - empty / residential : 1), 6) : null,
+      people: share('people', peopleOk, kept),
+      size: share('size', baseGrids.filter((g) => g.band_status === 'in').length, baseGrids.length),
+      codes: share('codes', grids.length - codesBad.size, grids.length),
+      shape: share('shape', grids.length - shapeBad.size, grids.length),
     };
     findings.sort(compareFindings);
     return {
-      version: 1,
+      version: 2,
       summary: {
         totals: {
           grids: grids.length, base_grids: baseGrids.length, dedicated_grids: grids.length - baseGrids.length,
-          buildings: buildings.length, households: kept, residents: residentsTotal, land_m2: round(this.landArea, 1),
+          buildings: buildings.length, households: kept, residents: residentsTotal,
+          land_m2: this.singleRegion?.geometry === null ? null : round(this.landArea, 1),
         },
         scores,
+        checks,
         counts,
         slivers: { count: slivers.count, area_m2: round(slivers.area_m2, 3) },
         skipped: this.skipped.length,
+        repaired: this.repaired.length,
         clean: findings.length === 0,
       },
       grids: gridReports,
       findings,
       skipped: [...this.skipped],
+      repaired: [...this.repaired],
+    };
+  }
+
+  /** What each rule could check with the data loaded. */
+  private ruleChecks(households: number, baseGrids: number): Record<RuleName, RuleCheck> {
+    const grids = this.grids.length;
+    const ok: RuleCheck = { status: 'checked' };
+    const none = (note: RuleCheck['note']): RuleCheck => ({ status: 'no_data', note });
+    const noBoundary = this.singleRegion?.geometry === null;
+    return {
+      land: grids === 0 ? none('no_grids') : noBoundary ? { status: 'partial', note: 'no_boundary' } : ok,
+      buildings: grids === 0 ? none('no_grids') : this.buildings.length === 0 ? none('no_buildings') : ok,
+      households: grids === 0 ? none('no_grids') : households === 0 ? none('no_households') : ok,
+      people: households === 0 ? none('no_households') : ok,
+      size: baseGrids === 0 ? none('no_base_grids') : households === 0 ? none('no_households') : ok,
+      codes: grids === 0 ? none('no_grids') : ok,
+      shape: grids === 0 ? none('no_grids') : ok,
     };
   }
 
@@ -343,6 +377,7 @@ export class CoverageChecker {
   private indexGrids() {
     this.locator = new GridLocator(this.grids);
     this.edges = gridEdgeIndex(this.locator.packed);
+    this.signs = ringSigns(this.locator.packed);
   }
 
   private setUpRegions() {
@@ -350,14 +385,30 @@ export class CoverageChecker {
     const from = communities.length > 0 ? communities : this.boundaries.filter((c) => c.properties.level === 'district');
     for (const r of from) {
       this.regions.set(r.properties.code, { code: r.properties.code, geometry: r.geometry, members: [], onTop: [] });
-      this.landArea += area(r.geometry);
+      this.landArea += geodesicArea(r.geometry);
     }
+    // No boundary at all: every grid in one region with no outline. Overlaps and the holes
+    // the grids enclose are still found; the outer edge is not checked.
+    if (from.length === 0) this.regions.set('', { code: '', geometry: null, members: [], onTop: [] });
     this.singleRegion = communities.length === 0 && this.regions.size === 1 ? [...this.regions.values()][0] : null;
     for (const r of this.regions.values()) this.fillRegion(r);
   }
 
-  private regionOf(g: GridFeature): LandRegion | undefined {
-    return this.singleRegion ?? this.regions.get(g.properties.community_code);
+  /**
+   * The region a grid is checked in: its community's (by code), else the community boundary
+   * around it (a grid whose community code matches no boundary is still checked where it lies;
+   * the codes rule names the code).
+   */
+  private regionOf(gi: number): LandRegion | undefined {
+    const g = this.grids[gi];
+    const byCode = this.singleRegion ?? this.regions.get(g.properties.community_code);
+    if (byCode) return byCode;
+    if (!this.regionAround.has(gi)) {
+      const [x, y] = pointOnFeature(g as Feature<AreaGeometry>).geometry.coordinates;
+      this.regionTests ??= [...this.regions.values()].map((r) => ({ r, test: new RingTest(flatRings(r.geometry!)) }));
+      this.regionAround.set(gi, this.regionTests.find((t) => t.test.contains(x, y))?.r);
+    }
+    return this.regionAround.get(gi);
   }
 
   /** The grids that tile the region, and the dedicated grids drawn on top of them. */
@@ -365,7 +416,7 @@ export class CoverageChecker {
     region.members = [];
     region.onTop = [];
     this.grids.forEach((g, i) => {
-      if (this.regionOf(g) !== region) return;
+      if (this.regionOf(i) !== region) return;
       const member: LandMember = { grid: i, code: g.properties.code, kind: g.properties.kind, geometry: g.geometry };
       if (g.properties.kind === 'dedicated' && this.isOnTop(g)) region.onTop.push(member);
       else region.members.push(member);
@@ -378,7 +429,7 @@ export class CoverageChecker {
   }
 
   private assignBuilding(i: number) {
-    assignBuilding(i, this.buildings, this.bPacked, this.grids, this.locator, this.edges, this.b);
+    assignBuilding(i, this.buildings, this.bPacked, this.grids, this.locator, this.edges, this.signs, this.b);
   }
 
   private prepareHouseholds() {

@@ -2,7 +2,7 @@
 // test. Dedicated grids take precedence over base grids (DESIGN rule 2/3).
 import Flatbush from 'flatbush';
 import type { GridFeature } from '../domain/types';
-import { packPolygons, pointInPacked, type PackedPolygons } from './rings';
+import { onPackedOutline, packPolygons, pointInPacked, type PackedPolygons } from './rings';
 
 export class GridLocator {
   readonly packed: PackedPolygons;
@@ -38,7 +38,26 @@ export class GridLocator {
       else { baseHits++; if (base < 0 || i < base) base = i; }
       return false;
     });
+    if (dedicated < 0 && base < 0) return this.onOutline(x, y);
     return { effective: dedicated >= 0 ? dedicated : base, baseHits, dedicated: dedicated >= 0 };
+  }
+
+  /**
+   * A point exactly on the outline of a grid that the half-open rule gives to no grid: on
+   * an edge no other grid shares (the east or north edge of the district, beside a gap).
+   * It belongs to that grid (dedicated first, then the lowest index), never to none.
+   */
+  private onOutline(x: number, y: number): { effective: number; baseHits: number; dedicated: boolean } {
+    let base = -1;
+    let dedicated = -1;
+    this.index.search(x, y, x, y, (i) => {
+      if (i >= this.dedicated.length || !onPackedOutline(this.packed, i, x, y)) return false;
+      if (this.dedicated[i]) { if (dedicated < 0 || i < dedicated) dedicated = i; }
+      else if (base < 0 || i < base) base = i;
+      return false;
+    });
+    const effective = dedicated >= 0 ? dedicated : base;
+    return { effective, baseHits: base >= 0 ? 1 : 0, dedicated: dedicated >= 0 };
   }
 
   /** Base grids holding the point, in index order (2+ means it sits in an overlap). */

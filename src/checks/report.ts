@@ -1,4 +1,4 @@
-// The report the engine produces (documented in the README, stable: version 1).
+// The report the engine produces (documented in the README with its changelog: version 2).
 import type { Geometry } from 'geojson';
 
 export const RULES = ['land', 'buildings', 'households', 'people', 'size', 'codes', 'shape'] as const;
@@ -73,21 +73,38 @@ export interface Skipped {
   reason: string;
 }
 
+/**
+ * What a rule could check: all of it, part of it (land without a boundary: overlaps and the
+ * holes the grids enclose, not the outer edge), or nothing for want of data.
+ */
+export type RuleStatus = 'checked' | 'partial' | 'no_data';
+export type RuleNote = 'no_boundary' | 'no_grids' | 'no_base_grids' | 'no_buildings' | 'no_households';
+export interface RuleCheck {
+  status: RuleStatus;
+  /** why it is not fully checked */
+  note?: RuleNote;
+}
+
 export interface Summary {
-  totals: { grids: number; base_grids: number; dedicated_grids: number; buildings: number; households: number; residents: number; land_m2: number };
-  /** share (0..1) of land / buildings / households / … that is clean, per rule */
-  scores: Record<RuleName, number>;
+  /** land_m2: the area of the boundaries checked against; null without a boundary */
+  totals: { grids: number; base_grids: number; dedicated_grids: number; buildings: number; households: number; residents: number; land_m2: number | null };
+  /** share (0..1) of land / buildings / households / … that is clean, per rule; null when the rule was not (fully) checked */
+  scores: Record<RuleName, number | null>;
+  checks: Record<RuleName, RuleCheck>;
   counts: Record<FindingKind, number>;
   slivers: { count: number; area_m2: number };
   skipped: number;
-  /** true when every rule is clean */
+  repaired: number;
+  /** true when no rule found anything (see checks for what could be checked) */
   clean: boolean;
 }
 
 export interface Report {
-  version: 1;
+  version: 2;
   summary: Summary;
   grids: GridReport[];
   findings: Finding[];
   skipped: Skipped[];
+  /** features that were invalid (rings crossing or touching themselves…) and were made valid before the checks */
+  repaired: Skipped[];
 }

@@ -4,6 +4,7 @@ import type { Feature, Geometry, Position } from 'geojson';
 import type { AreaGeometry } from '../domain/types';
 import type { Skipped } from './report';
 import { markRepeats } from './ids';
+import { checkArea, makeValid, type AreaDefect } from './repair';
 
 type Layer = Skipped['layer'];
 
@@ -13,7 +14,8 @@ const CHINA = { minLon: 70, maxLon: 140, minLat: 15, maxLat: 56 };
 /** What is wrong, as a code the UI translates (messages "skip.<code>") and its values. */
 export interface Problem {
   code: 'no_geometry' | 'not_polygon' | 'empty_geometry' | 'short_ring' | 'not_number' | 'lat_lon' | 'not_degrees'
-    | 'not_closed' | 'self_intersecting' | 'missing_property' | 'duplicate_id' | 'malformed_row';
+    | 'not_closed' | 'self_intersecting' | 'self_touching' | 'spike' | 'zero_area_ring' | 'hole_outside' | 'overlapping_parts'
+    | 'no_area' | 'missing_property' | 'duplicate_id' | 'malformed_row';
   params: Record<string, string | number>;
 }
 
@@ -27,6 +29,12 @@ const EN: Record<Problem['code'], (p: Record<string, string | number>) => string
   not_degrees: (p) => `coordinates ${p.at} are not degrees (projected metres given as lon/lat?)`,
   not_closed: (p) => `ring not closed (first point ${p.first}, last ${p.last})`,
   self_intersecting: (p) => `self-intersecting ring (edges cross near ${p.at})`,
+  self_touching: (p) => `ring touches itself at ${p.at}`,
+  spike: (p) => `spike: an edge doubles back over the one before${p.at ? ` at ${p.at}` : ''}`,
+  zero_area_ring: (p) => `ring with no area (near ${p.at})`,
+  hole_outside: (p) => `hole not inside its outer ring, or inside another hole (near ${p.at})`,
+  overlapping_parts: (p) => `parts of the multipolygon overlap (near ${p.at})`,
+  no_area: () => 'no area left once its rings are made valid (a zero-area or collapsed polygon)',
   missing_property: (p) => `missing property "${p.name}"`,
   duplicate_id: (p) => `duplicate ${p.name} "${p.id}" (the first one is kept)`,
   malformed_row: (p) => `line ${p.row} of the table cannot be read cleanly (${p.message})`,
@@ -48,8 +56,11 @@ export function featureLabel(f: Feature | undefined, idKey: string, position: nu
   return v !== undefined && v !== null && v !== '' ? String(v) : `#${position + 1}`;
 }
 
-/** What is wrong with an area geometry, or null when it is usable. */
-export function areaProblem(g: Geometry | null | undefined): Problem | null {
+/**
+ * What is wrong with an area geometry's structure (type, ring sizes, numbers, closure), or
+ * null when it can be read as rings of lon/lat points. Topology is checkArea's part.
+ */
+export function structureProblem(g: Geometry | null | undefined): Problem | null {
   if (!g) return problem('no_geometry');
   if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return problem('not_polygon', { type: g.type });
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
@@ -58,23 +69,36 @@ export function areaProblem(g: Geometry | null | undefined): Problem | null {
     const poly = polys[q];
     for (let r = 0; r < poly.length; r++) {
       const ring = poly[r];
-      if (ring.length < 4) return problem('short_ring', { points: ring.length });
+      if (!Array.isArray(ring) || ring.length < 4) return problem('short_ring', { points: Array.isArray(ring) ? ring.length : 0 });
       const c = coordProblem(ring);
       if (c) return c;
       const a = ring[0];
       const b = ring[ring.length - 1];
       if (a[0] !== b[0] || a[1] !== b[1]) return problem('not_closed', { first: fmt(a), last: fmt(b) });
-      const k = selfIntersection(ring);
-      if (k) return problem('self_intersecting', { at: fmt(k) });
     }
   }
   return null;
 }
 
+/** What is wrong with an area geometry, structure or topology; null when it is a valid polygon. */
+export function areaProblem(g: Geometry | null | undefined): Problem | null {
+  const wrong = structureProblem(g);
+  if (wrong) return wrong;
+  const defect = checkArea(g as AreaGeometry);
+  return defect ? defectProblem(defect) : null;
+}
+
+function defectProblem(d: AreaDefect): Problem {
+  const at = d.at ? fmt(d.at) : '';
+  return problem(d.code === 'self_intersection' ? 'self_intersecting' : d.code, { at });
+}
+
 /** Coordinates that are not lon/lat degrees in the product's area. */
 export function coordProblem(points: Position[]): Problem | null {
   for (let i = 0; i < points.length; i++) {
-    const wrong = pointProblem(points[i][0], points[i][1]);
+    const p = points[i];
+    if (!Array.isArray(p)) return problem('not_number', { at: String(p) });
+    const wrong = pointProblem(p[0], p[1]);
     if (wrong) return wrong;
   }
   return null;
@@ -93,64 +117,43 @@ export function pointProblem(x: number, y: number): Problem | null {
 
 const fmt = (p: Position) => `[${p[0]}, ${p[1]}]`;
 
-/** A point where two non-adjacent edges of the ring cross, or null. O(n²): rings are small. */
-function selfIntersection(ring: Position[]): Position | null {
-  const n = ring.length - 1;
-  if (n > 2000) return null; // too long to test pairwise here; clipping will still cope
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 2; j < n; j++) {
-      if (i === 0 && j === n - 1) continue; // first and last edge share the closing vertex
-      const p = crossing(ring[i], ring[i + 1], ring[j], ring[j + 1]);
-      if (p) return p;
-    }
-  }
-  return null;
-}
-
-function crossing(a: Position, b: Position, c: Position, d: Position): Position | null {
-  // Bounding boxes apart: no crossing (the common case, and cheap).
-  if (Math.max(a[0], b[0]) < Math.min(c[0], d[0]) || Math.max(c[0], d[0]) < Math.min(a[0], b[0])
-    || Math.max(a[1], b[1]) < Math.min(c[1], d[1]) || Math.max(c[1], d[1]) < Math.min(a[1], b[1])) return null;
-  const d1 = orient(c, d, a);
-  const d2 = orient(c, d, b);
-  const d3 = orient(a, b, c);
-  const d4 = orient(a, b, d);
-  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
-    const t = d1 / (d1 - d2);
-    return [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
-  }
-  return null;
-}
-
-function orient(a: Position, b: Position, c: Position): number {
-  return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
-}
-
-/**
- * Keeps the usable area features of a layer: a geometry that works and the id property
- * present (and unique, unless duplicates are a finding of their own, as grid codes are). Returns the kept features and what was skipped, and why.
- */
 export { problem };
 
+/**
+ * Keeps the usable area features of a layer: a readable geometry and the id property present
+ * (and unique, unless duplicates are a finding of their own, as grid codes are). A polygon
+ * whose rings cross or touch themselves is made valid (ST_MakeValid) and kept; the repair is
+ * listed with what was wrong. Returns the kept features, what was skipped and what repaired.
+ */
 export function validAreas<F extends Feature<AreaGeometry>>(
   layer: Layer, features: F[], idKey: string, { unique = true } = {},
-): { kept: F[]; skipped: Skipped[] } {
-  const usable: number[] = [];
+): { kept: F[]; skipped: Skipped[]; repaired: Skipped[] } {
+  const usable: F[] = [];
   const ids: string[] = [];
   const skipped: Skipped[] = [];
+  const repaired: Skipped[] = [];
   for (let i = 0; i < features.length; i++) {
     const f = features[i];
     const id = featureLabel(f, idKey, i);
     const raw = f?.properties?.[idKey];
-    const wrong = raw === undefined || raw === null || raw === '' ? problem('missing_property', { name: idKey }) : areaProblem(f.geometry);
-    if (wrong) skipped.push(skippedItem(layer, id, wrong));
-    else { usable.push(i); ids.push(id); }
+    const wrong = raw === undefined || raw === null || raw === '' ? problem('missing_property', { name: idKey }) : structureProblem(f.geometry);
+    if (wrong) { skipped.push(skippedItem(layer, id, wrong)); continue; }
+    const defect = checkArea(f.geometry);
+    if (!defect) { usable.push(f); ids.push(id); continue; }
+    const fixed = makeValid(f.geometry);
+    const what = defectProblem(defect);
+    if (!fixed) { skipped.push(skippedItem(layer, id, problem('no_area'))); continue; }
+    const parts = fixed.type === 'MultiPolygon' ? fixed.coordinates.length : 1;
+    repaired.push({ ...skippedItem(layer, id, what), params: { ...what.params, parts }, reason: `${describe(what)}: made valid (ST_MakeValid), ${parts} part${parts === 1 ? '' : 's'}` });
+    usable.push({ ...f, geometry: fixed });
+    ids.push(id);
   }
   const repeats = unique ? markRepeats(ids) : null;
   const kept: F[] = [];
-  usable.forEach((i, k) => {
+  const keptIds = new Set<string>();
+  usable.forEach((f, k) => {
     if (repeats?.[k]) skipped.push(skippedItem(layer, ids[k], problem('duplicate_id', { name: idKey, id: ids[k] })));
-    else kept.push(features[i]);
+    else { kept.push(f); keptIds.add(ids[k]); }
   });
-  return { kept, skipped };
+  return { kept, skipped, repaired: repaired.filter((r) => keptIds.has(r.id)) };
 }

@@ -59,6 +59,18 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
       <ul className="scores" data-testid="scores">
         {RULES.map((rule) => {
           const v = s.scores[rule];
+          const check = s.checks[rule];
+          if (v === null) {
+            // Never a number for what was not checked: say what is missing instead.
+            return (
+              <li key={rule} className="unchecked" title={check.note ? t(`report.notes.${check.note}`) : undefined}>
+                <span className="score-name">{t(`rules.${rule}`)}</span>
+                <span className="score-value" data-testid={`score-${rule}`}>
+                  {t(`report.status.${check.status}`)}{check.note ? ` — ${t(`report.notes.${check.note}`)}` : ''}
+                </span>
+              </li>
+            );
+          }
           return (
             <li key={rule} className={v >= 0.9999 ? 'ok' : v >= 0.98 ? 'warn' : 'bad'}>
               <span className="score-name">{t(`rules.${rule}`)}</span>
@@ -106,6 +118,16 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
         })}
       </ol>
       {shown.length > LIST_LIMIT && <p className="muted">{t('report.more', { n: shown.length - LIST_LIMIT })}</p>}
+      {report.repaired.length > 0 && (
+        <details className="skipped" data-testid="repaired">
+          <summary>{t('report.repaired', { n: report.repaired.length })}</summary>
+          <ul>
+            {report.repaired.slice(0, LIST_LIMIT).map((k, i) => (
+              <li key={i}><code>{t(`layerNames.${k.layer}`)} {k.id}</code> {t(`skip.${k.code}`, k.params)} {t('report.madeValid', { parts: k.params.parts })}</li>
+            ))}
+          </ul>
+        </details>
+      )}
       {report.skipped.length > 0 && (
         <details className="skipped">
           <summary>{t('report.skipped', { n: report.skipped.length })}</summary>

@@ -35,7 +35,7 @@ describe('coverage report in the console', () => {
     for (const [kind, n] of Object.entries(cli.summary.counts).filter(([, n]) => n > 0)) {
       await expect(page().getByTestId(`kind-${kind}`).textContent()).resolves.toContain(String(n));
     }
-    await expect(page().getByTestId('score-land').textContent()).resolves.toBe(`${(cli.summary.scores.land * 100).toFixed(2)}%`);
+    await expect(page().getByTestId('score-land').textContent()).resolves.toBe(`${(cli.summary.scores.land! * 100).toFixed(2)}%`);
   });
 
   it('clicking a gap flies to it', async () => {

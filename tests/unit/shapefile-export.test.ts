@@ -256,5 +256,5 @@ function expectSameReport(a: Report, b: Report) {
   const { land_m2: la, ...ta } = a.summary.totals;
   const { land_m2: lb, ...tb } = b.summary.totals;
   expect(ta).toEqual(tb);
-  expect(Math.abs(la - lb)).toBeLessThanOrEqual(1e-6 * lb);
+  expect(Math.abs(la! - lb!)).toBeLessThanOrEqual(1e-6 * lb!);
 }
