@@ -1,71 +1,63 @@
 // The coverage checks from the command line, for a district's own CI:
-//   npm run check -- --grids G --buildings B --households H [--boundaries A] [--out report.json]
-// Reads GeoJSON, FlatGeobuf and CSV (households by building id or lon/lat). Exit code:
-// 0 all rules clean, 1 findings, 2 unusable input.
+//   npm run check -- --grids G [--buildings B] [--households H] [--boundaries A] [--out report.json]
+// Files are read exactly as the console's import reads them (one file → canonical features
+// step: readAnyFile, the column guess, prepareLayer), so a file gives the same report here
+// and in the page. Exit code: 0 all rules clean, 1 findings, 2 unusable input.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Feature } from 'geojson';
-import { runChecks } from '../src/checks/engine';
-import { RULES, type Report } from '../src/checks/report';
-import { parseGeoJSON } from '../src/io/geojson';
-import { readFlatGeobuf } from '../src/io/flatgeobuf';
-import { parseCsv } from '../src/io/csv';
+import { runChecks, type HouseholdColumns } from '../src/checks/engine';
+import { RULES, type Report, type Skipped } from '../src/checks/report';
 import { findingsCsv, findingsGeoJSON } from '../src/io/findings';
-import { householdsFromCsv, householdsFromFeatures, mapFeatures, type FieldMapping, type LayerName } from '../src/io/layers';
+import { householdsFromFeatures, REQUIRED_FIELDS, type FieldMapping, type LayerName } from '../src/io/layers';
+import { guessFields } from '../src/io/fieldGuess';
+import { defaultCrs } from '../src/io/crs';
+import { guessRole, prepareLayer, readAnyFile, type ReadFile } from '../src/workspace/importFile';
 import type { BoundaryFeature, BuildingFeature, GridFeature } from '../src/domain/types';
-import type { HouseholdColumns } from '../src/checks/engine';
 import { zhCN } from '../src/i18n/zh-CN';
 
-const USAGE = `usage: npm run check -- --grids FILE --buildings FILE --households FILE [--boundaries FILE]
+const USAGE = `usage: npm run check -- --grids FILE [--buildings FILE] [--households FILE] [--boundaries FILE]
                       [--out report.json] [--geojson findings.geojson] [--csv findings.csv]
                       [--map LAYER.FIELD=SOURCE ...]
-  FILE: .geojson/.json, .fgb, or .csv (households only; lon/lat columns optional)
+  FILE: .geojson/.json, .fgb, zipped Shapefile (.zip), .csv or .xlsx, read as the console's import reads it
   --map grids.code=WGBM maps a column of the file onto a canonical field (repeatable)
 exit code: 0 all rules clean, 1 findings, 2 unusable input`;
 
 class InputError extends Error {}
 
-async function readFeatures(path: string): Promise<Feature[]> {
+type Role = Exclude<LayerName, 'cases'>;
+
+/** One layer's file, read and made canonical; what was rejected and repaired is reported. */
+async function readLayer(path: string, role: Role, overrides: Record<string, string> = {}) {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const ext = extname(path).toLowerCase();
-  if (ext === '.fgb') {
-    try {
-      return await readFlatGeobuf(new Uint8Array(bytes));
-    } catch (e) {
-      throw new InputError(`${path}: not a readable FlatGeobuf file (${(e as Error).message})`);
-    }
+  let files: ReadFile[];
+  try {
+    files = await readAnyFile(basename(path), new Uint8Array(bytes));
+  } catch (e) {
+    throw new InputError(`${path}: ${(e as Error).message.replace(`${basename(path)}: `, '')}`);
   }
-  if (ext === '.geojson' || ext === '.json') {
-    try {
-      return parseGeoJSON(bytes.toString('utf8'), path);
-    } catch (e) {
-      throw new InputError((e as Error).message);
-    }
+  // A zip of several layers: the one that looks like this role, else the first.
+  const file = files.find((f) => guessRole(f) === role) ?? files[0];
+  const mapping = { ...guessFields(role, file.columns), ...overrides };
+  for (const field of REQUIRED_FIELDS[role] ?? []) {
+    if (mapping[field]) continue;
+    const like = file.columns.filter((c) => /name|code|id|编|码|号|名/i.test(c)).slice(0, 3);
+    throw new InputError(`${path}: no column for the ${role} "${field}" (columns: ${file.columns.join(', ') || 'none'}); `
+      + `say which one with --map ${role}.${field}=COLUMN${like.length ? ` (e.g. --map ${role}.${field}=${like[0]})` : ''}`);
   }
-  throw new InputError(`${path}: unknown format "${ext}" (expected .geojson, .json or .fgb)`);
-}
-
-async function readHouseholds(path: string, mapping?: Record<string, string>): Promise<HouseholdColumns> {
-  if (extname(path).toLowerCase() === '.csv') {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    const t = parseCsv(text);
-    const need = mapping?.id ?? 'id';
-    if (!t.fields.includes(need)) throw new InputError(`${path}: no "${need}" column (columns: ${t.fields.join(', ')}); map one with --map households.id=COLUMN`);
-    for (const e of t.errors.slice(0, 5)) console.error(`${path}: row ${e.row}: ${e.message}`);
-    return householdsFromCsv(t, mapping);
+  for (const [field, column] of Object.entries(overrides)) {
+    if (!file.columns.includes(column)) throw new InputError(`${path}: --map ${role}.${field}=${column}: no such column (columns: ${file.columns.join(', ')})`);
   }
-  return householdsFromFeatures(await readFeatures(path), mapping);
+  const prepared = prepareLayer(file, role, mapping, defaultCrs(file.crsGuess));
+  if (prepared.conversion.kind !== 'none') console.log(`${path}: coordinates converted (${prepared.conversion.kind}, ${prepared.conversion.features} features)`);
+  const repaired: Skipped[] = prepared.repaired.map((r) => ({ layer: role, id: r.id, code: r.how, params: {}, reason: `repaired on reading: ${r.how.replace(/_/g, ' ')}` }));
+  return { features: prepared.features, rejected: prepared.rejected, repaired };
 }
 
 function parseMappings(specs: string[]): FieldMapping {
@@ -80,20 +72,25 @@ function parseMappings(specs: string[]): FieldMapping {
 
 function printSummary(r: Report) {
   const s = r.summary;
-  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const pct = (x: number | null, rule: (typeof RULES)[number]) => (x === null
+    ? `${s.checks[rule].status.replace('_', ' ')}${s.checks[rule].note ? ` (${s.checks[rule].note!.replace(/_/g, ' ')})` : ''}`
+    : `${(x * 100).toFixed(2)}%`.padStart(8));
   console.log(`GridScope coverage check — ${s.totals.grids} grids (${s.totals.base_grids} base, ${s.totals.dedicated_grids} dedicated), ${s.totals.buildings} buildings, ${s.totals.households} households, ${s.totals.residents} residents`);
   console.log('scores:');
-  for (const rule of RULES) console.log(`  ${rule.padEnd(11)} ${zhCN.rules[rule].padEnd(5, '　')} ${pct(s.scores[rule]).padStart(8)}`);
+  for (const rule of RULES) console.log(`  ${rule.padEnd(11)} ${zhCN.rules[rule].padEnd(5, '　')} ${pct(s.scores[rule], rule)}`);
   const counted = Object.entries(s.counts).filter(([, n]) => n > 0);
   console.log(counted.length ? 'findings:' : 'findings: none');
   for (const [kind, n] of counted) console.log(`  ${kind.padEnd(22)} ${String(n).padStart(7)}  ${zhCN.findings.kinds[kind as keyof typeof zhCN.findings.kinds]}`);
   if (s.slivers.count) console.log(`slivers under the tolerance: ${s.slivers.count} (${s.slivers.area_m2} m² in all)`);
-  if (s.skipped) {
-    console.log(`skipped (unusable input): ${s.skipped}`);
-    for (const k of r.skipped.slice(0, 20)) console.log(`  ${k.layer} ${k.id}: ${k.reason}`);
-    if (r.skipped.length > 20) console.log(`  … and ${r.skipped.length - 20} more (see the report's "skipped")`);
+  for (const [title, list] of [['repaired (invalid shapes made valid, then checked)', r.repaired], ['skipped (unusable input)', r.skipped]] as const) {
+    if (!list.length) continue;
+    console.log(`${title}: ${list.length}`);
+    for (const k of list.slice(0, 20)) console.log(`  ${k.layer} ${k.id}: ${k.reason}`);
+    if (list.length > 20) console.log(`  … and ${list.length - 20} more (see the report)`);
   }
 }
+
+const NO_HOUSEHOLDS: HouseholdColumns = { ids: [], buildingIds: [], residents: [], positions: new Float64Array(0) };
 
 async function main(): Promise<number> {
   let args;
@@ -114,12 +111,22 @@ async function main(): Promise<number> {
   if (!args.grids) { console.error(`--grids is required\n${USAGE}`); return 2; }
   try {
     const mapping = parseMappings(args.map ?? []);
-    const grids = mapFeatures(await readFeatures(args.grids), mapping.grids) as GridFeature[];
-    const boundaries = args.boundaries ? mapFeatures(await readFeatures(args.boundaries), mapping.boundaries) as BoundaryFeature[] : [];
-    const buildings = args.buildings ? mapFeatures(await readFeatures(args.buildings), mapping.buildings) as BuildingFeature[] : [];
-    const households = args.households ? await readHouseholds(args.households, mapping.households)
-      : { ids: [], buildingIds: [], residents: [], positions: new Float64Array(0) };
-    const { report } = runChecks({ boundaries, grids, buildings, households });
+    const layers: Partial<Record<Role, Awaited<ReturnType<typeof readLayer>>>> = {};
+    for (const role of ['grids', 'boundaries', 'buildings', 'households'] as const) {
+      const path = args[role];
+      if (path) layers[role] = await readLayer(path, role, mapping[role]);
+    }
+    const of = <T>(role: Role) => (layers[role]?.features ?? []) as Feature[] as T[];
+    const { report } = runChecks({
+      grids: of<GridFeature>('grids'), boundaries: of<BoundaryFeature>('boundaries'), buildings: of<BuildingFeature>('buildings'),
+      households: layers.households ? householdsFromFeatures(layers.households.features) : NO_HOUSEHOLDS,
+    });
+    // What reading set aside or mended goes into the report too.
+    const read = Object.values(layers);
+    report.skipped.unshift(...read.flatMap((l) => l!.rejected));
+    report.repaired.unshift(...read.flatMap((l) => l!.repaired));
+    report.summary.skipped = report.skipped.length;
+    report.summary.repaired = report.repaired.length;
     if (report.summary.totals.grids === 0) throw new InputError(`${args.grids}: no usable grid (${report.skipped.filter((s) => s.layer === 'grids').slice(0, 3).map((s) => `${s.id}: ${s.reason}`).join('; ') || 'the file is empty'})`);
     printSummary(report);
     if (args.out) {

@@ -57,6 +57,11 @@ export function guessCrs(points: Position[]): CrsGuess {
   return { kind: 'unknown' };
 }
 
+/** The coordinate system to assume for a file before the user says otherwise: what the guess suggests. */
+export function defaultCrs(g: CrsGuess): SourceCrs {
+  return g.kind === 'gauss-kruger' ? { kind: 'epsg', code: g.epsg } : { kind: 'wgs84' };
+}
+
 /** A function taking source x, y to WGS84 lon, lat. */
 export function toLonLat(source: SourceCrs): (x: number, y: number) => [number, number] {
   switch (source.kind) {

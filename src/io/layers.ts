@@ -22,6 +22,11 @@ export const CANONICAL_FIELDS: Record<LayerName, string[]> = {
   ],
 };
 
+/** The fields a layer cannot be used without (its id); the rest are optional. */
+export const REQUIRED_FIELDS: Partial<Record<LayerName, string[]>> = {
+  grids: ['code'], boundaries: ['code'], buildings: ['id'], households: ['id'],
+};
+
 /** Personal fields of a roster: kept, shown masked in the inspector, never exported unless asked. */
 export const PERSONAL_FIELDS = ['head_name', 'phone'] as const;
 

@@ -10,7 +10,7 @@ import { db } from '../store/db';
 import { Workspaces, requestPersistentStorage } from '../store/workspaces';
 import { CANONICAL_FIELDS, type LayerName } from '../io/layers';
 import { guessFields } from '../io/fieldGuess';
-import type { SourceCrs } from '../io/crs';
+import { defaultCrs, type SourceCrs } from '../io/crs';
 import { toExcelCsv } from '../io/csv';
 import { downloadFile } from './download';
 import { WORKSPACE_FILE, WorkspaceList, type WorkspaceEntry } from './WorkspaceList';
@@ -80,7 +80,7 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
     const g = read.crsGuess;
     setPending((p) => [...p, {
       file: read, role: read.role, mapping: mappingFor(read.role, read.columns),
-      crs: g.kind === 'gauss-kruger' ? 'epsg' : 'wgs84', epsg: g.kind === 'gauss-kruger' ? g.epsg : 4528,
+      crs: defaultCrs(g).kind as Pending['crs'], epsg: g.kind === 'gauss-kruger' ? g.epsg : 4528,
     }]);
   }, [mappingFor]);
   const fail = (e: unknown) => setErrors((x) => [...x, (e as Error).message]);

@@ -128,8 +128,12 @@ export function guessRole(f: ReadFile): LayerName {
   return 'boundaries';
 }
 
-/** How a feature was repaired on import (i18n key import.repairs.<how>). */
-export type RepairKind = 'closed_ring' | 'repeated_points';
+/**
+ * How a feature was repaired on import (i18n key import.repairs.<how>): a ring closed or a
+ * repeated point dropped, or rings that cross or touch themselves made valid (ST_MakeValid).
+ */
+export type RepairKind = 'closed_ring' | 'repeated_points' | 'self_intersecting' | 'self_touching' | 'spike' | 'zero_area_ring'
+  | 'hole_outside' | 'overlapping_parts';
 
 export interface Prepared {
   features: Feature[];
@@ -173,8 +177,9 @@ export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<strin
     repaired.push({ id: featureLabel(x, idKey, i), how: fixed.how });
     return { ...x, geometry: fixed.geometry };
   });
-  const { kept, skipped } = validAreas(role, features as never, idKey, { unique: role !== 'grids' });
+  const { kept, skipped, repaired: madeValid } = validAreas(role, features as never, idKey, { unique: role !== 'grids' });
   const keptIds = new Set(kept.map((x) => featureLabel(x, idKey, -1)));
+  repaired.push(...madeValid.map((r) => ({ id: r.id, how: r.code as RepairKind })));
   return { features: kept, rejected: skipped, repaired: repaired.filter((r) => keptIds.has(r.id)), conversion };
 }
 
@@ -235,13 +240,17 @@ function rowsToPoints(t: CsvTable, mapping: Record<string, string>, lonKey: 'lon
 
 function samplePositions(fs: Feature[]): number[][] {
   const out: number[][] = [];
+  // The first position of each geometry, whatever its nesting; a malformed one gives none here
+  // (its own check names it later).
+  const first = (c: unknown): number[] | null => {
+    let x = c;
+    while (Array.isArray(x) && Array.isArray(x[0])) x = x[0];
+    return Array.isArray(x) && typeof x[0] === 'number' && typeof x[1] === 'number' ? (x as number[]) : null;
+  };
   for (const f of fs.slice(0, 50)) {
-    const g = f.geometry;
-    if (!g) continue;
-    if (g.type === 'Point') out.push(g.coordinates);
-    else if (g.type === 'Polygon') out.push(g.coordinates[0][0]);
-    else if (g.type === 'MultiPolygon') out.push(g.coordinates[0][0][0]);
-    else if (g.type === 'LineString') out.push(g.coordinates[0]);
+    const g = f.geometry as { coordinates?: unknown } | null;
+    const p = g && 'coordinates' in g ? first(g.coordinates) : null;
+    if (p) out.push(p);
   }
   return out;
 }

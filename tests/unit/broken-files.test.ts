@@ -18,7 +18,7 @@ describe('broken files', () => {
     });
   }
 
-  for (const [name, want] of Object.entries(expected.partly as Record<string, { role: string; imported: string[]; rejected: [string, string][] }>)) {
+  for (const [name, want] of Object.entries(expected.partly as Record<string, { role: string; imported: string[]; rejected: [string, string][]; repaired?: [string, string][] }>)) {
     it(`imports what is usable of ${name} and names each rejected item with its reason`, async () => {
       const [file] = await readAnyFile(name, readFileSync(`${dir}/${name}`));
       const role = guessRole(file);
@@ -26,6 +26,7 @@ describe('broken files', () => {
       const r = prepareLayer(file, role, guessFields(role, file.columns), { kind: 'wgs84' });
       expect(r.features.map((f) => String(f.properties!.id ?? f.properties!.code))).toEqual(want.imported);
       expect(r.rejected.map((x) => [x.id, x.code])).toEqual(want.rejected);
+      expect(r.repaired.map((x) => [x.id, x.how])).toEqual(want.repaired ?? []);
       for (const x of r.rejected) {
         expect(x.reason.length).toBeGreaterThan(5);
         expect(zhCN.skip, x.code).toHaveProperty(x.code);
