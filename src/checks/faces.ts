@@ -49,7 +49,7 @@ function rotations(g: PlanarGraph, keep: (e: number) => boolean) {
   const { xy } = g;
   for (let p = 0; p < nv; p++) {
     const s = off[p], t = off[p + 1];
-    if (t - s > 1) {
+    if (t - s > 2) { // one or two edges are in counter-clockwise order whichever way round
       const px = xy[2 * p], py = xy[2 * p + 1];
       const hs = Array.from(rot.subarray(s, t));
       const half = (h: number) => {
@@ -311,42 +311,90 @@ export function interiorPoint(rings: Float64Array[]): [number, number] | null {
   return [(xs[best] + xs[best + 1]) / 2, y];
 }
 
-/** One polygon traced from a set of faces: its rings and the half-edges along them. */
+/**
+ * A state per face, carried across edges instead of tested point by point: `cross(s, h)` is
+ * the state left of half-edge h given the state s on its right. Faces next to the unbounded
+ * face start from `outside` (when given); any face still without a state gets `seed(face)`
+ * (a point-in-polygon test, say) and passes it on to its whole component.
+ */
+export function labelFaces<S>(F: Faces, cross: (s: S, h: number) => S, seed: (face: number) => S, outside?: S): S[] {
+  const n = F.faces.length;
+  const state: S[] = new Array(n);
+  const known = new Uint8Array(n);
+  const faceOf = (h: number) => (F.cycle[h] < 0 ? -1 : F.cycleFace[F.cycle[h]]);
+  // The half-edges around each face (its shell and its holes), to walk to its neighbours.
+  const around: number[][] = Array.from({ length: n }, () => []);
+  F.cycleFirst.forEach((first, c) => {
+    const f = F.cycleFace[c];
+    let h = first;
+    do { if (f >= 0) around[f].push(h); h = F.next[h]; } while (h !== first);
+  });
+  const queue: number[] = [];
+  const reach = (f: number, s: S) => { state[f] = s; known[f] = 1; queue.push(f); };
+  const spread = () => {
+    while (queue.length) {
+      const f = queue.pop()!;
+      for (const h of around[f]) {
+        const g = faceOf(h ^ 1);
+        if (g >= 0 && !known[g]) reach(g, cross(state[f], h ^ 1));
+      }
+    }
+  };
+  if (outside !== undefined) {
+    for (let h = 0; h < F.next.length; h++) {
+      if (F.cycle[h] < 0 || faceOf(h) >= 0) continue;
+      const g = faceOf(h ^ 1);
+      if (g >= 0 && !known[g]) reach(g, cross(outside, h ^ 1));
+    }
+    spread();
+  }
+  for (let f = 0; f < n; f++) if (!known[f]) { reach(f, seed(f)); spread(); }
+  return state;
+}
+
+/** One polygon traced from a set of faces: its label, its rings and the half-edges along them. */
 export interface TracedPolygon {
+  label: number;
   rings: Float64Array[];
   halfEdges: number[];
 }
 
 /**
- * The outline of the union of the faces for which `inside(face)` holds, as polygons (one per
- * connected piece, touching pieces apart), with the half-edges that bound each (the face
- * inside on their left). Used to merge neighbouring faces of the same finding into one.
+ * The outlines of the unions of faces with the same label (label ≥ 0; −1 for faces that are
+ * in no region), as polygons — one per connected piece, touching pieces apart — with the
+ * half-edges that bound each (the region on their left). Merges neighbouring faces of one
+ * finding into one piece, for every finding in one pass.
  */
-export function traceRegions(F: Faces, inside: (face: number) => boolean): TracedPolygon[] {
+export function traceRegions(F: Faces, labelOf: (face: number) => number): TracedPolygon[] {
   const g = F.graph;
-  const faceOf = (h: number) => (F.cycle[h] < 0 ? -1 : F.cycleFace[F.cycle[h]]);
-  const isIn = (f: number) => f >= 0 && inside(f);
   const ne = g.u.length;
-  const boundary = (h: number) => !F.dropped[h >> 1] && F.cycle[h] >= 0 && isIn(faceOf(h)) && !isIn(faceOf(h ^ 1));
-  const keep = (e: number) => boundary(2 * e) || boundary(2 * e + 1);
-  const { off, rot, slot } = rotations(g, keep);
+  const faceLabel = F.faces.map((_, f) => labelOf(f));
+  const half = new Int32Array(2 * ne).fill(-1); // label on the left of each boundary half-edge
+  for (let h = 0; h < 2 * ne; h++) {
+    if (F.dropped[h >> 1] || F.cycle[h] < 0) continue;
+    const f = F.cycleFace[F.cycle[h]], t = F.cycleFace[F.cycle[h ^ 1]];
+    const l = f >= 0 ? faceLabel[f] : -1;
+    if (l >= 0 && l !== (t >= 0 ? faceLabel[t] : -1)) half[h] = l;
+  }
+  const { off, rot, slot } = rotations(g, (e) => half[2 * e] >= 0 || half[2 * e + 1] >= 0);
   const next = new Int32Array(2 * ne).fill(-1);
   for (let h = 0; h < 2 * ne; h++) {
-    if (!boundary(h)) continue;
+    const l = half[h];
+    if (l < 0) continue;
     const v = headOf(g, h);
     const s = off[v], deg = off[v + 1] - s;
     let k = slot[h ^ 1];
-    // Clockwise from the twin to the next half-edge that also has the region on its left.
+    // Clockwise from the twin to the next half-edge with the same region on its left.
     for (let step = 0; step < deg; step++) {
       k = s + ((k - s - 1 + deg) % deg);
-      if (boundary(rot[k])) { next[h] = rot[k]; break; }
+      if (half[rot[k]] === l) { next[h] = rot[k]; break; }
     }
   }
   const seen = new Uint8Array(2 * ne);
   const cycleFirst: number[] = [];
   const cycleEdges: number[][] = [];
   for (let h = 0; h < 2 * ne; h++) {
-    if (!boundary(h) || seen[h] || next[h] < 0) continue;
+    if (half[h] < 0 || seen[h] || next[h] < 0) continue;
     const list: number[] = [];
     let k = h;
     do { seen[k] = 1; list.push(k); k = next[k]; } while (k !== h && k >= 0 && !seen[k]);
@@ -354,16 +402,22 @@ export function traceRegions(F: Faces, inside: (face: number) => boolean): Trace
     cycleEdges.push(list);
   }
   const cycleArea = cycleFirst.map((h) => cycleSignedArea(g, next, h));
-  const shells: number[] = [];
-  const holes: number[] = [];
-  cycleArea.forEach((a, c) => (a > 0 ? shells : holes).push(c));
   const out = new Map<number, TracedPolygon>();
-  for (const c of shells) out.set(c, { rings: [cycleRing(g, next, cycleFirst[c])], halfEdges: [...cycleEdges[c]] });
-  assignHoles(g, next, cycleFirst, cycleArea, shells, holes, (hole, shell) => {
-    const p = out.get(shell);
-    if (!p) return;
-    p.rings.push(cycleRing(g, next, cycleFirst[hole]));
-    p.halfEdges.push(...cycleEdges[hole]);
+  const byLabel = new Map<number, { shells: number[]; holes: number[] }>();
+  cycleArea.forEach((a, c) => {
+    const l = half[cycleFirst[c]];
+    let b = byLabel.get(l);
+    if (!b) byLabel.set(l, (b = { shells: [], holes: [] }));
+    (a > 0 ? b.shells : b.holes).push(c);
   });
+  for (const [label, { shells, holes }] of byLabel) {
+    for (const c of shells) out.set(c, { label, rings: [cycleRing(g, next, cycleFirst[c])], halfEdges: [...cycleEdges[c]] });
+    assignHoles(g, next, cycleFirst, cycleArea, shells, holes, (hole, shell) => {
+      const p = out.get(shell);
+      if (!p) return;
+      p.rings.push(cycleRing(g, next, cycleFirst[hole]));
+      p.halfEdges.push(...cycleEdges[hole]);
+    });
+  }
   return [...out.values()];
 }

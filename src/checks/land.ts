@@ -20,7 +20,7 @@ import Flatbush from 'flatbush';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import type { AreaGeometry, GridKind } from '../domain/types';
 import { SNAP, mergeEdges, nodeSegments, segmentsMeet, type MergedEdges, type Noded } from './noding';
-import { buildFaces, faceRings, interiorPoint, ringBBox, RingTest, traceRegions } from './faces';
+import { buildFaces, faceRings, interiorPoint, labelFaces, ringBBox, RingTest, traceRegions } from './faces';
 import { ringAreaFlat } from './area';
 
 export interface LandMember {
@@ -88,66 +88,75 @@ export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResu
 
   const members = new Cover(region.members.map((m) => m.geometry));
   const onTop = new Cover(region.onTop.map((m) => m.geometry));
-  const boundary = region.geometry ? new RingTest(flatRings(region.geometry)) : null;
-  const inRegion = (x: number, y: number) => (boundary ? (boundary.contains(x, y) ? 1 : 0) : 1);
+  const boundary = region.geometry !== null;
 
   // Pass 1: the faces of the unmatched edges where coverage is not one grid per point of land.
+  // Across an edge, (grids covering − inside the region) changes by the edge's net direction
+  // count: carried from the unbounded face (0), no point-in-polygon test needed.
   const u1 = subset(segs, unmatched);
   const noded1 = nodeSegments(u1.xy);
   const merged1 = mergeEdges(noded1);
   const net = netDirection(noded1, merged1);
-  const keep1 = (e: number) => net[e] !== 0;
-  const F1 = buildFaces(filterGraph(merged1, keep1));
-  const defect = F1.faces.map((_, f) => {
-    const p = interiorPoint(faceRings(F1, f));
-    if (!p) return false;
-    const c = members.at(p[0], p[1]).length;
-    return boundary ? c !== inRegion(p[0], p[1]) : c !== 1;
-  });
-  const zone = traceRegions(F1, (f) => defect[f]);
+  const kept1: number[] = [];
+  for (let e = 0; e < net.length; e++) if (net[e] !== 0) kept1.push(e);
+  const F1 = buildFaces({ xy: merged1.xy, u: Int32Array.from(kept1, (e) => merged1.u[e]), v: Int32Array.from(kept1, (e) => merged1.v[e]) });
+  const d = labelFaces<number>(F1, (s, h) => s + ((h & 1) === 0 ? net[kept1[h >> 1]] : -net[kept1[h >> 1]]), () => 0, 0);
+  // With a boundary clean land has d = 0 inside and out; without one, one grid per point (d = 1).
+  const zoneFace = (f: number) => (boundary ? d[f] !== 0 : d[f] !== 1);
+  const zone = traceRegions(F1, (f) => (zoneFace(f) ? 0 : -1));
 
   const listedClusters = new Set<number>();
   const clusterOf = clusters(noded1, unmatched.length);
   // Unmatched grid edges around slivers (slots into `unmatched`): invalid edges when nothing is listed there.
   const aroundSliver = new Set<number>();
   if (zone.length > 0) {
-    // Pass 2: every edge that crosses the defects, noded again; each face classified.
-    const zoneTest = new RingTest(zone.flatMap((z) => z.rings));
-    const picked = edgesInZone(segs, zone.map((z) => z.rings), zoneTest);
+    // Pass 2: every edge that crosses the defects, noded again; each face classified by what covers it.
+    const zoneCover = new Cover(zone.map((z) => z.rings));
+    const picked = edgesInZone(segs, zone.map((z) => z.rings), zoneCover);
     const u2 = subset(segs, picked);
     const noded2 = nodeSegments(u2.xy);
     const merged2 = mergeEdges(noded2);
     const F2 = buildFaces(merged2);
-    const labels = new Map<string, { kind: LandFindingKind; ids: string[] }>();
+    // Which defect face of pass 1 holds each face gives its d = (grids covering − inside the
+    // region), so the region need not be tested point by point (a ray across a detailed
+    // outline crosses it many times): inside = covering − d.
+    const defectFaces = F1.faces.map((_, f) => f).filter((f) => zoneFace(f));
+    const defects = new Cover(defectFaces.map((f) => faceRings(F1, f)));
+    const labels: { kind: LandFindingKind; ids: string[] }[] = [];
+    const labelIds = new Map<string, number>();
     const faceLabel = F2.faces.map((_, f) => {
       const p = interiorPoint(faceRings(F2, f));
-      if (!p || !zoneTest.contains(p[0], p[1])) return '';
-      const l = classify(region, members.at(p[0], p[1]), onTop.at(p[0], p[1]).length > 0, inRegion(p[0], p[1]) === 1);
-      if (!l) return '';
+      const holder = p ? defects.at(p[0], p[1]) : [];
+      if (!p || holder.length === 0) return -1; // outside the defects: clean
+      const covering = members.at(p[0], p[1]);
+      const inside = boundary ? covering.length - d[defectFaces[holder[0]]] === 1 : true;
+      const l = classify(region, covering, onTop.at(p[0], p[1]).length > 0, inside);
+      if (!l) return -1;
       const key = `${l.kind}|${l.ids.join(',')}`;
-      labels.set(key, l);
-      return key;
+      let id = labelIds.get(key);
+      if (id === undefined) { labelIds.set(key, (id = labels.length)); labels.push(l); }
+      return id;
     });
     const unmatchedSlot = new Map(unmatched.map((s, k) => [s, k]));
-    for (const [key, l] of labels) {
-      for (const piece of traceRegions(F2, (f) => faceLabel[f] === key)) {
-        const area = piece.rings.reduce((s, r) => s + ringAreaFlat(r, 0, r.length / 2 - 1), 0);
-        if (area < NOISE_M2) continue;
-        // The grids along a gap are the owners of the edges around it.
-        const sources = piece.halfEdges.flatMap((h) => sourcesOf(merged2, noded2, h >> 1).map((k) => picked[k]));
-        const slots = sources.map((s) => unmatchedSlot.get(s)).filter((k): k is number => k !== undefined);
-        if (area < opts.sliverM2) {
-          result.slivers.count++;
-          result.slivers.area_m2 += area;
-          for (const k of slots) aroundSliver.add(k);
-          continue;
-        }
-        for (const k of slots) listedClusters.add(clusterOf[k]);
-        const ids = l.kind === 'gap'
-          ? [...new Set(sources.filter((s) => segs.owner[s] >= 0).map((s) => region.members[segs.owner[s]].code))].sort()
-          : l.ids;
-        result.findings.push({ kind: l.kind, region: region.code, ids, area_m2: area, geometry: toPolygon(piece.rings) });
+    for (const piece of traceRegions(F2, (f) => faceLabel[f])) {
+      const l = labels[piece.label];
+      const area = piece.rings.reduce((s, r) => s + ringAreaFlat(r, 0, r.length / 2 - 1), 0);
+      if (area < NOISE_M2) continue;
+      // The grids along a gap are the owners of the edges around it.
+      const sources = piece.halfEdges.flatMap((h) => sourcesOf(merged2, noded2, h >> 1).map((k) => picked[k]));
+      const slots = sources.map((s) => unmatchedSlot.get(s)).filter((k): k is number => k !== undefined);
+      if (area < opts.sliverM2) {
+        result.slivers.count++;
+        result.slivers.area_m2 += area;
+        // A sliver between grids (not against the boundary) flags their edges as invalid.
+        if (!sources.some((s) => segs.owner[s] === REGION)) for (const k of slots) aroundSliver.add(k);
+        continue;
       }
+      for (const k of slots) listedClusters.add(clusterOf[k]);
+      const ids = l.kind === 'gap'
+        ? [...new Set(sources.filter((s) => segs.owner[s] >= 0).map((s) => region.members[segs.owner[s]].code))].sort()
+        : l.ids;
+      result.findings.push({ kind: l.kind, region: region.code, ids, area_m2: area, geometry: toPolygon(piece.rings) });
     }
   }
   result.findings.push(...invalidEdges(region, segs, unmatched, noded1, merged1, clusterOf, listedClusters, aroundSliver));
@@ -228,12 +237,6 @@ function netDirection(noded: Noded, merged: MergedEdges): Int32Array {
   return net;
 }
 
-function filterGraph(m: MergedEdges, keep: (e: number) => boolean) {
-  const u: number[] = [], v: number[] = [];
-  for (let e = 0; e < m.u.length; e++) if (keep(e)) { u.push(m.u[e]); v.push(m.v[e]); }
-  return { xy: m.xy, u: Int32Array.from(u), v: Int32Array.from(v) };
-}
-
 /** Input segments (indices into the subset given to the noder) lying on merged edge e. */
 function sourcesOf(m: MergedEdges, noded: Noded, e: number): number[] {
   const out: number[] = [];
@@ -245,7 +248,7 @@ function sourcesOf(m: MergedEdges, noded: Noded, e: number): number[] {
  * The segments that reach into the defects: those touching or crossing their outline, and
  * those lying inside them.
  */
-function edgesInZone(segs: Segments, zoneRings: Float64Array[][], zoneTest: RingTest): number[] {
+function edgesInZone(segs: Segments, zoneRings: Float64Array[][], zone: Cover): number[] {
   const all = segmentIndex(segs);
   const outline: number[] = [];
   for (const rings of zoneRings) for (const r of rings) for (let i = 0; i + 3 < r.length; i += 2) outline.push(r[i], r[i + 1], r[i + 2], r[i + 3]);
@@ -266,14 +269,14 @@ function edgesInZone(segs: Segments, zoneRings: Float64Array[][], zoneTest: Ring
       if (seen[s]) continue;
       seen[s] = 1;
       const ax = xy[4 * s], ay = xy[4 * s + 1], bx = xy[4 * s + 2], by = xy[4 * s + 3];
-      let hit = zoneTest.contains((ax + bx) / 2, (ay + by) / 2);
-      if (!hit) {
-        outIndex.search(Math.min(ax, bx) - SNAP, Math.min(ay, by) - SNAP, Math.max(ax, bx) + SNAP, Math.max(ay, by) + SNAP, (k) => {
-          if (!hit && segmentsMeet(ax, ay, bx, by, outline[4 * k], outline[4 * k + 1], outline[4 * k + 2], outline[4 * k + 3])) hit = true;
-          return hit;
-        });
-      }
-      if (hit) picked.push(s);
+      // Touching the outline (cheap, local) first; only a segment clear of it needs the
+      // point-in-zone test, which on a long wiggly outline costs its many crossings.
+      let hit = false;
+      outIndex.search(Math.min(ax, bx) - SNAP, Math.min(ay, by) - SNAP, Math.max(ax, bx) + SNAP, Math.max(ay, by) + SNAP, (k) => {
+        if (!hit && segmentsMeet(ax, ay, bx, by, outline[4 * k], outline[4 * k + 1], outline[4 * k + 2], outline[4 * k + 3])) hit = true;
+        return hit;
+      });
+      if (hit || zone.at((ax + bx) / 2, (ay + by) / 2).length > 0) picked.push(s);
     }
   }
   return picked.sort((p, q) => p - q);
@@ -370,8 +373,9 @@ function unmatchedEdges(segs: Segments): number[] {
 class Cover {
   private readonly tests: RingTest[];
   private readonly index: Flatbush | null;
-  constructor(geoms: AreaGeometry[]) {
-    this.tests = geoms.map((g) => new RingTest(flatRings(g)));
+  /** polygons as geometries or as their flat rings */
+  constructor(geoms: (AreaGeometry | Float64Array[])[]) {
+    this.tests = geoms.map((g) => new RingTest(Array.isArray(g) ? g : flatRings(g)));
     this.index = geoms.length ? new Flatbush(geoms.length) : null;
     if (this.index) {
       for (const t of this.tests) this.index.add(...t.bbox);

@@ -176,7 +176,7 @@ export function makeValid(g: AreaGeometry): AreaGeometry | null {
     const p = interiorPoint(faceRings(F, f));
     return p !== null && parts.some((t) => t.contains(p[0], p[1]));
   });
-  const polys = traceRegions(F, (f) => keep[f]).map((t) => t.rings.map(toRing));
+  const polys = traceRegions(F, (f) => (keep[f] ? 0 : -1)).map((t) => t.rings.map(toRing));
   if (polys.length === 0) return null;
   return polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
 }
