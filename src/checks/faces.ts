@@ -311,6 +311,26 @@ export function interiorPoint(rings: Float64Array[]): [number, number] | null {
   return [(xs[best] + xs[best + 1]) / 2, y];
 }
 
+/** A closed walk of half-edges cut at every vertex it passes more than once into simple closed walks. */
+function splitAtRepeats(g: PlanarGraph, walk: number[]): number[][] {
+  const out: number[][] = [];
+  const stack: number[] = [];
+  const at = new Map<number, number>(); // vertex → its position on the stack
+  for (const h of walk) {
+    const v = tail(g, h);
+    const k = at.get(v);
+    if (k !== undefined) {
+      const ring = stack.splice(k);
+      for (const e of ring) at.delete(tail(g, e));
+      out.push(ring);
+    }
+    at.set(v, stack.length);
+    stack.push(h);
+  }
+  if (stack.length) out.push(stack);
+  return out;
+}
+
 /**
  * A state per face, carried across edges instead of tested point by point: `cross(s, h)` is
  * the state left of half-edge h given the state s on its right. Faces next to the unbounded
@@ -398,8 +418,13 @@ export function traceRegions(F: Faces, labelOf: (face: number) => number): Trace
     const list: number[] = [];
     let k = h;
     do { seen[k] = 1; list.push(k); k = next[k]; } while (k !== h && k >= 0 && !seen[k]);
-    cycleFirst.push(h);
-    cycleEdges.push(list);
+    // A walk through one vertex twice (two pieces touching at a point, a hole touching its
+    // shell) is cut there into simple rings: valid polygons, as ST_MakeValid gives.
+    for (const ring of splitAtRepeats(g, list)) {
+      for (let i = 0; i < ring.length; i++) next[ring[i]] = ring[(i + 1) % ring.length];
+      cycleFirst.push(ring[0]);
+      cycleEdges.push(ring);
+    }
   }
   const cycleArea = cycleFirst.map((h) => cycleSignedArea(g, next, h));
   const out = new Map<number, TracedPolygon>();

@@ -70,6 +70,8 @@ export function checkArea(g: AreaGeometry): AreaDefect | null {
     for (const r of rs.rings) if (planarArea(r) === 0) return { code: 'zero_area_ring', at: [r[0], r[1]] };
     return null;
   };
+  // All on one line: no area at all (before its edges are seen to fold back over each other).
+  for (const r of rs.rings) if (collinear(r)) return { code: 'zero_area_ring', at: [r[0], r[1]] };
   const { xy, ring } = segmentsOf(rs);
   const n = ring.length;
   // Consecutive edges of a ring folding back over each other: a spike.
@@ -119,6 +121,14 @@ export function checkArea(g: AreaGeometry): AreaDefect | null {
     }
   }
   return null;
+}
+
+function collinear(r: Float64Array): boolean {
+  let k = 2;
+  while (k < r.length && r[k] === r[0] && r[k + 1] === r[1]) k += 2;
+  if (k >= r.length) return true;
+  for (let i = k + 2; i < r.length; i += 2) if (orient(r[0], r[1], r[k], r[k + 1], r[i], r[i + 1]) !== 0) return false;
+  return true;
 }
 
 /** Do two edges of one ring that are not neighbours meet anywhere (a quick pairwise test)? */
