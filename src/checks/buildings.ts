@@ -24,8 +24,11 @@ export interface BuildingState {
   path: Uint8Array;
 }
 
+/** No other grid: shared by every building that lies in one grid (no array each). */
+const NONE: number[] = [];
+
 export function newBuildingState(n: number): BuildingState {
-  return { grid: new Int32Array(n).fill(-1), share: new Float64Array(n), others: Array.from({ length: n }, () => []), simple: new Uint8Array(n), path: new Uint8Array(n) };
+  return { grid: new Int32Array(n).fill(-1), share: new Float64Array(n), others: new Array<number[]>(n).fill(NONE), simple: new Uint8Array(n), path: new Uint8Array(n) };
 }
 
 /** A flatbush over the bounding box of every grid edge. */
@@ -56,7 +59,7 @@ export function assignBuilding(
 ) {
   const { coords, ringStart, polyRings, bbox } = packed;
   const x0 = bbox[4 * i], y0 = bbox[4 * i + 1], x1 = bbox[4 * i + 2], y1 = bbox[4 * i + 3];
-  s.others[i] = [];
+  s.others[i] = NONE;
   s.simple[i] = 0;
   // Fast path: no grid edge comes near the footprint and its first vertex is in exactly one
   // grid of its kind: the whole footprint is in that grid.
@@ -110,5 +113,5 @@ function setShares(s: BuildingState, i: number, all: { g: number; s: number }[])
   if (shares.length === 0) return;
   s.grid[i] = shares[0].g;
   s.share[i] = Math.min(1, shares[0].s);
-  s.others[i] = shares.slice(1).map((x) => x.g);
+  s.others[i] = shares.length > 1 ? shares.slice(1).map((x) => x.g) : NONE;
 }

@@ -16,7 +16,7 @@ import { checkLandRegion, flatRings, geomBBox, type LandMember, type LandRegion,
 import { RingTest } from './faces';
 import { areaProblem, describe, pointProblem, problem, skippedItem, validAreas } from './validate';
 import { geodesicArea } from './area';
-import { markRepeats } from './ids';
+import { IdIndex, markRepeats } from './ids';
 import { assignBuilding, gridEdgeIndex, newBuildingState, type BuildingState } from './buildings';
 import { ringSigns } from './share';
 import { assignHousehold, newHouseholdState, Outcome, type HouseholdState } from './households';
@@ -193,6 +193,13 @@ export class CoverageChecker {
       grids: this.grids, buildings: this.buildings,
       buildingGrid: this.b.grid, buildingShare: this.b.share, householdGrid: this.h.grid, householdBuilding: this.hBuilding,
     };
+  }
+
+  /** How many buildings were placed by one point test, by triangles near an edge, by Turf's overlay (the benchmark prints it). */
+  buildingPaths(): { point: number; triangles: number; overlay: number } {
+    const n = [0, 0, 0];
+    for (const p of this.b.path) n[p]++;
+    return { point: n[0], triangles: n[1], overlay: n[2] };
   }
 
   /** The report from the current state (cheap: typed-array loops, no geometry work). */
@@ -434,8 +441,7 @@ export class CoverageChecker {
 
   private prepareHouseholds() {
     const { ids, buildingIds, positions } = this.households;
-    const byId = new Map<string, number>();
-    this.buildings.forEach((f, i) => byId.set(String(f.properties.id), i));
+    const byId = new IdIndex(this.buildings.map((f) => String(f.properties.id)));
     const repeats = markRepeats(ids);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
@@ -451,7 +457,7 @@ export class CoverageChecker {
       }
       const bid = buildingIds[i];
       this.hHasBuildingId[i] = bid !== undefined && bid !== null && bid !== '' ? 1 : 0;
-      if (this.hHasBuildingId[i]) this.hBuilding[i] = byId.get(String(bid)) ?? -1;
+      if (this.hHasBuildingId[i]) this.hBuilding[i] = byId.get(typeof bid === 'string' ? bid : String(bid));
     }
   }
 

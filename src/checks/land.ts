@@ -19,7 +19,7 @@
 import Flatbush from 'flatbush';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import type { AreaGeometry, GridKind } from '../domain/types';
-import { SNAP, mergeEdges, nodeSegments, segmentsMeet, type MergedEdges, type Noded } from './noding';
+import { PointIds, SNAP, mergeEdges, nodeSegments, segmentsMeet, type MergedEdges, type Noded } from './noding';
 import { buildFaces, faceRings, interiorPoint, labelFaces, ringBBox, RingTest, traceRegions } from './faces';
 import { ringAreaFlat } from './area';
 
@@ -305,27 +305,31 @@ function subset(segs: Segments, ids: number[]): { xy: Float64Array } {
  * dedicated grids drawn on top (not matched; they only cover land in pass 2).
  */
 function collectSegments(region: LandRegion): Segments {
-  const xy: number[] = [];
-  const owner: number[] = [];
-  const add = (g: AreaGeometry, who: number, reverse: boolean) => {
+  const all: [AreaGeometry, number, boolean][] = [
+    ...region.members.map((m, i): [AreaGeometry, number, boolean] => [m.geometry, i, false]),
+    ...(region.geometry ? [[region.geometry, REGION, true] as [AreaGeometry, number, boolean]] : []),
+    ...region.onTop.map((m, k): [AreaGeometry, number, boolean] => [m.geometry, onTopOwner(k), false]),
+  ];
+  let n = 0;
+  for (const [g] of all) for (const poly of g.type === 'Polygon' ? [g.coordinates] : g.coordinates) for (const ring of poly) n += ring.length - 1;
+  const xy = new Float64Array(4 * n);
+  const owner = new Int32Array(n);
+  let k = 0;
+  for (const [g, who, reverse] of all) {
     for (const poly of g.type === 'Polygon' ? [g.coordinates] : g.coordinates) {
-      poly.forEach((ring, r) => {
+      for (let r = 0; r < poly.length; r++) {
+        const ring = poly[r];
         const flip = (signedArea(ring) > 0) !== (r === 0) !== reverse;
         for (let i = 0; i + 1 < ring.length; i++) {
-          const [ax, ay] = ring[i];
-          const [bx, by] = ring[i + 1];
-          if (ax === bx && ay === by) continue;
-          if (flip) xy.push(bx, by, ax, ay);
-          else xy.push(ax, ay, bx, by);
-          owner.push(who);
+          const p = ring[flip ? i + 1 : i], q = ring[flip ? i : i + 1];
+          if (p[0] === q[0] && p[1] === q[1]) continue;
+          xy[4 * k] = p[0]; xy[4 * k + 1] = p[1]; xy[4 * k + 2] = q[0]; xy[4 * k + 3] = q[1];
+          owner[k++] = who;
         }
-      });
+      }
     }
-  };
-  region.members.forEach((m, i) => add(m.geometry, i, false));
-  if (region.geometry) add(region.geometry, REGION, true);
-  region.onTop.forEach((m, k) => add(m.geometry, onTopOwner(k), false));
-  return { xy: Float64Array.from(xy), owner: Int32Array.from(owner), count: owner.length };
+  }
+  return { xy: xy.subarray(0, 4 * k), owner: owner.subarray(0, k), count: k };
 }
 
 function signedArea(ring: Position[]): number {
@@ -336,56 +340,65 @@ function signedArea(ring: Position[]): number {
 
 /**
  * Segments (of grids and the region; not of dedicated grids on top) not cancelled by exactly
- * one reverse segment of another owner. Sorting by the undirected segment groups each edge
- * with its partners.
+ * one reverse segment of another owner. Each segment's ends get vertex ids by their exact
+ * coordinates, and segments are grouped by their pair of ids in a hash table: linear, no sort.
  */
 function unmatchedEdges(segs: Segments): number[] {
   const { xy, owner } = segs;
-  const ids: number[] = [];
-  for (let s = 0; s < segs.count; s++) if (owner[s] >= REGION) ids.push(s);
-  const n = ids.length;
-  // Canonical (lexicographically smaller end first) key per segment.
-  const key = new Float64Array(n * 4);
-  const fwd = new Uint8Array(n);
-  for (let k = 0; k < n; k++) {
-    const s = ids[k];
-    const ax = xy[4 * s], ay = xy[4 * s + 1], bx = xy[4 * s + 2], by = xy[4 * s + 3];
-    const f = ax < bx || (ax === bx && ay < by);
-    fwd[k] = f ? 1 : 0;
-    key.set(f ? [ax, ay, bx, by] : [bx, by, ax, ay], 4 * k);
+  const points = new PointIds(segs.count);
+  const lo = new Int32Array(segs.count), hi = new Int32Array(segs.count);
+  const fwd = new Uint8Array(segs.count);
+  let size = 1;
+  while (size < segs.count * 2) size <<= 1;
+  const mask = size - 1;
+  const table = new Int32Array(size).fill(-1); // first segment of each group
+  const next = new Int32Array(segs.count).fill(-1); // the rest of its group
+  const heads: number[] = [];
+  for (let s = 0; s < segs.count; s++) {
+    if (owner[s] < REGION) continue; // a dedicated grid on top
+    const a = points.id(xy[4 * s], xy[4 * s + 1]), b = points.id(xy[4 * s + 2], xy[4 * s + 3]);
+    lo[s] = a < b ? a : b;
+    hi[s] = a < b ? b : a;
+    fwd[s] = a < b ? 1 : 0;
+    let slot = (Math.imul(lo[s], 0x9e3779b1) ^ Math.imul(hi[s], 0x85ebca6b)) & mask;
+    for (;;) {
+      const t = table[slot];
+      if (t < 0) { table[slot] = s; heads.push(s); break; }
+      if (lo[t] === lo[s] && hi[t] === hi[s]) { next[s] = next[t]; next[t] = s; break; }
+      slot = (slot + 1) & mask;
+    }
   }
-  const order = new Int32Array(n);
-  for (let k = 0; k < n; k++) order[k] = k;
-  const cmp = (p: number, q: number) => key[4 * p] - key[4 * q] || key[4 * p + 1] - key[4 * q + 1] || key[4 * p + 2] - key[4 * q + 2] || key[4 * p + 3] - key[4 * q + 3];
-  order.sort(cmp);
   const out: number[] = [];
-  for (let i = 0; i < n;) {
-    let j = i + 1;
-    while (j < n && cmp(order[i], order[j]) === 0) j++;
-    const matched = j - i === 2 && fwd[order[i]] !== fwd[order[i + 1]] && owner[ids[order[i]]] !== owner[ids[order[i + 1]]];
-    if (!matched) for (let k = i; k < j; k++) out.push(ids[order[k]]);
-    i = j;
+  for (const h of heads) {
+    const m = next[h];
+    if (m >= 0 && next[m] < 0 && fwd[h] !== fwd[m] && owner[h] !== owner[m]) continue; // one edge and its reverse
+    for (let s = h; s >= 0; s = next[s]) out.push(s);
   }
   return out.sort((p, q) => p - q);
 }
 
 /** Which of a set of polygons hold a point (flatbush over their boxes, then the even-odd test). */
 class Cover {
-  private readonly tests: RingTest[];
+  private readonly tests: (RingTest | undefined)[];
   private readonly index: Flatbush | null;
-  /** polygons as geometries or as their flat rings */
-  constructor(geoms: (AreaGeometry | Float64Array[])[]) {
-    this.tests = geoms.map((g) => new RingTest(Array.isArray(g) ? g : flatRings(g)));
+  /** polygons as geometries or as their flat rings; each one's test is made when first needed */
+  constructor(private readonly geoms: (AreaGeometry | Float64Array[])[]) {
+    this.tests = new Array(geoms.length);
     this.index = geoms.length ? new Flatbush(geoms.length) : null;
     if (this.index) {
-      for (const t of this.tests) this.index.add(...t.bbox);
+      for (const g of geoms) this.index.add(...(Array.isArray(g) ? ringBBox(g[0]) : geomBBox(g)));
       this.index.finish();
     }
   }
 
   at(x: number, y: number): number[] {
     if (!this.index) return [];
-    return this.index.search(x, y, x, y).filter((i) => this.tests[i].contains(x, y)).sort((a, b) => a - b);
+    return this.index.search(x, y, x, y).filter((i) => this.test(i).contains(x, y)).sort((a, b) => a - b);
+  }
+
+  private test(i: number): RingTest {
+    const g = this.geoms[i];
+    return (this.tests[i] ??= new RingTest(Array.isArray(g) ? g : flatRings(g)));
   }
 }
 

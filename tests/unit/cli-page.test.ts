@@ -34,9 +34,9 @@ writeFileSync(files.households, '\ufeff户编号,经度,纬度,人数\nH1,119.10
 async function viaPage(): Promise<Report> {
   const ws = new Workspaces(new GridScopeDB(`cli-page-${Math.random()}`));
   const w = await ws.create('对照');
-  for (const [role, path] of Object.entries(files)) {
+  for (const [role, path] of Object.entries(files) as ['grids' | 'households', string][]) {
     const [file] = await readAnyFile(basename(path), new Uint8Array(readFileSync(path)));
-    const prepared = prepareLayer(file, role as WorkspaceRole, guessFields(role as WorkspaceRole, file.columns), defaultCrs(file.crsGuess));
+    const prepared = prepareLayer(file, role, guessFields(role, file.columns), defaultCrs(file.crsGuess));
     await ws.saveLayer(w.id, role as WorkspaceRole, prepared.features, { file: file.name, notes: [] });
   }
   const { workspace, layers, cases } = await ws.load(w.id);
