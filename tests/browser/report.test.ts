@@ -1,7 +1,7 @@
 // The coverage report in the built console: run the checks, read the counts (the same as
 // the CLI's on the same files), fly to a finding, export CSV for Excel.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,30 @@ describe('coverage report in the console', () => {
     const n = await page().evaluate(() => window.gridscope.report.findings.length);
     expect(lines).toHaveLength(n + 1);
     expect(text).toContain('缝隙（无网格覆盖）');
+  });
+
+  it('with grids and no boundary: overlaps and the enclosed hole found, land "not checked", never a score', async () => {
+    const p = page();
+    // The block fixture's grids alone, as a file a user would import (no boundary, no buildings, no roster).
+    const fx = JSON.parse(readFileSync('tests/fixtures/land/block-no-boundary.geojson', 'utf8'));
+    const file = join(mkdtempSync(join(tmpdir(), 'gridscope-noboundary-')), 'grids-only.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: fx.features.filter((f: { properties: { role: string } }) => f.properties.role === 'grid') }));
+    await p.getByTestId('open-import').click();
+    await p.getByTestId('workspace-name').fill('只有网格');
+    await p.getByTestId('import-files').setInputFiles(file);
+    await p.getByTestId('import-file').getByTestId('import-save').click();
+    await p.getByTestId('import-file').getByTestId('import-result').waitFor();
+    await p.getByTestId('workspace').getByTestId('open-workspace').click();
+    await p.waitForFunction(() => (window as unknown as { gridscope: { ready: boolean; source?: { kind: string } } }).gridscope.source?.kind === 'workspace'
+      && (window as unknown as { gridscope: { ready: boolean } }).gridscope.ready, undefined, { timeout: 60_000 });
+    await p.getByTestId('open-report').click();
+    const report = await p.evaluate(() => window.gridscope.report);
+    expect(report.summary.counts.overlap).toBe(8);
+    expect(report.summary.counts.gap).toBe(1);
+    expect(report.summary.scores.land).toBeNull();
+    await expect(p.getByTestId('score-land').textContent()).resolves.toMatch(/^未核查 — 未加载社区或辖区边界/);
+    await expect(p.getByTestId('score-buildings').textContent()).resolves.toBe('无数据 — 没有楼栋图层');
+    await expect(p.getByTestId('kind-overlap').textContent()).resolves.toContain('8');
+    await p.screenshot({ path: 'test-results/report-no-boundary.png' });
   });
 });
