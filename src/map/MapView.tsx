@@ -1,13 +1,13 @@
 // The map: MapLibre with the offline base style, deck.gl interleaved on top.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Map as MapLibreMap, NavigationControl, ScaleControl } from 'maplibre-gl';
+import { Map as MapLibreMap, NavigationControl, ScaleControl, type MapMouseEvent } from 'maplibre-gl';
 import { MapboxOverlay } from '@deck.gl/mapbox';
-import type { PickingInfo } from '@deck.gl/core';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
 import { baseStyle } from './baseStyle';
-import { buildLayers, CASE_POINT_ZOOM, COLORS, pointSubset } from './layers';
+import { buildLayers, CASE_POINT_ZOOM, COLORS, HOUSEHOLD_POINT_ZOOM, pointSubset } from './layers';
+import { Picker, type PickView } from './pick';
 import { binCases } from './caseBins';
 import { communityLabels, gridLabels } from './labels';
 import type { LayerVisibility, Selection } from './state';
@@ -46,7 +46,6 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
 
   // A live case feed replaces district.cases only: what depends on the rest stays as it is.
   const { grids, households: householdTable, cases: caseTable } = district;
-  const gridIndex = useMemo(() => new Map(grids.map((g, i) => [g, i])), [grids]);
   const labels = useMemo(() => ({ grid: gridLabels(district), community: communityLabels(district) }), [grids]);
   const households = useMemo(() => pointSubset(householdTable.positions, () => true), [householdTable]);
   const cases = useMemo(() => pointSubset(
@@ -82,40 +81,31 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     };
   }, [grids]);
 
-  // Click → selection. Set on every render so the handler sees the current subsets.
+  // Click → selection, picked on the CPU from the drawn tables (pick.ts): GPU picking on
+  // software WebGL takes longer than a click lasts. The handler reads the current view here.
+  const picker = useMemo(() => new Picker(district), [grids, district.buildings]);
+  const view = useRef<Omit<PickView, 'degPerPx'> | null>(null);
+  view.current = { visibility, householdPoints: zoom >= HOUSEHOLD_POINT_ZOOM, households, cases, caseBins, report };
   useEffect(() => {
-    overlayRef.current?.setProps({
-      onClick: (info: PickingInfo) => {
+    const map = mapRef.current;
+    if (!map) return;
+    const onClick = (e: MapMouseEvent) => {
+      const a = map.unproject([e.point.x - 0.5, e.point.y - 0.5]), b = map.unproject([e.point.x + 0.5, e.point.y + 0.5]);
+      const hit = picker.pick(e.lngLat.lng, e.lngLat.lat, { ...view.current!, degPerPx: [Math.abs(b.lng - a.lng), Math.abs(b.lat - a.lat)] });
+      if (hit && 'bin' in hit) {
         // A bin of cases: zoom into it, to the level where its cases are points.
-        if (info.layer?.id === 'case-bins' && caseBins && info.index >= 0) {
-          const k = info.index;
-          const [w, s, e, n] = caseBins.bounds.subarray(4 * k, 4 * k + 4);
-          mapRef.current?.fitBounds([[w, s], [e, n]], { padding: 80, duration: 600, minZoom: CASE_POINT_ZOOM, maxZoom: 17 });
-          return;
-        }
-        onSelect(pickToSelection(info));
-      },
-      getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'grab'),
-    });
-    function pickToSelection(info: PickingInfo): Selection | null {
-      if (!info.layer || info.index < 0) return null;
-      switch (info.layer.id) {
-        case 'grids-base':
-        case 'grids-dedicated':
-          return { kind: 'grid', index: gridIndex.get(info.object) ?? -1 };
-        case 'buildings':
-          return { kind: 'building', index: info.index };
-        case 'households':
-          return { kind: 'household', index: households.index[info.index] };
-        case 'cases':
-          return { kind: 'case', index: cases.index[info.index] };
-        case 'findings':
-          return { kind: 'finding', index: Number(info.object?.properties?.i) };
-        default:
-          return null;
+        const bins = view.current!.caseBins!;
+        const [w, s, e2, n] = bins.bounds.subarray(4 * hit.bin, 4 * hit.bin + 4);
+        map.fitBounds([[w, s], [e2, n]], { padding: 80, duration: 600, minZoom: CASE_POINT_ZOOM, maxZoom: 17 });
+        return;
       }
-    }
-  }, [gridIndex, households, cases, caseBins, onSelect]);
+      onSelectRef.current(hit ? hit.selection : null);
+    };
+    map.on('click', onClick);
+    return () => { map.off('click', onClick); };
+  }, [picker]);
+  const onSelectRef = useRef(onSelect);
+  onSelectRef.current = onSelect;
 
   useEffect(() => {
     const overlay = overlayRef.current;

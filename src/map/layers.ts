@@ -1,5 +1,6 @@
 // deck.gl data layers over the base map. Large tables go in as binary attributes
-// (positions straight from the typed arrays); the few thousand grids as GeoJSON.
+// (positions straight from the typed arrays); the few thousand grids as GeoJSON. Nothing is
+// pickable: clicks are resolved on the CPU (pick.ts), so deck.gl never reads pixels back.
 import { GeoJsonLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { Feature } from 'geojson';
@@ -11,6 +12,7 @@ import type { LayerVisibility, Selection } from './state';
 import type { LabelPoint } from './labels';
 import type { CaseBins } from './caseBins';
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
+import { binRadiusPx } from './pick';
 
 type RGBA = [number, number, number, number];
 
@@ -100,7 +102,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
     id: 'grids-base',
     data: baseGrids,
     visible: v.baseGrids,
-    pickable: true,
+    pickable: false,
     stroked: true,
     filled: true,
     material: false,
@@ -120,7 +122,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
     id: 'buildings',
     data: d.buildings.features,
     visible: v.buildings,
-    pickable: true,
+    pickable: false,
     extruded: v.buildings3d,
     material: v.buildings3d,
     wireframe: false,
@@ -134,7 +136,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
     id: 'grids-dedicated',
     data: dedicatedGrids,
     visible: v.dedicatedGrids,
-    pickable: true,
+    pickable: false,
     stroked: true,
     filled: true,
     material: false,
@@ -152,7 +154,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
     id: 'households',
     data: { length: p.households.index.length, attributes: { getPosition: { value: p.households.positions, size: 2 } } },
     visible: v.households,
-    pickable: pointsMode,
+    pickable: false,
     radiusUnits: 'pixels',
     getRadius: pointsMode ? 2.5 : 1.2,
     getFillColor: pointsMode ? COLORS.household : COLORS.householdDensity,
@@ -173,14 +175,14 @@ export function buildLayers(p: LayerInputs): Layer[] {
   if (p.caseBins) {
     const b = p.caseBins;
     // Circle area follows the count; red when any case in the bin is overdue.
-    const radii = Float32Array.from(b.counts, (c) => 7 + 5 * Math.log2(c));
+    const radii = Float32Array.from(b.counts, (c) => binRadiusPx(c));
     const colors = new Uint8Array(b.count * 4);
     for (let k = 0; k < b.count; k++) colors.set(b.overdue[k] > 0 ? COLORS.caseStatus[CaseStatus.overdue] : COLORS.caseStatus[CaseStatus.inProgress], 4 * k);
     layers.push(new ScatterplotLayer({
       id: 'case-bins',
       data: { length: b.count, attributes: { getPosition: { value: b.positions, size: 2 }, getRadius: { value: radii, size: 1 }, getFillColor: { value: colors, size: 4, normalized: true } } },
       visible: v.cases,
-      pickable: true,
+      pickable: false,
       radiusUnits: 'pixels',
       stroked: true,
       getLineColor: [15, 23, 42, 255],
@@ -213,7 +215,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
         },
       },
       visible: v.cases,
-      pickable: true,
+      pickable: false,
       radiusUnits: 'pixels',
       radiusMinPixels: 3,
       getRadius: 4,
@@ -245,7 +247,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
     id: 'findings',
     data: p.report.findings.filter((f) => f.geometry).map((f, i) => ({ type: 'Feature', properties: { kind: f.kind, rule: f.rule, i }, geometry: f.geometry })) as Feature[],
     visible: v.findings,
-    pickable: true,
+    pickable: false,
     stroked: true,
     filled: true,
     material: false,

@@ -45,6 +45,7 @@ export function exposeForTests(part: Exposed) {
     selection: state.selection,
     view: () => map && { center: map.getCenter().toArray(), zoom: map.getZoom() },
     project: (lon: number, lat: number) => map && map.project([lon, lat]),
+    unproject: (x: number, y: number) => map && map.unproject([x, y]),
     jumpTo: (lon: number, lat: number, zoom: number) => map?.jumpTo({ center: [lon, lat], zoom }),
     locate: (lon: number, lat: number) => {
       if (!d) return -1;

@@ -8,6 +8,9 @@ interface Exposed {
   counts: Record<string, number>;
   view: () => { center: [number, number]; zoom: number };
   project: (lon: number, lat: number) => { x: number; y: number };
+  jumpTo: (lon: number, lat: number, zoom: number) => void;
+  unproject: (x: number, y: number) => { lng: number; lat: number };
+  visibility: Record<string, boolean>;
   locate: (lon: number, lat: number) => number;
   // The loaded district (see src/ui/testHooks.ts).
   district: {
@@ -77,37 +80,85 @@ describe('console on the demo district', () => {
     }
   });
 
-  it('clicking a grid shows its code, households and staff in the inspector', async () => {
-    for (const layer of ['buildings', 'cases', 'households', 'dedicatedGrids', 'labels']) await setLayer(layer, false);
-    // A base grid near the middle of the screen.
-    const target = await page().evaluate(() => {
+  it('with every default layer on, a click on a grid, a building and a case each lands in the inspector', async () => {
+    const p = page();
+    const layers = await p.evaluate(() => window.gridscope.visibility);
+    expect(layers).toMatchObject({ baseGrids: true, dedicatedGrids: true, buildings: true, households: true, cases: true, labels: true, findings: true });
+    // Zoomed to where cases and households are points (all clickable, all drawn): a base grid
+    // near the middle of the demo, a spot in it clear of buildings and points.
+    const grid = await p.evaluate(() => {
       const gs = window.gridscope;
-      const grids = gs.district.grids;
-      let best = -1;
-      let bestD = Infinity;
-      grids.forEach((g, i) => {
-        if (g.properties.kind !== 'base') return;
-        const ring = (g.geometry as { coordinates: number[][][] }).coordinates[0];
-        const cx = ring.slice(1).reduce((s, p) => s + p[0], 0) / (ring.length - 1);
-        const cy = ring.slice(1).reduce((s, p) => s + p[1], 0) / (ring.length - 1);
-        if (gs.locate(cx, cy) !== i) return; // e.g. the middle is a carved-out dedicated grid
-        const p = gs.project(cx, cy);
-        const d = Math.hypot(p.x - 960, p.y - 540);
-        if (d < bestD) { bestD = d; best = i; }
-      });
-      const ring = (grids[best].geometry as { coordinates: number[][][] }).coordinates[0];
-      const cx = ring.slice(1).reduce((s, p) => s + p[0], 0) / (ring.length - 1);
-      const cy = ring.slice(1).reduce((s, p) => s + p[1], 0) / (ring.length - 1);
-      return { code: grids[best].properties.code, households: gs.district.gridStats.households[best], px: gs.project(cx, cy) };
+      const g = gs.district.grids.find((x) => x.properties.kind === 'base' && x.properties.code.endsWith('004'))!;
+      const ring = (g.geometry as { coordinates: number[][][] }).coordinates[0];
+      const cx = ring.slice(1).reduce((s, q) => s + q[0], 0) / (ring.length - 1);
+      const cy = ring.slice(1).reduce((s, q) => s + q[1], 0) / (ring.length - 1);
+      gs.jumpTo(cx, cy, 17);
+      return { code: g.properties.code, i: gs.district.grids.indexOf(g) };
     });
-    const box = (await page().getByTestId('map').boundingBox())!;
-    await page().mouse.click(box.x + target.px.x, box.y + target.px.y);
-    const inspector = page().getByTestId('inspector');
-    await expect(inspector.getByTestId('inspector-code').textContent()).resolves.toBe(target.code);
+    await settled();
+    const box = (await p.getByTestId('map').boundingBox())!;
+    const spots = await p.evaluate(({ gi, w, h }) => {
+      const gs = window.gridscope;
+      const d = gs.district as unknown as Exposed['district'] & {
+        buildings: { features: { geometry: { type: string; coordinates: number[][][] } }[] };
+        households: { positions: Float64Array }; cases: { positions: Float64Array; ids: string[]; status: Uint8Array };
+      };
+      const inRing = (x: number, y: number, ring: number[][]) => {
+        let inside = false;
+        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          if ((ring[i][1] > y) !== (ring[j][1] > y) && x < ring[i][0] + ((y - ring[i][1]) * (ring[j][0] - ring[i][0])) / (ring[j][1] - ring[i][1])) inside = !inside;
+        }
+        return inside;
+      };
+      // Everything drawn as a point, in screen pixels.
+      const pts: { x: number; y: number }[] = [];
+      for (const pos of [d.households.positions, d.cases.positions]) {
+        for (let k = 0; k < pos.length; k += 2) {
+          if (!Number.isFinite(pos[k])) continue;
+          const q = gs.project(pos[k], pos[k + 1]);
+          if (q.x > -20 && q.y > -20 && q.x < w + 20 && q.y < h + 20) pts.push(q);
+        }
+      }
+      const clear = (x: number, y: number) => pts.every((q) => Math.hypot(q.x - x, q.y - y) > 12);
+      const lonlat = (x: number, y: number) => gs.unproject(x, y);
+      const buildingAt = (lon: number, lat: number) => d.buildings.features.findIndex((b) => b.geometry.type === 'Polygon' && inRing(lon, lat, b.geometry.coordinates[0]));
+      let gridSpot: { x: number; y: number } | null = null;
+      let buildingSpot: { x: number; y: number; i: number } | null = null;
+      for (let y = 200; y < h - 200 && (!gridSpot || !buildingSpot); y += 6) {
+        for (let x = 500; x < w - 500; x += 6) {
+          if (!clear(x, y)) continue;
+          const ll = lonlat(x, y);
+          const b = buildingAt(ll.lng, ll.lat);
+          if (b < 0 && !gridSpot && gs.locate(ll.lng, ll.lat) === gi) gridSpot = { x, y };
+          if (b >= 0 && !buildingSpot) buildingSpot = { x, y, i: b };
+        }
+      }
+      // A case on screen: its point itself.
+      let caseSpot: { x: number; y: number; id: string } | null = null;
+      for (let k = 0; k < d.cases.ids.length && !caseSpot; k++) {
+        if (d.cases.status[k] === 0) continue; // closed cases (status 0) are not shown by default
+        const q = gs.project(d.cases.positions[2 * k], d.cases.positions[2 * k + 1]);
+        if (q.x > 500 && q.y > 200 && q.x < w - 500 && q.y < h - 200) caseSpot = { x: q.x, y: q.y, id: d.cases.ids[k] };
+      }
+      return { gridSpot, buildingSpot, caseSpot };
+    }, { gi: grid.i, w: box.width, h: box.height });
+    expect(spots.gridSpot && spots.buildingSpot && spots.caseSpot, JSON.stringify(spots)).toBeTruthy();
+
+    await p.mouse.click(box.x + spots.gridSpot!.x, box.y + spots.gridSpot!.y);
+    const inspector = p.getByTestId('inspector');
+    await expect(inspector.getByTestId('inspector-code').textContent()).resolves.toBe(grid.code);
     const text = await inspector.textContent();
     expect(text).toContain('户数');
-    expect(text).toContain(target.households.toLocaleString());
+    expect(text).toContain((await p.evaluate((i) => window.gridscope.district.gridStats.households[i], grid.i)).toLocaleString());
     expect(text).toContain('网格长');
+
+    await p.mouse.click(box.x + spots.buildingSpot!.x, box.y + spots.buildingSpot!.y);
+    await expect.poll(() => p.evaluate(() => (window.gridscope as unknown as { selection: { kind: string; index: number } }).selection)).toEqual({ kind: 'building', index: spots.buildingSpot!.i });
+    await expect(inspector.getByTestId('building-households').count()).resolves.toBe(1);
+
+    await p.mouse.click(box.x + spots.caseSpot!.x, box.y + spots.caseSpot!.y);
+    await expect(inspector.getByTestId('inspector-title').textContent()).resolves.toBe(spots.caseSpot!.id);
+    await expect(inspector.getByTestId('case-status').count()).resolves.toBe(1);
   });
 
   it('searching a grid code flies the map there and selects it', async () => {
