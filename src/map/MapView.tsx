@@ -127,11 +127,34 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     const map = mapRef.current;
     if (!map || !focus) return;
     const [w, s, e, n] = focus.bbox;
-    if (w === e && s === n) map.flyTo({ center: [w, s], zoom: Math.max(map.getZoom(), 17), duration: 800 });
-    else map.fitBounds([[w, s], [e, n]], { padding: 80, duration: 800, maxZoom: 18 });
+    // Leave room for the panels over the map, and stop at a zoom where the feature is still
+    // seen among its neighbours (a building with its street, a point with the buildings around).
+    const padding = panelPadding(container.current!);
+    if (w === e && s === n) map.flyTo({ center: [w, s], zoom: FOCUS_POINT_ZOOM, padding, duration: 800 });
+    else map.fitBounds([[w, s], [e, n]], { padding, duration: 800, maxZoom: FOCUS_MAX_ZOOM });
   }, [focus]);
 
   return <div ref={container} className="map" data-testid="map" />;
+}
+
+/** The zoom a point is shown at, and the most a fly to an area zooms in. */
+const FOCUS_POINT_ZOOM = 17;
+const FOCUS_MAX_ZOOM = 17;
+
+/** Padding (px) that keeps a fly's target clear of the panels lying over the map. */
+function panelPadding(map: HTMLElement) {
+  const m = map.getBoundingClientRect();
+  const pad = { top: 70, bottom: 40, left: 40, right: 40 };
+  for (const el of document.querySelectorAll<HTMLElement>('.panel, .side')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height < m.height / 3) continue;
+    if (r.left - m.left < m.width / 3) pad.left = Math.max(pad.left, r.right - m.left + 24);
+    else if (m.right - r.right < m.width / 3) pad.right = Math.max(pad.right, m.right - r.left + 24);
+  }
+  // Never so much that nothing is left to show.
+  pad.left = Math.min(pad.left, m.width * 0.4);
+  pad.right = Math.min(pad.right, m.width * 0.4);
+  return pad;
 }
 
 /**

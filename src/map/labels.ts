@@ -14,7 +14,8 @@ function anchor(g: AreaGeometry): [number, number] {
 }
 
 export function gridLabels(d: District): LabelPoint[] {
-  return d.grids.map((g) => ({ position: anchor(g.geometry), text: g.properties.name }));
+  // A grid without a name (imported data) is labelled by its code.
+  return d.grids.map((g) => ({ position: anchor(g.geometry), text: String(g.properties.name || g.properties.code) }));
 }
 
 export function communityLabels(d: District): LabelPoint[] {

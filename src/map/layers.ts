@@ -16,29 +16,46 @@ import { binRadiusPx } from './pick';
 
 type RGBA = [number, number, number, number];
 
+const hex = (h: string, a = 255): RGBA => [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16), a];
+
+/**
+ * Every colour the map draws, one meaning each; the legend (LayerPanel) lists them all.
+ * Cases keep the traffic-light reds and ambers; findings take hues nothing else uses.
+ */
 export const COLORS = {
-  baseGridFill: [[56, 189, 248, 34], [45, 212, 191, 34], [129, 140, 248, 34], [163, 230, 53, 30]] as RGBA[],
-  baseGridLine: [186, 230, 253, 200] as RGBA,
-  dedicatedFill: [244, 114, 182, 90] as RGBA,
-  dedicatedLine: [249, 168, 212, 255] as RGBA,
-  building: [148, 163, 184, 220] as RGBA,
-  buildingNonResidential: [203, 166, 247, 220] as RGBA,
-  household: [253, 224, 71, 230] as RGBA,
-  householdDensity: [253, 224, 71, 70] as RGBA,
-  highlight: [250, 204, 21, 255] as RGBA,
-  band: { under: [59, 130, 246, 110], in: [34, 197, 94, 60], over: [239, 68, 68, 120], none: [0, 0, 0, 0] } as Record<string, RGBA>,
+  baseGridFill: [hex('#38bdf8', 34), hex('#2dd4bf', 34), hex('#818cf8', 34), hex('#94a3b8', 30)] as RGBA[],
+  baseGridLine: hex('#bae6fd', 200),
+  dedicatedFill: hex('#f472b6', 90),
+  dedicatedLine: hex('#f9a8d4'),
+  building: hex('#94a3b8', 220),
+  buildingNonResidential: hex('#c4b5fd', 220),
+  household: hex('#fde047', 230),
+  householdDensity: hex('#fde047', 70),
+  /** the selected feature: a white line on a dark halo */
+  highlight: hex('#ffffff'),
+  highlightHalo: hex('#020617', 200),
+  band: { under: hex('#3b82f6', 120), in: hex('#22c55e', 70), over: hex('#f43f5e', 130), none: [0, 0, 0, 0] } as Record<string, RGBA>,
   finding: {
-    gap: [255, 59, 48, 210], overlap: [255, 149, 0, 210], spill: [191, 90, 242, 200],
-    building: [255, 45, 146, 230], household: [255, 214, 10, 255], grid: [250, 204, 21, 255], edge: [34, 211, 238, 255],
+    gap: hex('#f8fafc', 170), overlap: hex('#22d3ee', 190), spill: hex('#7c3aed', 200),
+    building: hex('#84cc16', 230), household: hex('#0ea5e9'), grid: hex('#fb923c'), edge: hex('#e879f9'),
   } as Record<string, RGBA>,
-  /** open cases per 100 households, from CASE_LOAD_STEPS up */
-  caseLoad: [[254, 240, 138, 90], [251, 191, 36, 120], [249, 115, 22, 150], [220, 38, 38, 180]] as RGBA[],
+  /** open cases per 100 households, from CASE_LOAD_STEPS up: one hue, lighter as the load grows (perceptually even) */
+  caseLoad: [hex('#1e3a8a', 150), hex('#2563eb', 160), hex('#60a5fa', 170), hex('#dbeafe', 190)] as RGBA[],
   caseStatus: {
-    [CaseStatus.overdue]: [239, 68, 68, 255],
-    [CaseStatus.inProgress]: [245, 158, 11, 255],
-    [CaseStatus.closed]: [100, 116, 139, 150],
+    [CaseStatus.overdue]: hex('#ef4444'),
+    [CaseStatus.inProgress]: hex('#f59e0b'),
+    [CaseStatus.closed]: hex('#64748b', 150),
   } as Record<CaseStatusCode, RGBA>,
+  /** the heat map of cases, low to high */
+  caseHeat: ['#3b0764', '#7e22ce', '#c026d3', '#f0abfc', '#ffffff'].map((h) => hex(h).slice(0, 3)) as [number, number, number][],
 };
+
+/** A bin's colour: amber when none of its cases is overdue, red when all are, between by the share. */
+export function binColor(overdue: number, count: number): RGBA {
+  const t = count > 0 ? overdue / count : 0;
+  const a = COLORS.caseStatus[CaseStatus.inProgress], b = COLORS.caseStatus[CaseStatus.overdue];
+  return [0, 1, 2].map((i) => Math.round(a[i] + t * (b[i] - a[i]))).concat(235) as RGBA;
+}
 
 /** Lower bounds of the case-load classes (open cases per 100 households). */
 export const CASE_LOAD_STEPS = [0.5, 1, 2, 5];
@@ -162,32 +179,32 @@ export function buildLayers(p: LayerInputs): Layer[] {
   }));
 
   if (v.caseHeat) {
+    // The heat map replaces the case circles (both at once hide each other).
     layers.push(new HeatmapLayer({
       id: 'case-heat',
       data: { length: p.cases.index.length, attributes: { getPosition: { value: p.cases.positions, size: 2 } } },
+      visible: v.cases,
       radiusPixels: 40,
       intensity: 1,
       threshold: 0.05,
-      colorRange: [[254, 240, 138], [253, 186, 116], [249, 115, 22], [234, 88, 12], [220, 38, 38], [153, 27, 27]],
+      colorRange: COLORS.caseHeat,
     }));
-  }
-
-  if (p.caseBins) {
+  } else if (p.caseBins) {
     const b = p.caseBins;
-    // Circle area follows the count; red when any case in the bin is overdue.
+    // Circle area follows the number of cases; colour the share of them overdue; the label
+    // says "overdue/all" where any is overdue.
     const radii = Float32Array.from(b.counts, (c) => binRadiusPx(c));
     const colors = new Uint8Array(b.count * 4);
-    for (let k = 0; k < b.count; k++) colors.set(b.overdue[k] > 0 ? COLORS.caseStatus[CaseStatus.overdue] : COLORS.caseStatus[CaseStatus.inProgress], 4 * k);
+    for (let k = 0; k < b.count; k++) colors.set(binColor(b.overdue[k], b.counts[k]), 4 * k);
     layers.push(new ScatterplotLayer({
       id: 'case-bins',
       data: { length: b.count, attributes: { getPosition: { value: b.positions, size: 2 }, getRadius: { value: radii, size: 1 }, getFillColor: { value: colors, size: 4, normalized: true } } },
       visible: v.cases,
-      pickable: false,
       radiusUnits: 'pixels',
       stroked: true,
       getLineColor: [15, 23, 42, 255],
       lineWidthMinPixels: 1.5,
-      opacity: 0.9,
+      opacity: 0.8,
     }));
     layers.push(new TextLayer({
       id: 'case-bin-counts',
@@ -196,7 +213,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
       fontFamily: LABEL_FONT,
       fontWeight: 700,
       getPosition: (k: number) => [b.positions[2 * k], b.positions[2 * k + 1]],
-      getText: (k: number) => String(b.counts[k]),
+      getText: (k: number) => (b.overdue[k] > 0 ? `${b.overdue[k]}/${b.counts[k]}` : String(b.counts[k])),
       getSize: 13,
       sizeUnits: 'pixels',
       getColor: [255, 255, 255, 255],
@@ -215,7 +232,6 @@ export function buildLayers(p: LayerInputs): Layer[] {
         },
       },
       visible: v.cases,
-      pickable: false,
       radiusUnits: 'pixels',
       radiusMinPixels: 3,
       getRadius: 4,
@@ -225,6 +241,25 @@ export function buildLayers(p: LayerInputs): Layer[] {
     }));
   }
 
+  layers.push(new GeoJsonLayer({
+    id: 'findings',
+    data: p.report.findings.filter((f) => f.geometry).map((f, i) => ({ type: 'Feature', properties: { kind: f.kind, rule: f.rule, i }, geometry: f.geometry })) as Feature[],
+    visible: v.findings,
+    pickable: false,
+    stroked: true,
+    filled: true,
+    material: false,
+    // Household findings are rings around the household's yellow point, not dots over it.
+    getFillColor: (f) => (f.geometry.type === 'Point' ? [0, 0, 0, 0] : findingFill(String(f.properties?.kind))),
+    getLineColor: (f) => findingLine(String(f.properties?.kind)),
+    getLineWidth: (f) => (f.geometry.type === 'MultiLineString' ? 5 : f.geometry.type === 'Point' ? 3 : 2.5),
+    lineWidthUnits: 'pixels',
+    pointType: 'circle',
+    getPointRadius: 8,
+    pointRadiusUnits: 'pixels',
+  }));
+
+  // Labels over everything but the selection: no circle or finding hides a name.
   const labels = zoom >= GRID_LABEL_ZOOM ? p.gridLabels : p.communityLabels;
   layers.push(new TextLayer<LabelPoint>({
     id: 'labels',
@@ -243,37 +278,22 @@ export function buildLayers(p: LayerInputs): Layer[] {
     sizeUnits: 'pixels',
   }));
 
-  layers.push(new GeoJsonLayer({
-    id: 'findings',
-    data: p.report.findings.filter((f) => f.geometry).map((f, i) => ({ type: 'Feature', properties: { kind: f.kind, rule: f.rule, i }, geometry: f.geometry })) as Feature[],
-    visible: v.findings,
-    pickable: false,
-    stroked: true,
-    filled: true,
-    material: false,
-    getFillColor: (f) => findingFill(String(f.properties?.kind)),
-    getLineColor: (f) => findingLine(String(f.properties?.kind)),
-    getLineWidth: (f) => (f.geometry.type === 'MultiLineString' ? 5 : 2.5),
-    lineWidthUnits: 'pixels',
-    pointType: 'circle',
-    getPointRadius: 6,
-    pointRadiusUnits: 'pixels',
-  }));
-
   const hl = highlightFeature(d, selection, p.report);
   if (hl) {
-    layers.push(new GeoJsonLayer({
-      id: 'highlight',
-      data: [hl],
-      stroked: true,
-      filled: false,
-      getLineColor: COLORS.highlight,
-      getLineWidth: 4,
-      lineWidthUnits: 'pixels',
-      pointType: 'circle',
-      getPointRadius: 12,
-      pointRadiusUnits: 'pixels',
-    }));
+    for (const [id, color, width] of [['highlight-halo', COLORS.highlightHalo, 8], ['highlight', COLORS.highlight, 3.5]] as const) {
+      layers.push(new GeoJsonLayer({
+        id,
+        data: [hl],
+        stroked: true,
+        filled: false,
+        getLineColor: color,
+        getLineWidth: width,
+        lineWidthUnits: 'pixels',
+        pointType: 'circle',
+        getPointRadius: 12,
+        pointRadiusUnits: 'pixels',
+      }));
+    }
   }
   return layers;
 }
@@ -284,9 +304,17 @@ function loadColor(perHundred: number): RGBA {
   return k < 0 ? [0, 0, 0, 0] : COLORS.caseLoad[k];
 }
 
-/** Neighbouring grids get different fills; the colour follows the code so it is stable. */
-function gridColorIndex(code: string): number {
-  return Number(code.slice(-3)) % COLORS.baseGridFill.length;
+/**
+ * Neighbouring grids get different fills; the colour follows the code so it is stable. A
+ * numeric code (west→east numbering) by its last digits, any other code by a hash of it.
+ */
+export function gridColorIndex(code: string): number {
+  const n = COLORS.baseGridFill.length;
+  const tail = /(\d{1,3})$/.exec(String(code));
+  if (tail) return Number(tail[1]) % n;
+  let h = 0;
+  for (const ch of String(code)) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return ((h % n) + n) % n;
 }
 
 /** The footprint's rings (the first part of a MultiPolygon: buildings are single parts). */

@@ -91,11 +91,19 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     if (b) setFocus({ bbox: b, nonce: performance.now() });
   }, [district, report]);
 
-  // Opening the report shows its findings and colours the grids by household band.
-  const openReport = useCallback(() => {
-    setPanel('report');
-    setVisibility((v) => ({ ...v, findings: true, bandColors: true }));
-  }, []);
+  // Opening the report shows it; what the map draws stays as the user set it.
+  const openReport = useCallback(() => setPanel('report'), []);
+
+  // Escape closes the open panel (or, with none, the inspector's selection).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || (e.target instanceof HTMLElement && ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.target.tagName))) return;
+      if (panel) setPanel(null);
+      else setSelection(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [panel]);
 
   const runChecks = useCallback(() => {
     openReport();
@@ -114,10 +122,11 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
       });
   }, [t, openReport]);
 
-  const select = useCallback((s: Selection | null, fly = false) => {
+  const select = useCallback((s: Selection | null, fly = false, keepPanel = false) => {
     setSelection(s);
-    // Anything but a finding is shown in the inspector, which takes the report's place.
-    if (s && s.kind !== 'finding') setPanel(null);
+    // Anything but a finding is shown in the inspector, which takes the report's place; a
+    // case picked from the cases list is shown within that list instead.
+    if (s && s.kind !== 'finding' && !keepPanel) setPanel(null);
     if (s && fly) flyTo(s);
   }, [flyTo]);
 
@@ -182,15 +191,16 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
         )}
         <div className="topbar-right">
           {district && (
-            <button type="button" className="primary" onClick={panel === 'report' ? runChecks : openReport} data-testid="open-report">
-              {panel === 'report' ? t('report.run') : t('report.open')}
-              {report && panel !== 'report' && <span className="badge">{report.findings.length}</span>}
+            <button type="button" className="primary" onClick={openReport} data-testid="open-report">
+              {t('report.open')}
+              {report && <span className="badge">{report.findings.length}</span>}
             </button>
           )}
           {district && (
             <button type="button" className="secondary" onClick={() => setPanel('cases')} data-testid="open-cases">
               {t('cases.button')}
-              <span className="badge">{district.gridStats.overdueCases.reduce((a, b) => a + b, 0)}</span>
+              {/* The same "overdue" the totals strip shows, said as such (the strip also shows the open ones). */}
+              <span className="badge" data-testid="cases-badge">{t('cases.badgeOverdue', { n: district.gridStats.overdueCases.reduce((a, b) => a + b, 0) })}</span>
             </button>
           )}
           <button type="button" className="secondary" onClick={() => setPanel('import')} data-testid="open-import">
@@ -249,12 +259,13 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
                 <CaseLimits categories={district.cases.categoryNames} limits={caseLimits} onSave={saveCaseLimits} />
               </>
             )}
-            onPickCase={(i) => select({ kind: 'case', index: i }, true)}
+            selected={selection?.kind === 'case' ? selection.index : null}
+            onPickCase={(i) => select({ kind: 'case', index: i }, true, true)}
             onPickGrid={(i) => select({ kind: 'grid', index: i }, true)}
             onClose={() => setPanel(null)}
           />
         )}
-        {district && panel === null && <Inspector district={district} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
+        {district && report && panel === null && <Inspector district={district} report={report} selection={selection} onSelect={(s) => select(s, true)} onClose={() => select(null)} />}
         {district && report && panel === 'report' && (
           <ReportPanel
             report={report}

@@ -6,6 +6,8 @@ import { SidePanel } from './SidePanel';
 import type { District } from '../domain/district';
 import { CASE_STATUS_NAMES, CaseStatus, DISPATCH_LEVELS, type CaseStatusCode } from '../domain/cases';
 import { caseKpis, gridCaseLoad, openCasesByUrgency, type CaseFilter, type CaseKpis } from '../domain/kpis';
+import { categoryName, duration } from './format';
+import { CaseDetails } from './Inspector';
 
 const DAY = 86_400_000;
 /** How many open cases the urgency list shows; the rest are counted. */
@@ -28,12 +30,14 @@ interface Props {
   inArea: (grid: number) => boolean;
   mask: Uint8Array;
   feed: ReactNode;
+  /** the case picked from the list, shown here above it (the list stays open) */
+  selected: number | null;
   onPickCase: (index: number) => void;
   onPickGrid: (index: number) => void;
   onClose: () => void;
 }
 
-export function CasesPanel({ district: d, placeName, filter, window, onFilter, inArea, mask, feed, onPickCase, onPickGrid, onClose }: Props) {
+export function CasesPanel({ district: d, placeName, filter, window, onFilter, inArea, mask, feed, selected, onPickCase, onPickGrid, onClose }: Props) {
   const { t } = useTranslation();
   const c = d.cases;
   const [tab, setTab] = useState<'urgent' | 'grids' | 'levels'>('urgent');
@@ -52,6 +56,8 @@ export function CasesPanel({ district: d, placeName, filter, window, onFilter, i
 
   return (
     <SidePanel title={t('cases.title')} testId="cases" className="report cases" onClose={onClose}>
+      <h3>{t('cases.kpisFor', { place: placeName })}</h3>
+      <Kpis k={kpis} />
       <div className="case-filters" data-testid="case-filters">
         {[CaseStatus.overdue, CaseStatus.inProgress, CaseStatus.closed].map((s) => (
           <label key={s} className="toggle">
@@ -61,7 +67,7 @@ export function CasesPanel({ district: d, placeName, filter, window, onFilter, i
         ))}
         <select value={filter.category} onChange={(e) => onFilter({ ...filter, category: Number(e.target.value) }, window)} aria-label={t('inspector.category')} data-testid="case-category">
           <option value={-1}>{t('cases.allCategories')}</option>
-          {c.categoryNames.map((name, k) => <option key={k} value={k}>{name}</option>)}
+          {c.categoryNames.map((name, k) => <option key={k} value={k}>{categoryName(name, t)}</option>)}
         </select>
         <select value={filter.level} onChange={(e) => onFilter({ ...filter, level: Number(e.target.value) }, window)} aria-label={t('inspector.dispatchLevel')} data-testid="case-level">
           <option value={-1}>{t('cases.allLevels')}</option>
@@ -71,9 +77,15 @@ export function CasesPanel({ district: d, placeName, filter, window, onFilter, i
           {WINDOWS.map((w) => <option key={w} value={w}>{t(`cases.windows.${w}`)}</option>)}
         </select>
       </div>
-      {feed}
-      <h3>{t('cases.kpisFor', { place: placeName })}</h3>
-      <Kpis k={kpis} />
+      <details className="fold" data-testid="case-settings">
+        <summary>{t('cases.settings')}</summary>
+        {feed}
+      </details>
+      {selected !== null && (
+        <section className="case-detail" data-testid="case-detail">
+          <CaseDetails d={d} index={selected} t={t} onSelect={(s) => s.kind === 'grid' && onPickGrid(s.index)} />
+        </section>
+      )}
       <div className="tabs" role="tablist">
         {(['urgent', 'grids', 'levels'] as const).map((k) => (
           <button key={k} type="button" role="tab" aria-selected={tab === k} className={tab === k ? 'primary' : ''} onClick={() => setTab(k)} data-testid={`case-tab-${k}`}>
@@ -85,10 +97,10 @@ export function CasesPanel({ district: d, placeName, filter, window, onFilter, i
         <ol className="case-list" data-testid="case-list">
           {urgent.slice(0, LIST_LIMIT).map((i) => (
             <li key={i}>
-              <button type="button" className="link" onClick={() => onPickCase(i)}>
+              <button type="button" className={i === selected ? 'link active' : 'link'} onClick={() => onPickCase(i)}>
                 <span className={`status status-${CASE_STATUS_NAMES[c.status[i]]}`}>{t(`inspector.statuses.${CASE_STATUS_NAMES[c.status[i]]}`)}</span>
-                <b>{c.categoryNames[c.category[i]]}</b> <code>{c.ids[i]}</code>
-                <span className="muted">{Number.isFinite(left(i)) ? t(left(i) >= 0 ? 'cases.leftShort' : 'cases.overdueShort', { hours: Math.round(Math.abs(left(i)) / 3_600_000) }) : t('cases.noDeadline')}</span>
+                <b>{categoryName(c.categoryNames[c.category[i]], t)}</b> <code>{c.ids[i]}</code>
+                <span className="muted">{Number.isFinite(left(i)) ? t(left(i) >= 0 ? 'cases.leftShort' : 'cases.overdueShort', { time: duration(Math.abs(left(i)), t) }) : t('cases.noDeadline')}</span>
               </button>
             </li>
           ))}

@@ -9,20 +9,24 @@ import type { District } from '../domain/district';
 import { CASE_STAGES, CASE_STATUS_NAMES, DISPATCH_LEVELS, SATISFACTION } from '../domain/cases';
 import { DEFAULT_BAND } from '../domain/bands';
 import type { Selection } from '../map/state';
+import type { GridReport, Report } from '../checks/report';
+import { categoryName, duration } from './format';
 
 interface Props {
   district: District;
+  /** the current coverage report: a grid's band as the checks judged it */
+  report: Report;
   selection: Selection | null;
   onSelect: (s: Selection) => void;
   onClose: () => void;
 }
 
-export function Inspector({ district: d, selection, onSelect, onClose }: Props) {
+export function Inspector({ district: d, report, selection, onSelect, onClose }: Props) {
   const { t } = useTranslation();
   if (!selection || selection.kind === 'boundary' || selection.index < 0) return null;
   return (
     <SidePanel title={t(`inspector.titles.${selection.kind}` as const)} testId="inspector" className="inspector" onClose={onClose}>
-      {selection.kind === 'grid' && <GridDetails d={d} index={selection.index} t={t} />}
+      {selection.kind === 'grid' && <GridDetails d={d} index={selection.index} t={t} judged={report.grids.find((g) => g.code === d.grids[selection.index]?.properties.code)} />}
       {selection.kind === 'building' && <BuildingDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
       {selection.kind === 'household' && <HouseholdDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
       {selection.kind === 'case' && <CaseDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
@@ -48,13 +52,20 @@ function GridLink({ d, grid, t, onSelect }: { d: District; grid: number; t: T; o
   return <button type="button" className="link" onClick={() => onSelect({ kind: 'grid', index: grid })}>{g.name}（{g.code}）</button>;
 }
 
-function GridDetails({ d, index, t }: { d: District; index: number; t: T }) {
+function GridDetails({ d, index, t, judged }: { d: District; index: number; t: T; judged?: GridReport }) {
   const g = d.grids[index].properties;
   const s = d.gridStats;
   const community = d.boundaries.find((b) => b.properties.code === g.community_code)?.properties.name ?? g.community_code;
-  const band = g.band_min != null && g.band_max != null
-    ? t('inspector.bandValue', { min: g.band_min, max: g.band_max })
-    : t('inspector.bandDefault', { min: DEFAULT_BAND[0], max: DEFAULT_BAND[1] });
+  // The band the checks used (the grid's own, its community's or the default) and the verdict.
+  const bandText = judged?.band
+    ? t(g.band_min != null && g.band_max != null ? 'inspector.bandValue' : 'inspector.bandDefault', { min: judged.band[0], max: judged.band[1] })
+    : g.band_min != null && g.band_max != null
+      ? t('inspector.bandValue', { min: g.band_min, max: g.band_max })
+      : t('inspector.bandDefault', { min: DEFAULT_BAND[0], max: DEFAULT_BAND[1] });
+  const status = judged?.band_status;
+  const band = status === 'under' || status === 'over'
+    ? <span className="bad" data-testid="inspector-band">{bandText} · {t(`inspector.band_${status}`)}</span>
+    : <span data-testid="inspector-band">{bandText}{status === 'in' ? ` · ${t('inspector.band_in')}` : ''}</span>;
   const kind = g.kind === 'dedicated'
     ? `${t('inspector.kinds.dedicated')} · ${t(`inspector.dedicatedTypes.${g.dedicated_type || ''}`)}`
     : t('inspector.kinds.base');
@@ -103,27 +114,59 @@ function BuildingDetails({ d, index, t, onSelect }: { d: District; index: number
       ]} />
       {units.length > 0 && <h4>{t('inspector.householdsByUnit')}</h4>}
       <div className="units" data-testid="building-households">
-        {units.map((u) => (
-          <section key={u} className="unit">
-            <h5>{t('inspector.unit', { unit: u })}</h5>
-            <div className="rooms">
-              {byUnit.get(u)!.sort((a, b) => h.rooms[a].localeCompare(h.rooms[b], undefined, { numeric: true })).map((i) => (
-                <button
-                  key={i}
-                  type="button"
-                  className={`room ${h.residents[i] > 0 ? '' : 'room-empty'}`}
-                  title={h.ids[i]}
-                  onClick={() => onSelect({ kind: 'household', index: i })}
-                >
-                  <span className="room-no">{h.rooms[i]}</span>
-                  <span className="room-res">{h.residents[i] > 0 ? h.residents[i] : '?'}</span>
-                </button>
-              ))}
-            </div>
-          </section>
-        ))}
+        {units.map((u) => <UnitTable key={u} unit={u} rows={floorTable(byUnit.get(u)!, h.rooms)} d={d} t={t} onSelect={onSelect} />)}
       </div>
     </>
+  );
+}
+
+/**
+ * 楼盘表: one unit's households as floors (rows, top floor first) by door (columns). Room
+ * numbers are read as Chinese rosters write them: "1203" or "12-03" is floor 12, door 3;
+ * a room that reads otherwise goes in a row of its own.
+ */
+export function floorTable(households: number[], rooms: string[]): { floor: number | null; doors: Map<number, number> | null; others: number[] }[] {
+  const floors = new Map<number, Map<number, number>>();
+  const others: number[] = [];
+  for (const i of households) {
+    const r = rooms[i].trim();
+    const m = /^(\d{1,3})-(\d{1,2})$/.exec(r) ?? (/^\d{3,4}$/.test(r) ? [r, r.slice(0, -2), r.slice(-2)] : null);
+    if (!m) { others.push(i); continue; }
+    const floor = Number(m[1]), door = Number(m[2]);
+    const row = floors.get(floor) ?? new Map<number, number>();
+    if (row.has(door)) { others.push(i); continue; }
+    row.set(door, i);
+    floors.set(floor, row);
+  }
+  const rows: ReturnType<typeof floorTable> = [...floors.keys()].sort((a, b) => b - a).map((f) => ({ floor: f, doors: floors.get(f)!, others: [] }));
+  if (others.length) rows.push({ floor: null, doors: null, others: others.sort((a, b) => rooms[a].localeCompare(rooms[b], undefined, { numeric: true })) });
+  return rows;
+}
+
+function UnitTable({ unit, rows, d, t, onSelect }: { unit: number; rows: ReturnType<typeof floorTable>; d: District; t: T; onSelect: (s: Selection) => void }) {
+  const h = d.households;
+  const doors = [...new Set(rows.flatMap((r) => (r.doors ? [...r.doors.keys()] : [])))].sort((a, b) => a - b);
+  const room = (i: number) => (
+    <button key={i} type="button" className={`room ${h.residents[i] > 0 ? '' : 'room-empty'}`} title={h.ids[i]} onClick={() => onSelect({ kind: 'household', index: i })}>
+      <span className="room-no">{h.rooms[i]}</span>
+      <span className="room-res">{h.residents[i] >= 0 ? t('inspector.residentsShort', { n: h.residents[i] }) : t('inspector.residentsUnknown')}</span>
+    </button>
+  );
+  return (
+    <section className="unit">
+      <h5>{t('inspector.unit', { unit })}</h5>
+      <table className="floor-table">
+        <thead><tr><th>{t('inspector.floor')}</th>{doors.map((n) => <th key={n}>{t('inspector.door', { n })}</th>)}</tr></thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.floor ?? 'other'}>
+              <th>{r.floor === null ? t('inspector.otherRooms') : t('inspector.floorN', { n: r.floor })}</th>
+              {r.doors ? doors.map((n) => <td key={n}>{r.doors!.has(n) ? room(r.doors!.get(n)!) : null}</td>) : <td colSpan={Math.max(1, doors.length)}>{r.others.map(room)}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
@@ -162,7 +205,7 @@ function Personal({ head, phone, t }: { head: string; phone: string; t: T }) {
   );
 }
 
-function CaseDetails({ d, index, t, onSelect }: { d: District; index: number; t: T; onSelect: (s: Selection) => void }) {
+export function CaseDetails({ d, index, t, onSelect }: { d: District; index: number; t: T; onSelect: (s: Selection) => void }) {
   const { i18n } = useTranslation();
   const c = d.cases;
   const status = CASE_STATUS_NAMES[c.status[index]];
@@ -175,7 +218,7 @@ function CaseDetails({ d, index, t, onSelect }: { d: District; index: number; t:
     <>
       <h3 className="title" data-testid="inspector-title">{c.ids[index]}</h3>
       <Rows rows={[
-        [t('inspector.category'), c.categoryNames[c.category[index]]],
+        [t('inspector.category'), categoryName(c.categoryNames[c.category[index]], t)],
         [t('inspector.status'), <span className={`status status-${status}`} data-testid="case-status">{t(`inspector.statuses.${status}`)}</span>],
         [t('inspector.dispatchLevel'), t(`inspector.dispatchLevels.${level}`)],
         [t('inspector.address'), c.addresses[index]],
@@ -212,13 +255,4 @@ function Timeline({ d, index, t, language }: { d: District; index: number; t: T;
       })}
     </ol>
   );
-}
-
-/** A duration in its two largest units (days and hours, or hours and minutes). */
-function duration(ms: number, t: T): string {
-  const m = Math.round(ms / 60_000);
-  const days = Math.floor(m / 1440), hours = Math.floor((m % 1440) / 60), minutes = m % 60;
-  if (days > 0) return t('cases.daysHours', { days, hours });
-  if (hours > 0) return t('cases.hoursMinutes', { hours, minutes });
-  return t('cases.minutes', { minutes });
 }

@@ -1,39 +1,52 @@
 // Layer toggles and the legend.
 import { useTranslation } from 'react-i18next';
 import type { LayerVisibility } from '../map/state';
-import { CASE_LOAD_STEPS, COLORS } from '../map/layers';
+import { binColor, CASE_LOAD_STEPS, COLORS } from '../map/layers';
 import { CaseStatus } from '../domain/cases';
 
 const TOGGLES: (keyof LayerVisibility)[] = [
   'baseGrids', 'dedicatedGrids', 'buildings', 'buildings3d', 'households', 'cases', 'caseHeat', 'caseLoad', 'labels', 'findings', 'bandColors',
 ];
 
-/** message key, fill, outline, message values */
-type LegendRow = [string, number[], number[]?, Record<string, number>?];
+/** How a colour is drawn: an area (fill, outline), a point, a ring, a line, a ramp. */
+type Shape = 'area' | 'point' | 'ring' | 'line' | 'ramp';
+interface LegendRow { key: string; shape: Shape; fill: number[]; line?: number[]; ramp?: number[][]; values?: Record<string, number> }
 
 const css = (c: number[]) => `rgba(${c[0]},${c[1]},${c[2]},${(c[3] ?? 255) / 255})`;
 
+/** Every colour the map draws with the layers shown, each with its meaning. */
+export function legendRows(v: LayerVisibility): LegendRow[] {
+  const row = (key: string, shape: Shape, fill: number[], line?: number[], values?: Record<string, number>): LegendRow => ({ key, shape, fill, line, values });
+  const f = COLORS.finding;
+  const solid = (c: number[]) => [c[0], c[1], c[2], 255];
+  return [
+    ...(v.baseGrids && !v.caseLoad && !v.bandColors ? [row('legend.baseGrid', 'area', COLORS.baseGridFill[0], COLORS.baseGridLine)] : []),
+    ...(v.baseGrids && v.bandColors && !v.caseLoad ? [
+      row('legend.bandUnder', 'area', COLORS.band.under), row('legend.bandIn', 'area', COLORS.band.in), row('legend.bandOver', 'area', COLORS.band.over),
+    ] : []),
+    ...(v.baseGrids && v.caseLoad ? CASE_LOAD_STEPS.map((step, k) => row(k === 0 ? 'legend.caseLoadLow' : 'legend.caseLoadStep', 'area', COLORS.caseLoad[k], undefined, { n: step })) : []),
+    ...(v.dedicatedGrids ? [row('legend.dedicatedGrid', 'area', COLORS.dedicatedFill, COLORS.dedicatedLine)] : []),
+    ...(v.buildings ? [row('legend.building', 'area', COLORS.building), row('legend.buildingNonResidential', 'area', COLORS.buildingNonResidential)] : []),
+    ...(v.households ? [row('legend.household', 'point', COLORS.household)] : []),
+    ...(v.cases && v.caseHeat ? [{ key: 'legend.caseHeat', shape: 'ramp' as const, fill: [], ramp: COLORS.caseHeat }] : []),
+    ...(v.cases && !v.caseHeat ? [
+      row('legend.overdue', 'point', COLORS.caseStatus[CaseStatus.overdue]), row('legend.inProgress', 'point', COLORS.caseStatus[CaseStatus.inProgress]),
+      row('legend.closed', 'point', COLORS.caseStatus[CaseStatus.closed]),
+      { key: 'legend.caseBins', shape: 'ramp' as const, fill: [], ramp: [binColor(0, 1), binColor(1, 2), binColor(1, 1)] },
+    ] : []),
+    ...(v.findings ? [
+      row('legend.gap', 'area', f.gap, solid(f.gap)), row('legend.overlap', 'area', f.overlap, solid(f.overlap)),
+      row('legend.spill', 'area', f.spill, solid(f.spill)), row('legend.buildingFinding', 'area', f.building, solid(f.building)),
+      row('legend.householdFinding', 'ring', [0, 0, 0, 0], f.household), row('legend.gridFinding', 'area', [0, 0, 0, 0], f.grid),
+      row('legend.invalidEdges', 'line', f.edge),
+    ] : []),
+    row('legend.selection', 'area', [0, 0, 0, 0], COLORS.highlight),
+  ];
+}
+
 export function LayerPanel({ visibility, onChange }: { visibility: LayerVisibility; onChange: (v: LayerVisibility) => void }) {
   const { t } = useTranslation();
-  const legend: LegendRow[] = [
-    ['legend.baseGrid', COLORS.baseGridFill[0], COLORS.baseGridLine],
-    ['legend.dedicatedGrid', COLORS.dedicatedFill, COLORS.dedicatedLine],
-    ['legend.building', COLORS.building],
-    ['legend.buildingNonResidential', COLORS.buildingNonResidential],
-    ['legend.household', COLORS.household],
-    ['legend.overdue', COLORS.caseStatus[CaseStatus.overdue]],
-    ['legend.inProgress', COLORS.caseStatus[CaseStatus.inProgress]],
-    ['legend.closed', COLORS.caseStatus[CaseStatus.closed]],
-    ['legend.caseBins', COLORS.caseStatus[CaseStatus.overdue]],
-    ...(visibility.caseLoad ? CASE_LOAD_STEPS.map((step, k) => [k === 0 ? 'legend.caseLoadLow' : 'legend.caseLoadStep', COLORS.caseLoad[k], undefined, { n: step }]) as LegendRow[] : []),
-    ...(visibility.bandColors ? [
-      ['findings.kinds.under_band', COLORS.band.under], ['report.bandIn', COLORS.band.in], ['findings.kinds.over_band', COLORS.band.over],
-    ] as [string, number[]][] : []),
-    ...(visibility.findings ? [
-      ['findings.kinds.gap', COLORS.finding.gap], ['findings.kinds.overlap', COLORS.finding.overlap],
-      ['findings.kinds.spill', COLORS.finding.spill], ['findings.kinds.straddling_building', COLORS.finding.building],
-    ] as [string, number[]][] : []),
-  ];
+  const legend = legendRows(visibility);
   return (
     <aside className="panel layer-panel" data-testid="layer-panel">
       <h2>{t('layers.title')}</h2>
@@ -50,9 +63,15 @@ export function LayerPanel({ visibility, onChange }: { visibility: LayerVisibili
       ))}
       <h2>{t('legend.title')}</h2>
       <ul className="legend">
-        {legend.map(([key, fill, line, values]) => (
+        {legend.map(({ key, shape, fill, line, ramp, values }) => (
           <li key={`${key}${values?.n ?? ''}`}>
-            <span className="swatch" style={{ background: css(fill), borderColor: line ? css(line) : 'transparent' }} />
+            <span
+              className={`swatch swatch-${shape}`}
+              style={shape === 'ramp'
+                ? { background: `linear-gradient(90deg, ${ramp!.map(css).join(', ')})` }
+                : shape === 'line' ? { background: css(fill) }
+                  : { background: css(fill), borderColor: line ? css(line) : 'transparent' }}
+            />
             {t(key, values)}
           </li>
         ))}

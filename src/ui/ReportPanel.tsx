@@ -37,6 +37,8 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
   }, [report, kind]);
 
   const stamp = new Date().toISOString().slice(0, 10);
+  const gridNames = useMemo(() => new Map(report.grids.map((g) => [g.code, g.name])), [report]);
+  const named = (id: string) => (gridNames.get(id) ? `${id} ${gridNames.get(id)}` : id);
 
   return (
     <SidePanel title={t('report.title')} testId="report" className="report" onClose={onClose}>
@@ -105,12 +107,12 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
           const measure = m.area_m2 !== undefined ? t('report.area', { v: m.area_m2.toFixed(1) })
             : m.share !== undefined ? t('report.share', { v: (m.share * 100).toFixed(1) })
               : m.distance_m !== undefined ? t('report.distance', { v: m.distance_m })
-                : m.count !== undefined ? t('report.count', { v: m.count }) : '';
+                : m.count !== undefined ? t(`report.counts.${f.kind}`, { v: m.count, defaultValue: t('report.count', { v: m.count }) }) : '';
           return (
             <li key={i}>
               <button type="button" className={selected === i ? 'finding active' : 'finding'} onClick={() => onPick(i)}>
                 <span className={`finding-kind rule-${f.rule}`}>{t(`findings.kinds.${f.kind}`)}</span>
-                <span className="finding-ids">{f.ids.join(' · ')}</span>
+                <span className="finding-ids">{f.ids.map(named).join(' · ')}</span>
                 <span className="finding-measure">{measure}</span>
               </button>
             </li>

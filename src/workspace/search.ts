@@ -1,8 +1,9 @@
-// Search across the loaded district: grid code or name, building address, household id,
-// case id. Exact id matches first, then prefixes, then substrings.
+// Search across the loaded district: street and community names and codes, grid code or
+// name, building address, household id, case id or address. Exact matches first, then
+// prefixes, then substrings.
 import type { District } from '../domain/district';
 
-export type SearchKind = 'grid' | 'building' | 'household' | 'case';
+export type SearchKind = 'boundary' | 'grid' | 'building' | 'household' | 'case';
 
 export interface SearchHit {
   kind: SearchKind;
@@ -25,17 +26,21 @@ export function searchDistrict(d: District, query: string, limit = 12): SearchHi
     }
     if (best < Infinity) hits.push({ kind, index, label, detail, rank: best });
   };
+  d.boundaries.forEach((b, i) => {
+    if (b.properties.level !== 'district') consider('boundary', i, [b.properties.code, b.properties.name], b.properties.name, b.properties.code);
+  });
   d.grids.forEach((g, i) => consider('grid', i, [g.properties.code, g.properties.name], g.properties.name, g.properties.code));
   d.buildings.features.forEach((b, i) =>
     consider('building', i, [b.properties.address, String(b.properties.id)], b.properties.address, String(b.properties.id)));
-  // Households and cases are searched by id only: tens of thousands of rows, ids are what people type.
+  // Households by id only (tens of thousands of rows; ids are what people type), cases by id and address.
   const h = d.households;
   for (let i = 0; i < h.count; i++) {
     if (h.ids[i].toLowerCase().includes(q)) consider('household', i, [h.ids[i]], h.ids[i], h.buildingIds[i]);
   }
   const c = d.cases;
   for (let i = 0; i < c.count; i++) {
-    if (c.ids[i].toLowerCase().includes(q)) consider('case', i, [c.ids[i]], c.ids[i], c.categoryNames[c.category[i]]);
+    const address = c.addresses[i] ?? '';
+    if (c.ids[i].toLowerCase().includes(q) || address.toLowerCase().includes(q)) consider('case', i, [c.ids[i], address], c.ids[i], address || c.categoryNames[c.category[i]]);
   }
   hits.sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label));
   return hits.slice(0, limit);

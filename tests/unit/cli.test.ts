@@ -33,7 +33,14 @@ describe('npm run check', () => {
     expect(geo.features).toHaveLength(report.findings.length);
     const text = readFileSync(csv, 'utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
-    expect(text.split('\r\n')[0]).toBe('\ufeff序号,规则,问题类型,涉及对象,面积（平方米）,占比,数量,距离（米）,经度,纬度');
+    const lines = text.split('\r\n');
+    expect(lines[0]).toBe('\ufeff序号,规则,问题类型,涉及对象,网格名称,面积（平方米）,占比,数量,距离（米）,经度,纬度');
+    // Every finding with a geometry has a representative point (an overlap's lies inside it).
+    for (const [k, f] of report.findings.entries()) {
+      const cells = lines[k + 1].split(',');
+      if (f.geometry) expect(Number(cells[9]), `${f.kind} lon`).toBeGreaterThan(119);
+      if (f.geometry) expect(Number(cells[10]), `${f.kind} lat`).toBeGreaterThan(36);
+    }
   });
 
   it('exits 0 when every rule is clean', () => {

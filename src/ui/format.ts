@@ -1,0 +1,17 @@
+// How figures are written in the panels, one way everywhere: durations in their two largest
+// units ("17 天 4 小时"), case categories in the interface's language where it knows them.
+import type { TFunction } from 'i18next';
+
+/** A duration in its two largest units (days and hours, or hours and minutes). */
+export function duration(ms: number, t: TFunction): string {
+  const m = Math.round(ms / 60_000);
+  const days = Math.floor(m / 1440), hours = Math.floor((m % 1440) / 60), minutes = m % 60;
+  if (days > 0) return t('cases.daysHours', { days, hours });
+  if (hours > 0) return t('cases.hoursMinutes', { hours, minutes });
+  return t('cases.minutes', { minutes });
+}
+
+/** A case category's name: translated when it is one the console knows, else as the data gives it. */
+export function categoryName(name: string, t: TFunction): string {
+  return t(`caseCategories.${name}`, { defaultValue: name });
+}
