@@ -51,6 +51,11 @@ async function readLayer(path: string, role: Role, overrides: Record<string, str
     throw new InputError(`${path}: no column for the ${role} "${field}" (columns: ${file.columns.join(', ') || 'none'}); `
       + `say which one with --map ${role}.${field}=COLUMN${like.length ? ` (e.g. --map ${role}.${field}=${like[0]})` : ''}`);
   }
+  for (const field of REQUIRED_FIELDS[role] ?? []) {
+    if (!overrides[field] && /^(name|名称|网格名称)$/i.test(mapping[field])) {
+      console.log(`${path}: no ${field} column; the "${mapping[field]}" column serves as the ${role} ${field} (--map ${role}.${field}=COLUMN to choose another)`);
+    }
+  }
   for (const [field, column] of Object.entries(overrides)) {
     if (!file.columns.includes(column)) throw new InputError(`${path}: --map ${role}.${field}=${column}: no such column (columns: ${file.columns.join(', ')})`);
   }

@@ -1,6 +1,7 @@
 // FlatGeobuf in and out (the format data rests in).
 import { deserialize, serialize } from 'flatgeobuf/lib/mjs/geojson.js';
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { PartError } from './fileError';
 
 export async function readFlatGeobuf<G extends Geometry = Geometry, P = Record<string, unknown>>(
   bytes: Uint8Array,
@@ -9,7 +10,7 @@ export async function readFlatGeobuf<G extends Geometry = Geometry, P = Record<s
   let declared = 0;
   for await (const f of deserialize(bytes, { headerMetaFn: (h) => { declared = h.featuresCount; } })) out.push(f as unknown as Feature<G, P>);
   // A file cut short reads as fewer features without an error: its header tells.
-  if (declared > 0 && out.length !== declared) throw new Error(`cut short or damaged: the header says ${declared} features, ${out.length} could be read`);
+  if (declared > 0 && out.length !== declared) throw new PartError('fgb_cut_short', { declared, read: out.length });
   return out;
 }
 

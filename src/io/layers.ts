@@ -12,7 +12,7 @@ export type FieldMapping = Partial<Record<LayerName, Record<string, string>>>;
 export const CANONICAL_FIELDS: Record<LayerName, string[]> = {
   boundaries: ['code', 'name', 'level', 'parent_code', 'band_min', 'band_max'],
   grids: ['code', 'name', 'kind', 'community_code', 'dedicated_type', 'band_min', 'band_max', 'level', 'parent_code'],
-  buildings: ['id', 'address', 'levels', 'residential'],
+  buildings: ['id', 'address', 'levels', 'height', 'residential'],
   households: ['id', 'building_id', 'unit', 'room', 'residents', 'lon', 'lat', 'head_name', 'phone'],
   // Open311 GeoReport v2 names, plus the closed loop a case system records
   cases: [
@@ -24,7 +24,7 @@ export const CANONICAL_FIELDS: Record<LayerName, string[]> = {
 
 /** The fields a layer cannot be used without (its id); the rest are optional. */
 export const REQUIRED_FIELDS: Partial<Record<LayerName, string[]>> = {
-  grids: ['code'], boundaries: ['code'], buildings: ['id'], households: ['id'],
+  grids: ['code'], boundaries: ['code'], buildings: ['id'], households: ['id'], cases: ['service_request_id', 'requested_datetime'],
 };
 
 /** Personal fields of a roster: kept, shown masked in the inspector, never exported unless asked. */
@@ -58,6 +58,9 @@ export function normalizeProps(role: LayerName, p: Record<string, unknown>): Rec
   } else if (role === 'buildings') {
     ['id', 'address'].forEach(text);
     count('levels', 0);
+    // Footprints often give a height in metres, not floors: about 3 m a floor.
+    const height = num(out.height);
+    if (!out.levels && Number.isFinite(height) && height > 0) out.levels = Math.max(1, Math.round(height / 3));
     out.residential = out.residential === undefined || out.residential === null || out.residential === '' ? true
       : typeof out.residential === 'boolean' ? out.residential : YES.test(String(out.residential).trim());
   } else if (role === 'cases') {

@@ -3,6 +3,7 @@
 // replacement characters, the table is read again as GBK, and the note says so.
 import getShapefile from 'shpjs';
 import proj4 from 'proj4';
+import { PartError } from './fileError';
 import { unzipSync } from 'fflate';
 import type { Feature } from 'geojson';
 
@@ -29,13 +30,13 @@ export async function readShapefileZip(bytes: Uint8Array): Promise<ShapefileLaye
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes);
-  } catch (e) {
-    throw new Error(`not a readable zip archive (${(e as Error).message})`);
+  } catch {
+    throw new PartError('not_zip');
   }
   const byLower = new Map(Object.keys(files).filter((k) => !k.includes('__MACOSX')).map((k) => [k.toLowerCase(), k]));
   const text = (k: string) => { const key = byLower.get(k); return key ? new TextDecoder().decode(files[key]) : undefined; };
   const shps = [...byLower.keys()].filter((k) => k.endsWith('.shp'));
-  if (shps.length === 0) throw new Error('the zip holds no .shp file');
+  if (shps.length === 0) throw new PartError('zip_no_shp');
   const layers: ShapefileLayer[] = [];
   for (const shpKey of shps) {
     const base = shpKey.slice(0, -4);
@@ -46,7 +47,7 @@ export async function readShapefileZip(bytes: Uint8Array): Promise<ShapefileLaye
       try {
         proj4(prj);
       } catch {
-        throw new Error(`${base}.prj: a coordinate system proj4 cannot read; convert the file to lon/lat (EPSG:4490 or 4326) first`);
+        throw new PartError('prj_unreadable', { part: `${base}.prj` });
       }
     }
     const parts = { shp: files[byLower.get(shpKey)!], dbf: dbfKey ? files[dbfKey] : undefined, prj: prj ?? undefined };
@@ -54,8 +55,8 @@ export async function readShapefileZip(bytes: Uint8Array): Promise<ShapefileLaye
     const read = async (cpgLabel: string) => {
       try {
         return await getShapefile({ ...parts, cpg: cpgLabel });
-      } catch (e) {
-        throw new Error(`${base}.shp: cannot be read, the file may be cut short or damaged (${(e as Error).message})`);
+      } catch {
+        throw new PartError('shp_damaged', { part: `${base}.shp` });
       }
     };
     let encoding = cpg ? encodingOf(cpg) : 'utf-8';
@@ -77,16 +78,16 @@ export async function readShapefileZip(bytes: Uint8Array): Promise<ShapefileLaye
  * rather than read in part.
  */
 function checkLengths(base: string, shp: Uint8Array, dbf: Uint8Array | undefined) {
-  if (shp.byteLength < 100) throw new Error(`${base}.shp: cannot be read, only ${shp.byteLength} bytes (the header alone is 100)`);
+  if (shp.byteLength < 100) throw new PartError('shp_too_short', { part: `${base}.shp`, bytes: shp.byteLength });
   const view = new DataView(shp.buffer, shp.byteOffset, shp.byteLength);
   const stated = view.getInt32(24, false) * 2;
-  if (stated !== shp.byteLength) throw new Error(`${base}.shp: cannot be read, the file is cut short or damaged (its header says ${stated} bytes, it has ${shp.byteLength})`);
+  if (stated !== shp.byteLength) throw new PartError('shp_length', { part: `${base}.shp`, stated, bytes: shp.byteLength });
   if (dbf && dbf.byteLength >= 12) {
     const d = new DataView(dbf.buffer, dbf.byteOffset, dbf.byteLength);
     const records = d.getUint32(4, true);
     const headerSize = d.getUint16(8, true);
     const recordSize = d.getUint16(10, true);
-    if (headerSize + records * recordSize > dbf.byteLength) throw new Error(`${base}.dbf: cannot be read, the file is cut short (${records} records stated)`);
+    if (headerSize + records * recordSize > dbf.byteLength) throw new PartError('dbf_cut_short', { part: `${base}.dbf`, records });
   }
 }
 

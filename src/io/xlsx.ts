@@ -2,13 +2,14 @@
 // value as text, so a roster from Excel goes the same way as one from CSV.
 import { readSheet } from 'read-excel-file/universal';
 import type { CsvTable } from './csv';
+import { PartError } from './fileError';
 
 export async function readXlsxTable(data: ArrayBuffer): Promise<CsvTable> {
   let sheet;
   try {
     sheet = await readSheet(data);
-  } catch (e) {
-    throw new Error(`not a readable XLSX workbook (${(e as Error).message})`);
+  } catch {
+    throw new PartError('not_xlsx');
   }
   const [head = [], ...body] = sheet;
   const fields = head.map((c) => String(c ?? '').trim());

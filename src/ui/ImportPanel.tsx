@@ -6,9 +6,10 @@ import * as Comlink from 'comlink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from './SidePanel';
+import { errorText } from './errors';
 import { db } from '../store/db';
 import { Workspaces, requestPersistentStorage } from '../store/workspaces';
-import { CANONICAL_FIELDS, type LayerName } from '../io/layers';
+import { CANONICAL_FIELDS, REQUIRED_FIELDS, type LayerName } from '../io/layers';
 import { guessFields } from '../io/fieldGuess';
 import { defaultCrs, type SourceCrs } from '../io/crs';
 import { toExcelCsv } from '../io/csv';
@@ -83,7 +84,7 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
       crs: defaultCrs(g).kind as Pending['crs'], epsg: g.kind === 'gauss-kruger' ? g.epsg : 4528,
     }]);
   }, [mappingFor]);
-  const fail = (e: unknown) => setErrors((x) => [...x, (e as Error).message]);
+  const fail = (e: unknown) => setErrors((x) => [...x, errorText(e, t)]);
 
   const open = useCallback(async (files: FileList | File[]) => {
     for (const f of Array.from(files)) {
@@ -127,7 +128,7 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
         fileId: p.file.id, role: p.role, mapping: p.mapping, crs,
         workspace: target ? { id: target } : { newName: newName.trim() || p.file.name },
       });
-      setTarget(result.workspaceId);
+      if (result.workspaceId) setTarget(result.workspaceId);
       // Saved work should not be evicted when the disk fills: ask once there is some.
       if (result.saved && !storage?.persisted) await requestPersistentStorage();
       setPending((all) => all.map((x, k) => (k === i ? { ...x, saving: false, result } : x)));
@@ -135,7 +136,7 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
     } catch (e) {
       setPending((all) => all.map((x, k) => (k === i ? { ...x, saving: false } : x)));
       const full = (e as Error).name === 'StorageFullError';
-      setErrors((x) => [...x, full ? t('import.storageFull', { name: p.file.name }) : `${p.file.name}: ${(e as Error).message}`]);
+      setErrors((x) => [...x, full ? t('import.storageFull', { name: p.file.name }) : errorText(e, t, p.file.name)]);
     }
   };
 
@@ -151,6 +152,8 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
   };
 
   const selected = useMemo(() => workspaces.find((w) => w.row.id === target), [workspaces, target]);
+  // A file cannot be saved for a role until the fields it needs are mapped.
+  const missingFields = (p: Pending) => (REQUIRED_FIELDS[p.role] ?? []).filter((f) => !p.mapping[f]);
 
   return (
     <SidePanel title={t('import.title')} testId="import" className="report import" onClose={onClose}>
@@ -235,7 +238,12 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
               ))}
             </tbody>
           </table>
-          <button type="button" className="primary" disabled={p.saving} onClick={() => void save(i)} data-testid="import-save">{p.saving ? t('import.saving') : t('import.save')}</button>
+          {missingFields(p).length > 0 && (
+            <p className="bad" role="alert" data-testid="import-missing">
+              {t('import.missingField', { fields: missingFields(p).map((f) => `${t(`fields.${f}`)}（${f}）`).join(t('import.listSep')) })}
+            </p>
+          )}
+          <button type="button" className="primary" disabled={p.saving || missingFields(p).length > 0} onClick={() => void save(i)} data-testid="import-save">{p.saving ? t('import.saving') : t('import.save')}</button>
           {p.result && (
             <div data-testid="import-result">
               <p className={p.result.rejected.length ? 'warn' : 'ok'}>
@@ -245,8 +253,14 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
               </p>
               {p.result.rejected.length > 0 && (
                 <>
-                  <ul className="rejected">
-                    {p.result.rejected.slice(0, 50).map((r, k) => <li key={k}><code>{r.id}</code> {t(`skip.${r.code}`, r.params)}</li>)}
+                  <ul className="rejected" data-testid="import-rejected">
+                    {groupRejected(p.result.rejected).slice(0, 30).map((g) => (
+                      <li key={g.code}>
+                        {g.count === 1 ? <><code>{g.examples[0]}</code> {t(`skip.${g.code}`, g.params)}</> : t('import.rejectedGroup', {
+                          reason: t(`skip.${g.code}`, g.params), count: g.count.toLocaleString(), examples: g.examples.join(t('import.listSep')),
+                        })}
+                      </li>
+                    ))}
                   </ul>
                   <button type="button" onClick={() => downloadRejected(p)}>{t('import.downloadRejected')}</button>
                 </>
@@ -257,4 +271,16 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
       ))}
     </SidePanel>
   );
+}
+
+/** Rejections with the same reason, once each, with how many and a few examples (the download has them all). */
+function groupRejected(rejected: SaveResult['rejected']) {
+  const groups = new Map<string, { code: string; params: Record<string, string | number>; count: number; examples: string[] }>();
+  for (const r of rejected) {
+    const g = groups.get(r.code) ?? { code: r.code, params: r.params, count: 0, examples: [] };
+    g.count++;
+    if (g.examples.length < 3) g.examples.push(r.id);
+    groups.set(r.code, g);
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count);
 }

@@ -121,7 +121,7 @@ function BuildingDetails({ d, index, t, onSelect }: { d: District; index: number
 }
 
 /**
- * 楼盘表: one unit's households as floors (rows, top floor first) by door (columns). Room
+ * The floor table (lou pan biao): one unit's households as floors (rows, top floor first) by door (columns). Room
  * numbers are read as Chinese rosters write them: "1203" or "12-03" is floor 12, door 3;
  * a room that reads otherwise goes in a row of its own.
  */

@@ -9,6 +9,7 @@ import { guessRole, prepareLayer, readAnyFile, readUrl, type FileFormat, type Pr
 import type { BBox } from '../io/flatgeobufUrl';
 import type { CrsGuess, SourceCrs } from '../io/crs';
 import type { LayerName } from '../io/layers';
+import { FileError } from '../io/fileError';
 
 /** What the page shows of a file while the user maps its columns. */
 export interface FileSummary {
@@ -52,7 +53,7 @@ function summary(f: ReadFile): FileSummary {
 const api = {
   /** One summary per layer the file holds (a zip may hold several Shapefiles). */
   async read(name: string, bytes: Uint8Array): Promise<FileSummary[]> {
-    return (await readAnyFile(name, bytes)).map(summary);
+    return (await readAnyFile(name, bytes).catch(transferable)).map(summary);
   },
 
   async readUrl(url: string, bbox?: BBox): Promise<FileSummary> {
@@ -66,17 +67,31 @@ const api = {
     const t0 = performance.now();
     const { features, ...rest } = prepareLayer(file, req.role, req.mapping, req.crs);
     const t1 = performance.now();
-    const workspaceId = 'id' in req.workspace ? req.workspace.id : (await store.create(req.workspace.newName)).id;
+    // Nothing usable: no new, empty workspace is made for it.
+    if (features.length === 0) return { ...rest, workspaceId: 'id' in req.workspace ? req.workspace.id : '', imported: 0, saved: false, timings: { prepare: t1 - t0, save: 0 } };
+    const created = 'id' in req.workspace ? null : await store.create(req.workspace.newName);
+    const workspaceId = created?.id ?? (req.workspace as { id: string }).id;
     const c = rest.conversion;
     const notes: Note[] = [...file.notes, ...(c.kind !== 'none' ? [{ key: `crs.${c.kind}`, values: { n: c.features, epsg: c.epsg ?? '' } }] : [])];
-    if (features.length > 0) await store.saveLayer(workspaceId, req.role as WorkspaceRole, features, { file: file.name, notes }, req.mapping);
-    return { ...rest, workspaceId, imported: features.length, saved: features.length > 0, timings: { prepare: t1 - t0, save: performance.now() - t1 } };
+    try {
+      await store.saveLayer(workspaceId, req.role as WorkspaceRole, features, { file: file.name, notes }, req.mapping);
+    } catch (e) {
+      // A failed save (the disk full, say) leaves no empty workspace behind either.
+      if (created) await store.remove(created.id).catch(() => undefined);
+      throw e;
+    }
+    return { ...rest, workspaceId, imported: features.length, saved: true, timings: { prepare: t1 - t0, save: performance.now() - t1 } };
   },
 
   forget(fileId: number) {
     files.delete(fileId);
   },
 };
+
+/** A FileError keeps its code across postMessage (the page says it in the user's language). */
+function transferable(e: unknown): never {
+  throw e instanceof FileError ? e.forTransfer() : e;
+}
 
 export type ImportWorkerApi = typeof api;
 Comlink.expose(api);

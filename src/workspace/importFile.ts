@@ -2,6 +2,7 @@
 // Format by extension: GeoJSON, FlatGeobuf, zipped Shapefile, CSV, XLSX.
 import type { Feature, Geometry, Point, Position } from 'geojson';
 import { parseGeoJSON } from '../io/geojson';
+import { FileError, failFile } from '../io/fileError';
 import { readFlatGeobuf } from '../io/flatgeobuf';
 import { readFlatGeobufUrl, type BBox } from '../io/flatgeobufUrl';
 import { parseOpen311 } from '../io/open311';
@@ -47,8 +48,8 @@ export function formatOf(name: string): FileFormat | null {
  */
 export async function readAnyFile(name: string, bytes: Uint8Array): Promise<ReadFile[]> {
   const format = formatOf(name);
-  if (!format) throw new Error(`${name}: unknown file type (expected .geojson, .json, .fgb, .zip, .csv or .xlsx)`);
-  const fail = (e: unknown): never => { throw new Error(`${name}: ${(e as Error).message}`); };
+  if (!format) throw new FileError(name, 'unknown_type');
+  const fail = (e: unknown): never => failFile(name, e);
   if (format === 'shapefile') {
     const layers = await readShapefileZip(bytes).catch(fail);
     return layers.map((l) => withColumns({
@@ -90,8 +91,8 @@ function asOpen311(text: string, name: string): Omit<ReadFile, 'columns' | 'crsG
 
 /** Completes a file as read with its columns and a guess at its coordinate system. */
 function withColumns(f: Omit<ReadFile, 'columns' | 'crsGuess'>): ReadFile {
-  if (f.table && f.table.fields.length === 0) throw new Error(`${f.name}: no header row (an empty table)`);
-  if (f.features && f.features.length === 0) throw new Error(`${f.name}: holds no features`);
+  if (f.table && f.table.fields.length === 0) throw new FileError(f.name, 'no_header');
+  if (f.features && f.features.length === 0) throw new FileError(f.name, 'no_features');
   const columns = f.features ? [...new Set(f.features.flatMap((x) => Object.keys(x.properties ?? {})))] : f.table!.fields;
   const sample = f.features ? samplePositions(f.features) : [];
   return { ...f, columns, crsGuess: sample.length ? guessCrs(sample) : { kind: 'unknown' } };
@@ -124,8 +125,15 @@ export function guessRole(f: ReadFile): LayerName {
   if (types.has('Point') || types.has('MultiPoint')) return 'households';
   const m = guessFields('grids', f.columns);
   if (m.code && (m.community_code || m.kind)) return 'grids';
-  if (guessFields('buildings', f.columns).address) return 'buildings';
-  return 'boundaries';
+  // Footprints say how tall they are (height, levels, floors, 层数) or what they are (建筑…).
+  const b = guessFields('buildings', f.columns);
+  if (b.address || b.levels || b.height || f.columns.some((c) => /建筑|楼栋|building/i.test(c))) return 'buildings';
+  // Administrative areas carry an administrative code or level; anything else with a code or name is a grid layer.
+  const a = guessFields('boundaries', f.columns);
+  if (a.level || (a.code && /adcode|xzqdm|xzqhdm|区划/i.test(a.code))) return 'boundaries';
+  const names = (f.features ?? []).slice(0, 50).map((x) => String(x.properties?.[a.name ?? 'name'] ?? ''));
+  if (names.length && names.every((n) => /(省|市|区|县|旗|街道|镇|乡|社区|村|居委会)$/.test(n))) return 'boundaries';
+  return m.code ? 'grids' : 'boundaries';
 }
 
 /**

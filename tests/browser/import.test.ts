@@ -218,4 +218,44 @@ describe('import into a workspace', () => {
     await p.getByTestId('search').press('Enter');
     await expect(p.getByTestId('inspector-code').textContent()).resolves.toBe('370705001001001');
   });
+
+  it('guesses real files right: footprints with a height, a 311 export, districts with a figure-eight ring', async () => {
+    const p = page();
+    await p.getByTestId('open-import').click();
+    await p.getByTestId('workspace-name').fill('真实文件');
+    await p.getByTestId('import-files').setInputFiles(['tests/fixtures/import/footprints-height.geojson', 'tests/fixtures/import/311-cases.csv', 'tests/fixtures/import/districts-figure-eight.geojson']);
+    await expect.poll(() => p.getByTestId('import-file').count()).toBe(3);
+    const [footprints, cases, districts] = [0, 1, 2].map((k) => p.getByTestId('import-file').nth(k));
+    expect(await footprints.getByTestId('import-role').inputValue()).toBe('buildings');
+    expect(await footprints.getByRole('combobox', { name: 'id', exact: true }).inputValue()).toBe('name');
+    expect(await footprints.getByRole('combobox', { name: 'height', exact: true }).inputValue()).toBe('height');
+    expect(await cases.getByTestId('import-role').inputValue()).toBe('cases');
+    for (const [field, column] of [['service_request_id', 'case_enquiry_id'], ['requested_datetime', 'open_dt'], ['expected_datetime', 'sla_target_dt'],
+      ['closed_datetime', 'closed_dt'], ['status', 'case_status'], ['service_name', 'type'], ['address', 'location'], ['lat', 'latitude'], ['long', 'longitude']]) {
+      expect(await cases.getByRole('combobox', { name: field, exact: true }).inputValue(), field).toBe(column);
+    }
+    expect(await districts.getByTestId('import-role').inputValue()).toBe('boundaries');
+
+    // A required field unmapped: saving is not offered, and the panel says which.
+    await cases.getByRole('combobox', { name: 'service_request_id', exact: true }).selectOption('');
+    await expect(cases.getByTestId('import-missing').textContent()).resolves.toContain('service_request_id');
+    expect(await cases.getByTestId('import-save').isDisabled()).toBe(true);
+    await cases.getByRole('combobox', { name: 'service_request_id', exact: true }).selectOption('case_enquiry_id');
+    expect(await cases.getByTestId('import-missing').count()).toBe(0);
+
+    await footprints.getByTestId('import-save').click();
+    await expect(footprints.getByTestId('import-result').textContent()).resolves.toContain('导入 12 条，拒绝 0 条');
+    await cases.getByTestId('import-save').click();
+    await expect(cases.getByTestId('import-result').textContent()).resolves.toContain('导入 20 条，拒绝 0 条');
+    await districts.getByTestId('import-save').click();
+    const repaired = await districts.getByTestId('import-result').textContent();
+    // The figure-eight is kept, made valid: nothing rejected, so no hole where the district is.
+    expect(repaired).toContain('导入 2 条，拒绝 0 条，修复 1 条');
+    expect(repaired).toContain('环自相交');
+    const layers = await p.getByTestId('workspace-layers').textContent();
+    expect(layers).toContain('楼栋: 12');
+    expect(layers).toContain('事件: 20');
+    expect(layers).toContain('行政区划: 2');
+    await p.getByTestId('import').screenshot({ path: 'test-results/import-real-files.png' });
+  });
 });

@@ -66,14 +66,20 @@ describe('CLI and page', () => {
     expect(cli.summary.checks.buildings).toEqual({ status: 'no_data', note: 'no_buildings' });
   });
 
-  it('the CLI says which --map a polygon file without codes needs', () => {
-    const named = join(dir, 'named.geojson');
-    writeFileSync(named, JSON.stringify({ type: 'FeatureCollection', features: grids.map((g: any) => ({ ...g, properties: { name: g.properties.WGBM, remark: 'x' } })) }));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', named], { encoding: 'utf8' });
+  it('the CLI says which --map a polygon file without codes needs, and when a name stands in for the code', () => {
+    const unnamed = join(dir, 'unnamed.geojson');
+    writeFileSync(unnamed, JSON.stringify({ type: 'FeatureCollection', features: grids.map((g: any) => ({ ...g, properties: { grid_no: g.properties.WGBM, remark: 'x' } })) }));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', unnamed], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no column for the grids "code"');
-    expect(r.stderr).toContain('--map grids.code=name');
-    const ok = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', named, '--map', 'grids.code=name'], { encoding: 'utf8' });
+    expect(r.stderr).toContain('--map grids.code=grid_no');
+    const ok = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', unnamed, '--map', 'grids.code=grid_no'], { encoding: 'utf8' });
     expect(ok.status, ok.stderr).toBe(1);
+    // A layer with a name and no code: the name serves, and the CLI says so.
+    const named = join(dir, 'named.geojson');
+    writeFileSync(named, JSON.stringify({ type: 'FeatureCollection', features: grids.map((g: any) => ({ ...g, properties: { name: g.properties.WGBM } })) }));
+    const n = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', named], { encoding: 'utf8' });
+    expect(n.status, n.stderr).toBe(1);
+    expect(n.stdout).toContain('no code column; the "name" column serves as the grids code');
   });
 });

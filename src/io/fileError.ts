@@ -1,0 +1,75 @@
+// What is wrong with a file, as a code and its values: the CLI prints the English text, the
+// page says it in the interface's language (messages "fileErrors.<code>"), naming the file
+// once. Errors cross from the import worker to the page as plain Errors (Comlink keeps only
+// name and message), so the code travels in the message and is read back by fileErrorOf.
+
+export type FileErrorCode =
+  | 'unknown_type' | 'not_json' | 'not_geojson' | 'no_header' | 'no_features' | 'fgb_cut_short' | 'fgb_unreadable'
+  | 'not_xlsx' | 'not_zip' | 'zip_no_shp' | 'prj_unreadable' | 'shp_damaged' | 'shp_too_short' | 'shp_length' | 'dbf_cut_short'
+  | 'unreadable';
+
+type Params = Record<string, string | number>;
+
+const EN: Record<FileErrorCode, (p: Params) => string> = {
+  unknown_type: () => 'unknown file type (expected .geojson, .json, .fgb, .zip, .csv or .xlsx)',
+  not_json: (p) => `not valid JSON: it breaks off or goes wrong at byte ${p.byte} of ${p.size}`,
+  not_geojson: () => 'not GeoJSON (expected a FeatureCollection, a Feature or a geometry)',
+  no_header: () => 'no header row (an empty table)',
+  no_features: () => 'holds no features',
+  fgb_cut_short: (p) => `cut short or damaged: the header says ${p.declared} features, ${p.read} could be read`,
+  fgb_unreadable: (p) => `not a readable FlatGeobuf file (${p.detail})`,
+  not_xlsx: () => 'not a readable XLSX workbook',
+  not_zip: () => 'not a readable zip archive',
+  zip_no_shp: () => 'the zip holds no .shp file',
+  prj_unreadable: (p) => `${p.part}: a coordinate system proj4 cannot read; convert the file to lon/lat (EPSG:4490 or 4326) first`,
+  shp_damaged: (p) => `${p.part}: cannot be read, the file may be cut short or damaged`,
+  shp_too_short: (p) => `${p.part}: cannot be read, only ${p.bytes} bytes (the header alone is 100)`,
+  shp_length: (p) => `${p.part}: cannot be read, the file is cut short or damaged (its header says ${p.stated} bytes, it has ${p.bytes})`,
+  dbf_cut_short: (p) => `${p.part}: cannot be read, the file is cut short (${p.records} records stated)`,
+  unreadable: (p) => `cannot be read (${p.detail})`,
+};
+
+const MARK = 'FileError:';
+
+export class FileError extends Error {
+  constructor(readonly file: string, readonly code: FileErrorCode, readonly params: Params = {}) {
+    super(`${file}: ${EN[code](params)}`);
+    this.name = 'FileError';
+  }
+
+  /** The same error with the code in its message, to survive a postMessage. */
+  forTransfer(): Error {
+    const e = new Error(`${MARK}${JSON.stringify({ file: this.file, code: this.code, params: this.params })}`);
+    e.name = 'FileError';
+    return e;
+  }
+}
+
+/** Throws the reason with the file's name, as a FileError (a low-level message becomes `unreadable`). */
+export function failFile(file: string, e: unknown): never {
+  if (e instanceof FileError) throw e.file === file ? e : new FileError(file, e.code, e.params);
+  if (e instanceof PartError) throw new FileError(file, e.code, e.params);
+  throw new FileError(file, 'unreadable', { detail: (e as Error)?.message ?? String(e) });
+}
+
+/** A reason found inside a reader that does not know the file's name (the caller adds it with failFile). */
+export class PartError extends Error {
+  constructor(readonly code: FileErrorCode, readonly params: Params = {}) {
+    super(EN[code](params));
+  }
+}
+
+/** A FileError read back from an error that crossed from a worker; null for any other error. */
+export function fileErrorOf(e: unknown): { file: string; code: FileErrorCode; params: Params } | null {
+  if (e instanceof FileError) return { file: e.file, code: e.code, params: e.params };
+  const m = (e as Error)?.message;
+  if (typeof m !== 'string' || !m.startsWith(MARK)) return null;
+  try { return JSON.parse(m.slice(MARK.length)); } catch { return null; }
+}
+
+/** Where JSON.parse stopped, in bytes of the UTF-8 text (the end of the text when it ran out). */
+export function jsonErrorByte(text: string, e: unknown): number {
+  const m = /position (\d+)/.exec((e as Error)?.message ?? '');
+  const chars = m ? Number(m[1]) : text.length;
+  return new TextEncoder().encode(text.slice(0, chars)).length;
+}
