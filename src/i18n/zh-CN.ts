@@ -216,7 +216,7 @@ export const zhCN = {
     no_header: '没有表头行（表格是空的）',
     no_features: '文件里没有要素',
     fgb_cut_short: '文件不完整或已损坏：文件头说有 {{declared}} 个要素，只读出 {{read}} 个',
-    fgb_unreadable: '不是可读的 FlatGeobuf 文件',
+    fgb_unreadable: '不是可读的 FlatGeobuf 文件（可能不完整或已损坏）',
     not_xlsx: '不是可读的 XLSX 工作簿',
     not_zip: '不是可读的 zip 压缩包',
     zip_no_shp: '压缩包里没有 .shp 文件',

@@ -8,7 +8,11 @@ export async function readFlatGeobuf<G extends Geometry = Geometry, P = Record<s
 ): Promise<Feature<G, P>[]> {
   const out: Feature<G, P>[] = [];
   let declared = 0;
-  for await (const f of deserialize(bytes, { headerMetaFn: (h) => { declared = h.featuresCount; } })) out.push(f as unknown as Feature<G, P>);
+  try {
+    for await (const f of deserialize(bytes, { headerMetaFn: (h) => { declared = h.featuresCount; } })) out.push(f as unknown as Feature<G, P>);
+  } catch (e) {
+    throw new PartError('fgb_unreadable', { detail: (e as Error)?.message ?? String(e) });
+  }
   // A file cut short reads as fewer features without an error: its header tells.
   if (declared > 0 && out.length !== declared) throw new PartError('fgb_cut_short', { declared, read: out.length });
   return out;

@@ -42,6 +42,8 @@ export function searchDistrict(d: District, query: string, limit = 12): SearchHi
     const address = c.addresses[i] ?? '';
     if (c.ids[i].toLowerCase().includes(q) || address.toLowerCase().includes(q)) consider('case', i, [c.ids[i], address], c.ids[i], address || c.categoryNames[c.category[i]]);
   }
-  hits.sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label));
+  // Equal matches: places before grids, buildings before the cases reported at them.
+  const order: Record<SearchKind, number> = { boundary: 0, grid: 1, building: 2, household: 3, case: 4 };
+  hits.sort((a, b) => a.rank - b.rank || order[a.kind] - order[b.kind] || a.label.localeCompare(b.label));
   return hits.slice(0, limit);
 }

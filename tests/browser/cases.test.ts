@@ -52,6 +52,7 @@ describe('cases', () => {
     const now = Date.now();
     await setFeed(200, [request('open', now + 12_000, now)]);
     await p.getByTestId('open-cases').click();
+    await p.getByTestId('case-settings').locator('summary').first().click(); // the feed settings fold away
     await p.getByTestId('feed-url').fill(`${baseUrl}__feed/requests.json`);
     await p.getByTestId('feed-interval').fill('1');
     await p.getByTestId('feed-start').click();

@@ -197,8 +197,11 @@ describe('import into a workspace', () => {
     await p.getByTestId('import-files').setInputFiles(['tests/fixtures/shapefile/truncated.zip', ...unreadable, 'tests/fixtures/broken/bad-geometries.geojson']);
     await expect.poll(() => p.getByRole('alert').count()).toBe(unreadable.length + 1);
     const alerts = (await p.getByRole('alert').allTextContents()).join('\n');
-    expect(alerts).toMatch(/truncated\.zip: grids\.shp: cannot be read/);
-    for (const [name, message] of Object.entries(broken.unreadable as Record<string, string>)) expect(alerts, name).toMatch(new RegExp(message));
+    // In the interface's language, each file named once, no raw engine message.
+    expect(alerts).toMatch(/truncated\.zip：grids\.shp：无法读取/);
+    for (const [name, message] of Object.entries(broken.unreadable_zh as Record<string, string>)) expect(alerts, name).toMatch(new RegExp(message));
+    for (const name of Object.keys(broken.unreadable)) expect(alerts.split(name).length - 1, `${name} named once`).toBe(1);
+    expect(alerts).not.toMatch(/typed array|Unexpected|at position|undefined/);
     expect(await p.getByTestId('import-file').count()).toBe(1); // only the one that can be read
 
     await p.getByTestId('workspace-name').fill('坏数据');
@@ -252,10 +255,10 @@ describe('import into a workspace', () => {
     // The figure-eight is kept, made valid: nothing rejected, so no hole where the district is.
     expect(repaired).toContain('导入 2 条，拒绝 0 条，修复 1 条');
     expect(repaired).toContain('环自相交');
+    await expect.poll(() => p.getByTestId('workspace-layers').textContent()).toContain('行政区划: 2');
     const layers = await p.getByTestId('workspace-layers').textContent();
     expect(layers).toContain('楼栋: 12');
     expect(layers).toContain('事件: 20');
-    expect(layers).toContain('行政区划: 2');
     await p.getByTestId('import').screenshot({ path: 'test-results/import-real-files.png' });
   });
 });
