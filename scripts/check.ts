@@ -22,7 +22,7 @@ const USAGE = `usage: npm run check -- --grids FILE [--buildings FILE] [--househ
                       [--map LAYER.FIELD=SOURCE ...]
   FILE: .geojson/.json, .fgb, zipped Shapefile (.zip), .csv or .xlsx, read as the console's import reads it
   --map grids.code=WGBM maps a column of the file onto a canonical field (repeatable)
-exit code: 0 all rules clean, 1 findings, 2 unusable input`;
+exit code: 0 no finding in what could be checked, 1 findings, 2 unusable input or output, 3 internal error`;
 
 class InputError extends Error {}
 
@@ -135,19 +135,32 @@ async function main(): Promise<number> {
     if (report.summary.totals.grids === 0) throw new InputError(`${args.grids}: no usable grid (${report.skipped.filter((s) => s.layer === 'grids').slice(0, 3).map((s) => `${s.id}: ${s.reason}`).join('; ') || 'the file is empty'})`);
     printSummary(report);
     if (args.out) {
-      writeFileSync(args.out, JSON.stringify(report));
+      write(args.out, JSON.stringify(report));
       const geo = args.geojson ?? args.out.replace(/\.json$/i, '') + '.findings.geojson';
-      writeFileSync(geo, JSON.stringify(findingsGeoJSON(report)));
+      write(geo, JSON.stringify(findingsGeoJSON(report)));
       console.log(`report: ${args.out}; findings as GeoJSON: ${geo}`);
-    } else if (args.geojson) writeFileSync(args.geojson, JSON.stringify(findingsGeoJSON(report)));
+    } else if (args.geojson) write(args.geojson, JSON.stringify(findingsGeoJSON(report)));
     if (args.csv) {
-      writeFileSync(args.csv, findingsCsv(report, zhCN));
+      write(args.csv, findingsCsv(report, zhCN));
       console.log(`findings as CSV (Excel, UTF-8 with BOM): ${args.csv}`);
     }
     return report.summary.clean ? 0 : 1;
   } catch (e) {
     if (e instanceof InputError) { console.error(`unusable input: ${e.message}`); return 2; }
-    throw e;
+    // Not the input's fault, not a finding: its own exit code, one line (a district's CI must
+    // not read a crash as "findings").
+    console.error(`internal error: ${(e as Error)?.message ?? String(e)} (please report it with the input files)`);
+    return 3;
+  }
+}
+
+/** An output file written, or a refusal naming it (a directory, no permission). */
+function write(path: string, text: string) {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot write the output there (${code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'no permission' : code ?? (e as Error).message})`);
   }
 }
 

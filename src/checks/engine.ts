@@ -526,7 +526,7 @@ function stopwatch(into: Record<string, number>, onStage?: (stage: string) => vo
 const RULE_ORDER = Object.fromEntries(RULES.map((r, i) => [r, i]));
 export function compareFindings(a: Finding, b: Finding): number {
   return RULE_ORDER[a.rule] - RULE_ORDER[b.rule] || FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind)
-    || (a.ids[0] ?? '').localeCompare(b.ids[0] ?? '') || (a.ids[1] ?? '').localeCompare(b.ids[1] ?? '');
+    || String(a.ids[0] ?? '').localeCompare(String(b.ids[0] ?? '')) || String(a.ids[1] ?? '').localeCompare(String(b.ids[1] ?? ''));
 }
 
 function round(x: number, digits: number): number {

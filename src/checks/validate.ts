@@ -15,7 +15,7 @@ const CHINA = { minLon: 70, maxLon: 140, minLat: 15, maxLat: 56 };
 export interface Problem {
   code: 'no_geometry' | 'not_polygon' | 'empty_geometry' | 'short_ring' | 'not_number' | 'lat_lon' | 'not_degrees'
     | 'not_closed' | 'self_intersecting' | 'self_touching' | 'spike' | 'zero_area_ring' | 'hole_outside' | 'overlapping_parts'
-    | 'no_area' | 'missing_property' | 'duplicate_id' | 'malformed_row';
+    | 'no_area' | 'missing_property' | 'duplicate_id' | 'malformed_row' | 'unclosed_quote';
   params: Record<string, string | number>;
 }
 
@@ -37,6 +37,7 @@ const EN: Record<Problem['code'], (p: Record<string, string | number>) => string
   no_area: () => 'no area left once its rings are made valid (a zero-area or collapsed polygon)',
   missing_property: (p) => `missing property "${p.name}"`,
   duplicate_id: (p) => `duplicate ${p.name} "${p.id}" (the first one is kept)`,
+  unclosed_quote: (p) => `a quote opened on line ${p.from} is never closed: lines ${p.from}–${p.to} run together and cannot be read`,
   malformed_row: (p) => `line ${p.row} of the table cannot be read cleanly (${p.message})`,
 };
 

@@ -4,8 +4,8 @@
 // name and message), so the code travels in the message and is read back by fileErrorOf.
 
 export type FileErrorCode =
-  | 'unknown_type' | 'not_json' | 'not_geojson' | 'no_header' | 'no_features' | 'fgb_cut_short' | 'fgb_unreadable'
-  | 'not_xlsx' | 'not_zip' | 'zip_no_shp' | 'prj_unreadable' | 'shp_damaged' | 'shp_too_short' | 'shp_length' | 'dbf_cut_short'
+  | 'unknown_type' | 'not_json' | 'not_geojson' | 'no_header' | 'no_features' | 'fgb_cut_short' | 'fgb_cut_short_header' | 'fgb_cut_short_bytes' | 'fgb_unreadable'
+  | 'not_xlsx' | 'not_zip' | 'zip_too_many' | 'zip_too_large' | 'zip_bomb' | 'zip_no_shp' | 'prj_unreadable' | 'shp_damaged' | 'shp_too_short' | 'shp_length' | 'dbf_cut_short'
   | 'unreadable';
 
 type Params = Record<string, string | number>;
@@ -17,9 +17,14 @@ const EN: Record<FileErrorCode, (p: Params) => string> = {
   no_header: () => 'no header row (an empty table)',
   no_features: () => 'holds no features',
   fgb_cut_short: (p) => `cut short or damaged: the header says ${p.declared} features, ${p.read} could be read`,
+  fgb_cut_short_header: (p) => `cut short: its header says ${p.size} bytes, the file has only ${p.bytes}`,
+  fgb_cut_short_bytes: (p) => `cut short: its last feature needs ${p.expected} bytes, the file has ${p.bytes}`,
   fgb_unreadable: (p) => `not a readable FlatGeobuf file (${p.detail})`,
   not_xlsx: () => 'not a readable XLSX workbook',
   not_zip: () => 'not a readable zip archive',
+  zip_too_many: (p) => `refused: more than ${p.n} files in the zip`,
+  zip_too_large: (p) => `refused: it would unpack to more than ${p.mb} MB`,
+  zip_bomb: (p) => `refused: ${p.entry} would unpack to ${p.ratio} times its packed size (a zip bomb, not data)`,
   zip_no_shp: () => 'the zip holds no .shp file',
   prj_unreadable: (p) => `${p.part}: a coordinate system proj4 cannot read; convert the file to lon/lat (EPSG:4490 or 4326) first`,
   shp_damaged: (p) => `${p.part}: cannot be read, the file may be cut short or damaged`,

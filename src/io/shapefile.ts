@@ -4,7 +4,7 @@
 import getShapefile from 'shpjs';
 import proj4 from 'proj4';
 import { PartError } from './fileError';
-import { unzipSync } from 'fflate';
+import { safeUnzip } from './zip';
 import type { Feature } from 'geojson';
 
 export interface ShapefileLayer {
@@ -28,11 +28,7 @@ function encodingOf(cpg: string): string {
 
 export async function readShapefileZip(bytes: Uint8Array): Promise<ShapefileLayer[]> {
   let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes);
-  } catch {
-    throw new PartError('not_zip');
-  }
+  files = safeUnzip(bytes);
   const byLower = new Map(Object.keys(files).filter((k) => !k.includes('__MACOSX')).map((k) => [k.toLowerCase(), k]));
   const text = (k: string) => { const key = byLower.get(k); return key ? new TextDecoder().decode(files[key]) : undefined; };
   const shps = [...byLower.keys()].filter((k) => k.endsWith('.shp'));

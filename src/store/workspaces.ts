@@ -3,7 +3,8 @@
 // that was already saved.
 import type { Feature } from 'geojson';
 import { fromGeoColumns, geoColumnsFromJSON, geoColumnsToJSON, toGeoColumns, type GeoColumns } from './geoColumns';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, zipSync } from 'fflate';
+import { safeUnzip } from '../io/zip';
 import type { GridScopeDB, LayerRow, WorkspaceRow } from './db';
 import { PERSONAL_FIELDS } from '../io/layers';
 import { caseColumns, caseColumnsFromJSON, caseColumnsToJSON, type CaseColumns } from '../workspace/caseTable';
@@ -99,7 +100,7 @@ export class Workspaces {
   async importArchive(bytes: Uint8Array, fileName: string): Promise<WorkspaceRow> {
     const fail = (why: string): never => { throw new Error(`${fileName}: ${why}`); };
     let entries: Record<string, Uint8Array> = {};
-    try { entries = unzipSync(bytes); } catch { fail('not a GridScope workspace file (not a zip)'); }
+    try { entries = safeUnzip(bytes); } catch (e) { fail((e as Error).message === 'not a readable zip archive' ? 'not a GridScope workspace file (not a zip)' : (e as Error).message); }
     if (!entries['workspace.json']) fail('not a GridScope workspace file (no workspace.json)');
     let head: ArchiveHead | null = null;
     try { head = JSON.parse(strFromU8(entries['workspace.json'])) as ArchiveHead; } catch { fail('workspace.json is not valid JSON'); }

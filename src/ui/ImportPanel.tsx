@@ -91,7 +91,8 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
       setBusy(f.name);
       try {
         if (f.name.toLowerCase().endsWith(WORKSPACE_FILE)) {
-          const row = await store.importArchive(new Uint8Array(await f.arrayBuffer()), f.name);
+          const bytes = new Uint8Array(await f.arrayBuffer());
+          const row = await importer().importArchive(f.name, Comlink.transfer(bytes, [bytes.buffer]));
           setTarget(row.id);
           await refresh();
           continue;

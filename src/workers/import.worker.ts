@@ -83,6 +83,11 @@ const api = {
     return { ...rest, workspaceId, imported: features.length, saved: true, timings: { prepare: t1 - t0, save: performance.now() - t1 } };
   },
 
+  /** A .gridscope workspace file back as a new workspace, unzipped here (a large one froze the page). */
+  async importArchive(name: string, bytes: Uint8Array) {
+    return store.importArchive(bytes, name);
+  },
+
   forget(fileId: number) {
     files.delete(fileId);
   },

@@ -7,7 +7,7 @@ import { readFlatGeobuf } from '../io/flatgeobuf';
 import { readFlatGeobufUrl, type BBox } from '../io/flatgeobufUrl';
 import { parseOpen311 } from '../io/open311';
 import { readShapefileZip } from '../io/shapefile';
-import { parseCsv, type CsvTable } from '../io/csv';
+import { decodeTable, parseCsv, type CsvTable } from '../io/csv';
 import { readXlsxTable } from '../io/xlsx';
 import { convertFeatures, guessCrs, swapLatLon, type ConversionNote, type CrsGuess, type SourceCrs } from '../io/crs';
 import { guessFields } from '../io/fieldGuess';
@@ -70,10 +70,12 @@ export async function readAnyFile(name: string, bytes: Uint8Array): Promise<Read
     return [withColumns({ name, format, features: parseGeoJSON(text, name), notes: [] })];
   }
   if (format === 'flatgeobuf') return [withColumns({ name, format, features: await readFlatGeobuf(bytes).catch(fail), notes: [] })];
-  const table = format === 'csv'
-    ? parseCsv(new TextDecoder().decode(bytes))
+  const decoded = format === 'csv' ? decodeTable(bytes) : null;
+  const table = decoded
+    ? parseCsv(decoded.text)
     : await readXlsxTable(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).catch(fail);
-  return [withColumns({ name, format, table, notes: [] })];
+  const notes = decoded && decoded.encoding !== 'utf-8' ? [{ key: 'import.encoding.table', values: { encoding: decoded.encoding.toUpperCase() } }] : [];
+  return [withColumns({ name, format, table, notes })];
 }
 
 /** An Open311 requests list as a file of case features, with the entries it could not use; null when it is not one. */
@@ -165,10 +167,16 @@ export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<strin
   if (role === 'households') {
     const rejected: Skipped[] = [];
     // Rows the CSV reader could not split cleanly (too many or too few cells): not guessed at.
-    const malformed = new Map((f.table?.errors ?? []).map((e) => [e.row - 1, e.message]));
+    const malformed = new Map((f.table?.errors ?? []).map((e) => [e.row - 1, e]));
     const kept = features.filter((h, i) => {
       const id = featureLabel(h, 'id', i);
-      if (malformed.has(i)) { rejected.push(skippedItem('households', id, problem('malformed_row', { row: i + 2, message: malformed.get(i)! }))); return false; }
+      const bad = malformed.get(i);
+      if (bad) {
+        rejected.push(skippedItem('households', id, bad.unclosed
+          ? problem('unclosed_quote', { from: bad.unclosed[0], to: bad.unclosed[1] })
+          : problem('malformed_row', { row: i + 2, message: bad.message })));
+        return false;
+      }
       if (h.properties?.id === undefined || h.properties?.id === '') { rejected.push(skippedItem('households', id, problem('missing_property', { name: 'id' }))); return false; }
       const c = (h.geometry as Point | null)?.coordinates;
       const wrong = c ? pointProblem(c[0], c[1]) : null;
