@@ -4,6 +4,7 @@
 // polyRings[p]..polyRings[p+1] are the rings of polygon p (a MultiPolygon is one polygon
 // entry holding all its rings: even-odd crossing handles holes and parts alike).
 import type { AreaGeometry } from '../domain/types';
+import Flatbush from 'flatbush';
 import { orient } from './noding';
 
 export interface PackedPolygons {
@@ -14,7 +15,12 @@ export interface PackedPolygons {
   bbox: Float64Array;
   /** per ring: 1 for a hole (not the first ring of its polygon part) */
   ringHole: Uint8Array;
+  /** edge indexes of the polygons too big to test edge by edge, made when first needed */
+  big?: Map<number, BigIndex>;
 }
+
+/** Above this many vertices a polygon's point test goes through an index of its edges. */
+const INDEX_VERTICES = 512;
 
 export function packPolygons(geoms: (AreaGeometry | null)[]): PackedPolygons {
   let nCoords = 0;
@@ -80,6 +86,7 @@ function polygonsOf(g: AreaGeometry): number[][][][] {
  */
 export function pointInPacked(P: PackedPolygons, p: number, x: number, y: number): boolean {
   const { coords, ringStart, polyRings } = P;
+  if (isBig(P, p)) return pointInBig(P, p, x, y);
   let inside = false;
   for (let r = polyRings[p]; r < polyRings[p + 1]; r++) {
     const start = ringStart[r];
@@ -101,6 +108,15 @@ export function pointInPacked(P: PackedPolygons, p: number, x: number, y: number
 /** Is (x, y) exactly on an edge of polygon p (exact orientation test)? */
 export function onPackedOutline(P: PackedPolygons, p: number, x: number, y: number): boolean {
   const { coords, ringStart, polyRings } = P;
+  if (isBig(P, p)) {
+    const { index, from, to } = bigIndex(P, p);
+    let on = false;
+    index.search(x, y, x, y, (k) => {
+      if (k < from.length && orient(coords[2 * from[k]], coords[2 * from[k] + 1], coords[2 * to[k]], coords[2 * to[k] + 1], x, y) === 0) on = true;
+      return on;
+    });
+    return on;
+  }
   for (let r = polyRings[p]; r < polyRings[p + 1]; r++) {
     for (let i = ringStart[r]; i + 1 < ringStart[r + 1]; i++) {
       const ax = coords[2 * i], ay = coords[2 * i + 1], bx = coords[2 * i + 2], by = coords[2 * i + 3];
@@ -109,4 +125,58 @@ export function onPackedOutline(P: PackedPolygons, p: number, x: number, y: numb
     }
   }
   return false;
+}
+
+/**
+ * The same crossing test over only the edges a ray to the east can meet, from a flatbush of
+ * the polygon's edges: a grid of 1,000,000 vertices costs the edges near the ray, not all.
+ */
+/** A big polygon's edges (vertex j → vertex i, in ring r) in a flatbush. */
+export interface BigIndex { index: Flatbush; from: Uint32Array; to: Uint32Array; ring: Uint32Array }
+
+/** The edge index of a big polygon (made once, kept on the packed set). */
+export function bigIndex(P: PackedPolygons, p: number): BigIndex {
+  const { coords, ringStart, polyRings } = P;
+  P.big ??= new Map();
+  let e = P.big.get(p);
+  if (!e) {
+    const from: number[] = [], to: number[] = [], ring: number[] = [];
+    for (let r = polyRings[p]; r < polyRings[p + 1]; r++) {
+      const start = ringStart[r], end = ringStart[r + 1];
+      for (let i = start, j = end - 1; i < end; j = i++) { from.push(j); to.push(i); ring.push(r); }
+    }
+    const index = new Flatbush(Math.max(1, from.length));
+    for (let k = 0; k < from.length; k++) {
+      const j = from[k], i = to[k];
+      index.add(Math.min(coords[2 * i], coords[2 * j]), Math.min(coords[2 * i + 1], coords[2 * j + 1]), Math.max(coords[2 * i], coords[2 * j]), Math.max(coords[2 * i + 1], coords[2 * j + 1]));
+    }
+    if (from.length === 0) index.add(0, 0, 0, 0);
+    index.finish();
+    e = { index, from: Uint32Array.from(from), to: Uint32Array.from(to), ring: Uint32Array.from(ring) };
+    P.big.set(p, e);
+  }
+  return e;
+}
+
+/** Is polygon p big enough that its tests go through its edge index? */
+export function isBig(P: PackedPolygons, p: number): boolean {
+  return P.ringStart[P.polyRings[p + 1]] - P.ringStart[P.polyRings[p]] > INDEX_VERTICES;
+}
+
+function pointInBig(P: PackedPolygons, p: number, x: number, y: number): boolean {
+  const { coords, bbox } = P;
+  const e = bigIndex(P, p);
+  const { from, to } = e;
+  let inside = false;
+  e.index.search(x, y, Math.max(x, bbox[4 * p + 2]), y, (k) => {
+    if (k >= from.length) return false;
+    const i = to[k], j = from[k];
+    const yi = coords[2 * i + 1], yj = coords[2 * j + 1];
+    if (yi > y !== yj > y) {
+      const xi = coords[2 * i], xj = coords[2 * j];
+      if (x < xi + ((y - yi) * (xj - xi)) / (yj - yi)) inside = !inside;
+    }
+    return false;
+  });
+  return inside;
 }

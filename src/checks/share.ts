@@ -8,7 +8,7 @@
 // a share is a ratio, so degrees serve as well as metres.
 import earcut from 'earcut';
 import type { AreaGeometry } from '../domain/types';
-import type { PackedPolygons } from './rings';
+import { bigIndex, isBig, pointInPacked, type PackedPolygons } from './rings';
 
 /** Triangles of a footprint (6 numbers each, relative to ox, oy), all counter-clockwise. */
 export function footprintTriangles(g: AreaGeometry, ox: number, oy: number): Float64Array {
@@ -64,6 +64,7 @@ let bufB = new Float64Array(512);
 
 /** Area (in degrees², relative frame) of polygon p of P inside the triangles. */
 export function areaInside(P: PackedPolygons, p: number, signs: Int8Array, tris: Float64Array, ox: number, oy: number): number {
+  if (isBig(P, p)) return areaInsideBig(P, p, signs, tris, ox, oy);
   const { coords, ringStart, polyRings } = P;
   let total = 0;
   for (let r = polyRings[p]; r < polyRings[p + 1]; r++) {
@@ -112,4 +113,63 @@ function clipHalf(src: Float64Array, m: number, dst: Float64Array, ax: number, a
     px = cx; py = cy; pin = cin;
   }
   return k;
+}
+
+/**
+ * The same area for a grid of many thousands of vertices, from its edges near each triangle
+ * only (Green's theorem: the outline of grid ∩ triangle is the grid's edges inside the
+ * triangle plus the triangle's edges inside the grid). Linear in the edges near the footprint.
+ */
+function areaInsideBig(P: PackedPolygons, p: number, signs: Int8Array, tris: Float64Array, ox: number, oy: number): number {
+  const { coords } = P;
+  const e = bigIndex(P, p);
+  let total = 0;
+  const term = (ax: number, ay: number, bx: number, by: number) => (ax * by - bx * ay) / 2;
+  for (let t = 0; t < tris.length; t += 6) {
+    const tx = [tris[t] + ox, tris[t + 2] + ox, tris[t + 4] + ox], ty = [tris[t + 1] + oy, tris[t + 3] + oy, tris[t + 5] + oy];
+    const minX = Math.min(...tx), maxX = Math.max(...tx), minY = Math.min(...ty), maxY = Math.max(...ty);
+    // The grid's edges, clipped to the triangle (parametric, against its three sides).
+    for (const k of e.index.search(minX, minY, maxX, maxY)) {
+      if (k >= e.from.length) continue;
+      const j = e.from[k], i = e.to[k];
+      const ax = coords[2 * j] - ox, ay = coords[2 * j + 1] - oy, bx = coords[2 * i] - ox, by = coords[2 * i + 1] - oy;
+      let t0 = 0, t1 = 1;
+      for (let s = 0; s < 3 && t0 <= t1; s++) {
+        const px = tris[t + 2 * s], py = tris[t + 2 * s + 1], qx = tris[t + (2 * s + 2) % 6], qy = tris[t + (2 * s + 3) % 6];
+        // Inside = left of p→q: f(u) = cross(q − p, a + u(b − a) − p) ≥ 0.
+        const fa = (qx - px) * (ay - py) - (qy - py) * (ax - px);
+        const fb = (qx - px) * (by - py) - (qy - py) * (bx - px);
+        if (fa < 0 && fb < 0) { t1 = -1; break; }
+        if (fa < 0) t0 = Math.max(t0, fa / (fa - fb));
+        else if (fb < 0) t1 = Math.min(t1, fa / (fa - fb));
+      }
+      if (t0 >= t1) continue;
+      const sx = ax + t0 * (bx - ax), sy = ay + t0 * (by - ay), ex = ax + t1 * (bx - ax), ey = ay + t1 * (by - ay);
+      total += signs[e.ring[k]] * term(sx, sy, ex, ey);
+    }
+    // The triangle's sides, cut where grid edges cross them, the pieces inside the grid.
+    for (let s = 0; s < 3; s++) {
+      const px = tris[t + 2 * s], py = tris[t + 2 * s + 1], qx = tris[t + (2 * s + 2) % 6], qy = tris[t + (2 * s + 3) % 6];
+      const cuts = [0, 1];
+      for (const k of e.index.search(Math.min(px, qx) + ox, Math.min(py, qy) + oy, Math.max(px, qx) + ox, Math.max(py, qy) + oy)) {
+        if (k >= e.from.length) continue;
+        const j = e.from[k], i = e.to[k];
+        const ax = coords[2 * j] - ox, ay = coords[2 * j + 1] - oy, bx = coords[2 * i] - ox, by = coords[2 * i + 1] - oy;
+        const d = (qx - px) * (by - ay) - (qy - py) * (bx - ax);
+        if (d === 0) continue;
+        const u = ((ax - px) * (by - ay) - (ay - py) * (bx - ax)) / d;
+        const v = ((ax - px) * (qy - py) - (ay - py) * (qx - px)) / d;
+        if (u > 0 && u < 1 && v >= 0 && v <= 1) cuts.push(u);
+      }
+      cuts.sort((a, b) => a - b);
+      for (let c = 0; c + 1 < cuts.length; c++) {
+        const u0 = cuts[c], u1 = cuts[c + 1];
+        if (u1 <= u0) continue;
+        const mu = (u0 + u1) / 2;
+        if (!pointInPacked(P, p, px + mu * (qx - px) + ox, py + mu * (qy - py) + oy)) continue;
+        total += term(px + u0 * (qx - px), py + u0 * (qy - py), px + u1 * (qx - px), py + u1 * (qy - py));
+      }
+    }
+  }
+  return total;
 }

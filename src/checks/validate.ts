@@ -8,6 +8,13 @@ import { checkArea, makeValid, type AreaDefect } from './repair';
 
 type Layer = Skipped['layer'];
 
+/**
+ * The most vertices one grid, building or boundary may have: the checks are near-linear in
+ * vertices (a 1,000,000-vertex grid checks in seconds), but past this a shape is a drawing
+ * error or wants simplifying, and it is refused with that said.
+ */
+export const MAX_VERTICES = 2_000_000;
+
 /** Plausible lon/lat for this product: mainland China and its surroundings. */
 const CHINA = { minLon: 70, maxLon: 140, minLat: 15, maxLat: 56 };
 
@@ -15,7 +22,7 @@ const CHINA = { minLon: 70, maxLon: 140, minLat: 15, maxLat: 56 };
 export interface Problem {
   code: 'no_geometry' | 'not_polygon' | 'empty_geometry' | 'short_ring' | 'not_number' | 'lat_lon' | 'not_degrees'
     | 'not_closed' | 'self_intersecting' | 'self_touching' | 'spike' | 'zero_area_ring' | 'hole_outside' | 'overlapping_parts'
-    | 'no_area' | 'missing_property' | 'duplicate_id' | 'malformed_row' | 'unclosed_quote';
+    | 'no_area' | 'too_many_vertices' | 'missing_property' | 'duplicate_id' | 'malformed_row' | 'unclosed_quote';
   params: Record<string, string | number>;
 }
 
@@ -34,6 +41,7 @@ const EN: Record<Problem['code'], (p: Record<string, string | number>) => string
   zero_area_ring: (p) => `ring with no area (near ${p.at})`,
   hole_outside: (p) => `hole not inside its outer ring, or inside another hole (near ${p.at})`,
   overlapping_parts: (p) => `parts of the multipolygon overlap (near ${p.at})`,
+  too_many_vertices: (p) => `${p.n} vertices: more than the ${p.max} one shape may have (simplify it first)`,
   no_area: () => 'no area left once its rings are made valid (a zero-area or collapsed polygon)',
   missing_property: (p) => `missing property "${p.name}"`,
   duplicate_id: (p) => `duplicate ${p.name} "${p.id}" (the first one is kept)`,
@@ -66,6 +74,9 @@ export function structureProblem(g: Geometry | null | undefined): Problem | null
   if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return problem('not_polygon', { type: g.type });
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
   if (!Array.isArray(polys) || polys.length === 0 || polys.some((p) => !Array.isArray(p) || p.length === 0)) return problem('empty_geometry');
+  let vertices = 0;
+  for (const poly of polys) for (const ring of poly) vertices += Array.isArray(ring) ? ring.length : 0;
+  if (vertices > MAX_VERTICES) return problem('too_many_vertices', { n: vertices, max: MAX_VERTICES });
   for (let q = 0; q < polys.length; q++) {
     const poly = polys[q];
     for (let r = 0; r < poly.length; r++) {

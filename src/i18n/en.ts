@@ -78,6 +78,7 @@ export const en: Messages = {
     zero_area_ring: 'ring with no area (near {{at}})',
     hole_outside: 'hole not inside its outer ring, or inside another hole (near {{at}})',
     overlapping_parts: 'parts of the multipolygon overlap (near {{at}})',
+    too_many_vertices: '{{n}} vertices: more than the {{max}} one shape may have (simplify it first)',
     no_area: 'no area left once its rings are made valid (a zero-area or collapsed polygon)',
     missing_property: 'missing property "{{name}}"',
     duplicate_id: 'duplicate {{name}} "{{id}}" (the first one is kept)',

@@ -77,6 +77,7 @@ export const zhCN = {
     zero_area_ring: '环的面积为零（约在 {{at}}）',
     hole_outside: '内环不在外环之内，或套在另一个内环里（约在 {{at}}）',
     overlapping_parts: '多面的各部分相互重叠（约在 {{at}}）',
+    too_many_vertices: '有 {{n}} 个顶点，超过单个图形上限 {{max}}（请先简化）',
     no_area: '修复环之后没有剩下面积（面积为零或退化的多边形）',
     missing_property: '缺少属性“{{name}}”',
     duplicate_id: '{{name}}“{{id}}”重复（保留第一条）',
