@@ -6,11 +6,11 @@ import react from '@vitejs/plugin-react';
  * case feed): set at build time, e.g. GRIDSCOPE_CONNECT_SRC="https://gis.example.gov.cn".
  * Anything that is not a plain http(s) origin stops the build.
  */
-function connectOrigins(value = process.env.GRIDSCOPE_CONNECT_SRC ?? ''): string[] {
+export function connectOrigins(value = process.env.GRIDSCOPE_CONNECT_SRC ?? ''): string[] {
   return value.split(/[\s,]+/).filter(Boolean).map((v) => {
-    const u = new URL(v);
-    if (!/^https?:$/.test(u.protocol) || u.origin !== v.replace(/\/$/, '')) throw new Error(`GRIDSCOPE_CONNECT_SRC: "${v}" is not an origin like https://host:port`);
-    return u.origin;
+    // A plain origin and nothing else: "https://a.example;script-src *" must not reach the policy.
+    if (!/^https?:\/\/([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(:\d{1,5})?\/?$/i.test(v)) throw new Error(`GRIDSCOPE_CONNECT_SRC: "${v}" is not an origin like https://host:port`);
+    return new URL(v).origin;
   });
 }
 
@@ -47,7 +47,10 @@ export default defineConfig({
   // it is served in dev and fingerprinted into dist on build.
   assetsInclude: ['**/*.fgb'],
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000, sourcemap: true },
-  // `npm run preview` (and the browser tests) send the policy as a header too.
-  preview: { headers: { 'Content-Security-Policy': CSP } },
+  // No source maps in what is deployed.
+  build: { target: 'es2022', chunkSizeWarningLimit: 4000, sourcemap: false },
+  // The same origins, for the code that fetches (src/io/guardedFetch.ts): workers do not inherit a <meta> policy.
+  define: { __GRIDSCOPE_CONNECT__: JSON.stringify(connectOrigins()) },
+  // `npm run preview` (and the browser tests) send the policy as a header too, for the page and its workers.
+  preview: { headers: { 'Content-Security-Policy': `${CSP}; frame-ancestors 'none'`, 'X-Content-Type-Options': 'nosniff' } },
 });

@@ -29,6 +29,8 @@ export interface HouseholdTable {
   /** 户主 and phone from a roster, '' where not given; null when the roster has none. Shown masked. */
   heads: string[] | null;
   phones: string[] | null;
+  /** any other personal column (ID numbers, contacts, a remarks column with phone numbers): its key and values */
+  otherPersonal: { key: string; values: string[] }[];
 }
 
 export interface CaseTable {

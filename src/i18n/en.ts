@@ -182,6 +182,7 @@ export const en: Messages = {
     swapped: '{{n}} features swapped from [lat, lon] to [lon, lat]',
   },
   fields: {
+    id_card: 'ID number', contact: 'Contact', 
     code: 'Code', name: 'Name', kind: 'Kind', community_code: 'Community code', dedicated_type: 'Dedicated type',
     band_min: 'Band minimum', band_max: 'Band maximum', level: 'Level', parent_code: 'Parent code', id: 'Id', address: 'Address',
     levels: 'Levels', height: 'Height (m)', residential: 'Residential', building_id: 'Building id', unit: 'Unit', room: 'Room', residents: 'Residents',
@@ -236,6 +237,7 @@ export const en: Messages = {
     shp_too_short: '{{part}}: cannot be read, only {{bytes}} bytes (the header alone is 100)',
     shp_length: '{{part}}: cannot be read, cut short or damaged (its header says {{stated}} bytes, it has {{bytes}})',
     dbf_cut_short: '{{part}}: cannot be read, cut short ({{records}} records stated)',
+    shp_dbf_mismatch: '{{shp}} has {{shapes}} shapes but {{dbf}} has {{records}} attribute rows: they cannot be paired',
     unreadable: 'cannot be read ({{detail}})',
   },
   legend: {
@@ -296,6 +298,7 @@ export const en: Messages = {
     live: 'Live · data as of {{at}} · {{added}} new, {{updated}} updated, {{reopened}} reopened',
     failed: 'The feed failed: {{error}}. The map still shows the data fetched at {{at}}.',
     skipped: '· {{n}} entries not usable, skipped',
+    capped: { pages: '· stopped at {{pages}} pages a poll: the feed may hold more', cases: '· at the limit of {{cases}} cases: more were not added', fields: '· texts longer than {{fieldChars}} characters were cut' },
     skippedWhy: 'Skipped entries and why',
   },
   cases: {

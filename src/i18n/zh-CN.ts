@@ -181,6 +181,7 @@ export const zhCN = {
     swapped: '已把 {{n}} 个要素的 [纬度, 经度] 对调为 [经度, 纬度]',
   },
   fields: {
+    id_card: '身份证号', contact: '联系人', 
     code: '编码', name: '名称', kind: '类型', community_code: '所属社区编码', dedicated_type: '专属网格类型',
     band_min: '户数下限', band_max: '户数上限', level: '层级', parent_code: '上级编码', id: '编号', address: '地址',
     levels: '层数', height: '高度（米）', residential: '是否住宅', building_id: '楼栋编号', unit: '单元', room: '房号', residents: '人数',
@@ -233,6 +234,7 @@ export const zhCN = {
     shp_too_short: '{{part}}：无法读取，只有 {{bytes}} 字节（仅文件头就需 100 字节）',
     shp_length: '{{part}}：无法读取，文件不完整或已损坏（文件头说 {{stated}} 字节，实际 {{bytes}} 字节）',
     dbf_cut_short: '{{part}}：无法读取，文件不完整（应有 {{records}} 条记录）',
+    shp_dbf_mismatch: '{{shp}} 有 {{shapes}} 个图形，{{dbf}} 却有 {{records}} 行属性，无法一一对应',
     unreadable: '无法读取（{{detail}}）',
   },
   legend: {
@@ -293,6 +295,7 @@ export const zhCN = {
     live: '实时 · 数据截至 {{at}} · 新增 {{added}}，更新 {{updated}}，重开 {{reopened}}',
     failed: '拉取失败：{{error}}。地图上仍是 {{at}} 拉取的数据。',
     skipped: '· {{n}} 条无法使用，已跳过',
+    capped: { pages: '· 已达每次最多 {{pages}} 页，数据源可能还有更多', cases: '· 已达上限 {{cases}} 条事件，更多的未加入', fields: '· 有超过 {{fieldChars}} 字的内容，已截断' },
     skippedWhy: '跳过的条目及原因',
   },
   cases: {

@@ -39,8 +39,10 @@ const SYNONYMS: Record<LayerName, Record<string, string[]>> = {
     residents: ['residents', 'population', 'persons', 'rks', 'jtrk', '人数', '人口', '人口数', '家庭人口', '户内人数'],
     lon: ['lon', 'lng', 'long', 'longitude', 'x', 'jd', '经度'],
     lat: ['lat', 'latitude', 'y', 'wd', '纬度'],
-    head_name: ['headname', 'hzxm', 'hz', '户主', '户主姓名'],
-    phone: ['phone', 'tel', 'mobile', 'lxdh', 'sjhm', '电话', '联系电话', '手机', '手机号'],
+    head_name: ['headname', 'hzxm', 'hz', '户主', '户主姓名', '姓名', 'name', 'xm'],
+    phone: ['phone', 'tel', 'mobile', 'telephone', 'lxdh', 'sjhm', '电话', '联系电话', '手机', '手机号', '手机号码', '电话号码', '固定电话'],
+    id_card: ['idcard', 'idno', 'idnumber', 'sfzh', 'sfzhm', '身份证', '身份证号', '身份证号码', '公民身份号码', '证件号码'],
+    contact: ['contact', 'contactperson', 'lxr', '联系人', '紧急联系人'],
   },
   cases: {
     service_request_id: ['servicerequestid', 'caseid', 'caseenquiryid', 'requestid', 'ticketid', 'casenumber', 'id', 'sjbh', 'gdh', '事件编号', '工单号', '案件编号', '编号'],

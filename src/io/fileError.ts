@@ -5,7 +5,7 @@
 
 export type FileErrorCode =
   | 'unknown_type' | 'not_json' | 'not_geojson' | 'no_header' | 'no_features' | 'fgb_cut_short' | 'fgb_cut_short_header' | 'fgb_cut_short_bytes' | 'fgb_unreadable'
-  | 'not_xlsx' | 'not_zip' | 'zip_too_many' | 'zip_too_large' | 'zip_bomb' | 'zip_no_shp' | 'prj_unreadable' | 'shp_damaged' | 'shp_too_short' | 'shp_length' | 'dbf_cut_short'
+  | 'not_xlsx' | 'not_zip' | 'zip_too_many' | 'zip_too_large' | 'zip_bomb' | 'zip_no_shp' | 'prj_unreadable' | 'shp_damaged' | 'shp_too_short' | 'shp_length' | 'dbf_cut_short' | 'shp_dbf_mismatch'
   | 'unreadable';
 
 type Params = Record<string, string | number>;
@@ -31,6 +31,7 @@ const EN: Record<FileErrorCode, (p: Params) => string> = {
   shp_too_short: (p) => `${p.part}: cannot be read, only ${p.bytes} bytes (the header alone is 100)`,
   shp_length: (p) => `${p.part}: cannot be read, the file is cut short or damaged (its header says ${p.stated} bytes, it has ${p.bytes})`,
   dbf_cut_short: (p) => `${p.part}: cannot be read, the file is cut short (${p.records} records stated)`,
+  shp_dbf_mismatch: (p) => `${p.shp} has ${p.shapes} shapes but ${p.dbf} has ${p.records} attribute rows: they cannot be paired`,
   unreadable: (p) => `cannot be read (${p.detail})`,
 };
 

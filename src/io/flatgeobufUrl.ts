@@ -6,6 +6,7 @@
 // server would hang us), reports HTTP errors without the URL, and accepts a 200 to a Range
 // request, which would silently misread the file from the wrong offset.
 import { deserialize } from 'flatgeobuf/lib/mjs/geojson.js';
+import { FetchRefused, guardedFetch } from './guardedFetch';
 import { fromFeature } from 'flatgeobuf/lib/mjs/geojson/feature.js';
 import { HttpReader, type RangeClient } from 'flatgeobuf/lib/mjs/http-reader.js';
 import type { HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
@@ -168,9 +169,9 @@ class Net {
   private async fetch(init: RequestInit): Promise<Response> {
     this.requests++;
     try {
-      return await fetch(this.url, { ...init, signal: this.signal });
+      return await guardedFetch(this.url, { ...init, signal: this.signal });
     } catch (e) {
-      if ((e as Error)?.name === 'AbortError' || (e as Error)?.name === 'TimeoutError') throw e;
+      if ((e as Error)?.name === 'AbortError' || (e as Error)?.name === 'TimeoutError' || e instanceof FetchRefused) throw e;
       // The browser gives no detail here: a CORS refusal and a dead server look the same.
       throw new Error(`${this.url}: cannot be fetched (network failure, or the server does not allow this site to read it: CORS) — ${(e as Error).message}`, { cause: e });
     }

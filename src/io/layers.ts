@@ -13,7 +13,7 @@ export const CANONICAL_FIELDS: Record<LayerName, string[]> = {
   boundaries: ['code', 'name', 'level', 'parent_code', 'band_min', 'band_max'],
   grids: ['code', 'name', 'kind', 'community_code', 'dedicated_type', 'band_min', 'band_max', 'level', 'parent_code'],
   buildings: ['id', 'address', 'levels', 'height', 'residential'],
-  households: ['id', 'building_id', 'unit', 'room', 'residents', 'lon', 'lat', 'head_name', 'phone'],
+  households: ['id', 'building_id', 'unit', 'room', 'residents', 'lon', 'lat', 'head_name', 'phone', 'id_card', 'contact'],
   // Open311 GeoReport v2 names, plus the closed loop a case system records
   cases: [
     'service_request_id', 'status', 'service_name', 'service_code', 'requested_datetime', 'expected_datetime',
@@ -28,7 +28,21 @@ export const REQUIRED_FIELDS: Partial<Record<LayerName, string[]>> = {
 };
 
 /** Personal fields of a roster: kept, shown masked in the inspector, never exported unless asked. */
-export const PERSONAL_FIELDS = ['head_name', 'phone'] as const;
+export const PERSONAL_FIELDS = ['head_name', 'phone', 'id_card', 'contact'] as const;
+
+/** Any other column found to hold personal data is kept under this prefix (and treated as above). */
+export const PERSONAL_PREFIX = 'personal:';
+
+export function isPersonalKey(k: string): boolean {
+  return (PERSONAL_FIELDS as readonly string[]).includes(k) || k.startsWith(PERSONAL_PREFIX);
+}
+
+/** Properties without anything personal (for every export unless the user includes it). */
+export function withoutPersonal<T extends Record<string, unknown>>(p: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) if (!isPersonalKey(k)) out[k] = v;
+  return out as T;
+}
 
 const DEDICATED = /^(dedicated|专属|专属网格|zs)/i;
 const YES = /^(1|true|yes|y|t|是|住宅)$/i;
@@ -68,7 +82,7 @@ export function normalizeProps(role: LayerName, p: Record<string, unknown>): Rec
     const st = String(out.status ?? '').trim();
     if (st && !/^(open|closed)$/i.test(st)) out.status = /(办结|结案|完成|关闭)/.test(st) ? 'closed' : 'open';
   } else {
-    ['id', 'building_id', 'room', 'head_name', 'phone'].forEach(text);
+    ['id', 'building_id', 'room', 'head_name', 'phone', 'id_card', 'contact'].forEach(text);
     count('unit', 0);
     count('residents', null);
   }

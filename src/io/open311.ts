@@ -5,6 +5,7 @@
 // some servers wrap it as {"service_requests": [...]} or {"requests": [...]}. Chinese case
 // systems add the closed-loop times, dispatch level and satisfaction (CaseProps) as extra
 // keys; they are read when present and '' otherwise.
+import { FetchRefused, guardedFetch, readCapped } from './guardedFetch';
 import type { CaseFeature, CaseProps, DispatchLevel, Satisfaction } from '../domain/types';
 
 export type Open311SkipCode =
@@ -22,16 +23,32 @@ export interface Open311Skip {
 export interface Open311Result {
   cases: CaseFeature[];
   skipped: Open311Skip[];
+  /** text fields longer than FEED_LIMITS.fieldChars, cut */
+  cutFields: number;
 }
 
 export interface Open311FetchOptions {
   signal?: AbortSignal;
   /** Asked for with `page_size` (default 100: under the 500 cap servers commonly have). */
   pageSize?: number;
-  /** Default 100. */
+  /** Pages per poll (FEED_LIMITS.pages). */
   maxPages?: number;
+  /** Bytes per answer, counted as it streams (FEED_LIMITS.bytes). */
+  maxBytes?: number;
+  /** Cases one poll may bring (FEED_LIMITS.cases). */
+  maxCases?: number;
+  /** Origins allowed besides the page's own (default: those named at build time). */
+  allow?: string[];
   fetchFn?: typeof fetch;
 }
+
+/**
+ * What one feed may bring, so a misbehaving one cannot grow without bound: pages per poll,
+ * bytes per answer, characters per text field (a longer one is cut and counted), cases in all.
+ */
+export const FEED_LIMITS = { pages: 50, bytes: 32 * 2 ** 20, fieldChars: 4000, cases: 500_000 };
+
+export type FeedCap = 'pages' | 'cases' | 'fields';
 
 export interface Open311FetchResult extends Open311Result {
   /** Pages whose entries were used (an empty or repeated last page is not counted). */
@@ -40,6 +57,8 @@ export interface Open311FetchResult extends Open311Result {
   requests: number;
   /** Paging stopped at maxPages: the feed may hold more. */
   truncated: boolean;
+  /** The limits this poll reached (FEED_LIMITS): said in the panel. */
+  capped: FeedCap[];
 }
 
 type Entry = Record<string, unknown>;
@@ -81,6 +100,7 @@ function requestList(json: unknown, source: string): unknown[] {
 
 export function parseOpen311(json: unknown, source: string): Open311Result {
   const list = requestList(json, source);
+  clipped = 0;
   const skipped: Open311Skip[] = [];
   const byId = new Map<string, { f: CaseFeature; n: number }>();
   list.forEach((e, i) => {
@@ -90,12 +110,15 @@ export function parseOpen311(json: unknown, source: string): Open311Result {
     const id = r.properties.service_request_id;
     const seen = byId.get(id);
     if (!seen) return void byId.set(id, { f: r, n });
-    // Within one response the later update wins (equal: the later entry, as a re-poll would).
-    const [keep, drop] = time(r.properties.updated_datetime) >= time(seen.f.properties.updated_datetime) ? [{ f: r, n }, seen] : [seen, { f: r, n }];
+    // Within one response the later update wins; at the same time a closed one (a case is
+    // not reopened by a duplicate), else the later entry, as a re-poll would.
+    const dt = time(r.properties.updated_datetime) - time(seen.f.properties.updated_datetime);
+    const newer = dt > 0 || (dt === 0 || Number.isNaN(dt)) && !(seen.f.properties.status === 'closed' && r.properties.status !== 'closed');
+    const [keep, drop] = newer ? [{ f: r, n }, seen] : [seen, { f: r, n }];
     byId.set(id, keep);
     skipped.push({ id, code: 'duplicate', reason: `#${drop.n} (id ${id}): duplicate of #${keep.n}, which was updated later or at the same time and is kept` });
   });
-  return { cases: [...byId.values()].map((v) => v.f), skipped };
+  return { cases: [...byId.values()].map((v) => v.f), skipped, cutFields: clipped };
 }
 
 function toCase(e: unknown, n: number): CaseFeature | Open311Skip {
@@ -125,8 +148,8 @@ function toCase(e: unknown, n: number): CaseFeature | Open311Skip {
     status,
     service_name: str(e.service_name),
     service_code: str(e.service_code),
-    description: str(e.description),
-    address: str(e.address),
+    description: clip(str(e.description)),
+    address: clip(str(e.address)),
     requested_datetime: requested,
     updated_datetime: updated,
     expected_datetime: isoTime(e.expected_datetime) ?? '',
@@ -148,6 +171,14 @@ function toCase(e: unknown, n: number): CaseFeature | Open311Skip {
 // The extension values in English (as CaseProps has them) or in the Chinese a case system shows.
 const LEVELS: Record<string, DispatchLevel> = { community: 'community', street: 'street', district: 'district', 社区: 'community', 街道: 'street', 区: 'district', 区级: 'district' };
 const SATISFACTION: Record<string, Satisfaction> = { satisfied: 'satisfied', basic: 'basic', unsatisfied: 'unsatisfied', 满意: 'satisfied', 基本满意: 'basic', 不满意: 'unsatisfied' };
+
+/** A text field cut to FEED_LIMITS.fieldChars (a 300 MB description is not kept); `clipped` counts them. */
+let clipped = 0;
+function clip(s: string): string {
+  if (s.length <= FEED_LIMITS.fieldChars) return s;
+  clipped++;
+  return `${s.slice(0, FEED_LIMITS.fieldChars)}…`;
+}
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 
@@ -188,7 +219,7 @@ const excerpt = (s: string) => JSON.stringify(s.trim().replace(/\s+/g, ' ').slic
  * (AbortError / TimeoutError) so callers can tell it apart.
  */
 export async function fetchOpen311(url: string, opts: Open311FetchOptions = {}): Promise<Open311FetchResult> {
-  const { signal, maxPages = 100, fetchFn = fetch } = opts;
+  const { signal, maxPages = FEED_LIMITS.pages, maxBytes = FEED_LIMITS.bytes, maxCases = FEED_LIMITS.cases, fetchFn = fetch } = opts;
   const pageSize = Math.max(1, Math.floor(opts.pageSize ?? 100)); // 0 would never make a short page
   let base: URL;
   try {
@@ -200,6 +231,7 @@ export async function fetchOpen311(url: string, opts: Open311FetchOptions = {}):
   const skipped: Open311Skip[] = [];
   let pages = 0;
   let requests = 0;
+  let cut = 0;
   let before = '';
   for (let page = 1; page <= maxPages; page++) {
     const u = new URL(base);
@@ -207,31 +239,35 @@ export async function fetchOpen311(url: string, opts: Open311FetchOptions = {}):
     u.searchParams.set('page_size', String(pageSize));
     const at = u.href;
     requests++;
-    const list = requestList(await getJson(at, signal, fetchFn), at);
+    const list = requestList(await getJson(at, signal, fetchFn, maxBytes, opts.allow), at);
     // Compare the ids only: a server that ignores paging may still change a case in between.
     const ids = JSON.stringify(list.map((e) => (isEntry(e) ? (e.service_request_id ?? null) : e)));
-    if (!list.length || ids === before) return { cases, skipped, pages, requests, truncated: false };
+    const capped = (): FeedCap[] => (cut > 0 ? ['fields'] : []);
+    if (!list.length || ids === before) return { cases, skipped, cutFields: cut, pages, requests, truncated: false, capped: capped() };
     before = ids;
     const r = parseOpen311(list, at);
+    cut += r.cutFields;
     pages++;
     // Cases move between pages while we page (new ones push the window): merge by id.
     cases = mergeCases(cases, r.cases).cases;
     skipped.push(...r.skipped.map((s) => ({ ...s, reason: `page ${page}, ${s.reason}` })));
-    if (list.length < pageSize) return { cases, skipped, pages, requests, truncated: false };
+    if (cases.length >= maxCases) return { cases: cases.slice(0, maxCases), skipped, cutFields: cut, pages, requests, truncated: true, capped: ['cases', ...capped()] };
+    if (list.length < pageSize) return { cases, skipped, cutFields: cut, pages, requests, truncated: false, capped: capped() };
   }
-  return { cases, skipped, pages, requests, truncated: true };
+  return { cases, skipped, cutFields: cut, pages, requests, truncated: true, capped: ['pages', ...(cut > 0 ? ['fields' as const] : [])] };
 }
 
-async function getJson(url: string, signal: AbortSignal | undefined, fetchFn: typeof fetch): Promise<unknown> {
+async function getJson(url: string, signal: AbortSignal | undefined, fetchFn: typeof fetch, maxBytes: number, allow?: string[]): Promise<unknown> {
   let text: string;
   try {
-    const res = await fetchFn(url, { signal, headers: { Accept: 'application/json' } });
+    const res = await guardedFetch(url, { signal, headers: { Accept: 'application/json' } }, { fetchFn, allow });
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
       throw new Error(`${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
     }
-    text = await res.text();
+    text = await readCapped(res, url, maxBytes);
   } catch (e) {
+    if (e instanceof FetchRefused) throw e;
     const err = e as Error;
     if (signal?.aborted || err?.name === 'AbortError' || err?.name === 'TimeoutError') {
       const reason = (signal?.reason as Error | undefined) ?? err;

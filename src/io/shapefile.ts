@@ -84,6 +84,10 @@ function checkLengths(base: string, shp: Uint8Array, dbf: Uint8Array | undefined
     const headerSize = d.getUint16(8, true);
     const recordSize = d.getUint16(10, true);
     if (headerSize + records * recordSize > dbf.byteLength) throw new PartError('dbf_cut_short', { part: `${base}.dbf`, records });
+    // One attribute row per shape: otherwise rows would silently pair with the wrong shapes, or be dropped.
+    let shapes = 0;
+    for (let at = 100; at + 8 <= shp.byteLength; shapes++) at += 8 + view.getInt32(at + 4, false) * 2;
+    if (shapes !== records) throw new PartError('shp_dbf_mismatch', { shp: `${base}.shp`, dbf: `${base}.dbf`, shapes, records });
   }
 }
 

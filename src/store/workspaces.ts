@@ -6,7 +6,7 @@ import { fromGeoColumns, geoColumnsFromJSON, geoColumnsToJSON, toGeoColumns, typ
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { safeUnzip } from '../io/zip';
 import type { GridScopeDB, LayerRow, WorkspaceRow } from './db';
-import { PERSONAL_FIELDS } from '../io/layers';
+import { withoutPersonal } from '../io/layers';
 import { caseColumns, caseColumnsFromJSON, caseColumnsToJSON, type CaseColumns } from '../workspace/caseTable';
 import type { CaseFeature } from '../domain/types';
 
@@ -169,8 +169,4 @@ interface ArchiveHead {
 
 const newId = (now: number) => `ws-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
-function withoutPersonal(p: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...p };
-  for (const k of PERSONAL_FIELDS) delete out[k];
-  return out;
-}
+

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FeedConfig, FeedState } from './caseFeed';
+import { FEED_LIMITS } from '../io/open311';
 
 export function CaseFeedControls({ config, state, onChange }: { config: FeedConfig; state: FeedState; onChange: (c: FeedConfig) => void }) {
   const { t, i18n } = useTranslation();
@@ -18,9 +19,10 @@ export function CaseFeedControls({ config, state, onChange }: { config: FeedConf
           <input type="number" min={1} value={interval} onChange={(e) => setIntervalS(e.target.value)} className="seconds" aria-label={t('feed.interval')} data-testid="feed-interval" />
           {t('feed.seconds')}
         </label>
+        {/* Two buttons (keys), not one whose type changes: a reused submit button restarted the feed it stopped. */}
         {config.on
-          ? <button type="button" onClick={() => onChange({ ...config, on: false })} data-testid="feed-stop">{t('feed.stop')}</button>
-          : <button type="submit" className="primary" disabled={!url.trim()} data-testid="feed-start">{t('feed.start')}</button>}
+          ? <button key="stop" type="button" onClick={() => onChange({ ...config, on: false })} data-testid="feed-stop">{t('feed.stop')}</button>
+          : <button key="start" type="submit" className="primary" disabled={!url.trim()} data-testid="feed-start">{t('feed.start')}</button>}
       </form>
       {config.on && (
         <p className={state.lastError ? 'warn' : 'ok'} role="status" data-testid="feed-status">
@@ -30,6 +32,7 @@ export function CaseFeedControls({ config, state, onChange }: { config: FeedConf
               ? t('feed.live', { at: time(state.lastOk), added: state.last?.added ?? 0, updated: state.last?.updated ?? 0, reopened: state.last?.reopened ?? 0 })
               : t('feed.connecting')}
           {!state.lastError && state.last && state.last.skipped > 0 && <> {t('feed.skipped', { n: state.last.skipped })}</>}
+          {!state.lastError && state.last?.capped.map((c) => <span key={c} className="warn" data-testid="feed-capped"> {t(`feed.capped.${c}`, FEED_LIMITS)}</span>)}
         </p>
       )}
       {!state.lastError && state.last && state.last.skipped > 0 && (

@@ -1,7 +1,8 @@
 // The inspector: what was clicked or found. Grid → its figures and staff; building → its
 // households by unit and room (看房知人); household; case.
 import { useState, type ReactNode } from 'react';
-import { maskName, maskPhone } from '../domain/privacy';
+import { maskAny, maskName, maskPhone } from '../domain/privacy';
+import { PERSONAL_PREFIX } from '../io/layers';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from './SidePanel';
 import type { TFunction } from 'i18next';
@@ -186,19 +187,23 @@ function HouseholdDetails({ d, index, t, onSelect }: { d: District; index: numbe
         [t('inspector.residentsCount'), h.residents[index] > 0 ? h.residents[index] : <span className="bad">{h.residents[index] === 0 ? 0 : t('inspector.residentsUnknown')}</span>],
         [t('inspector.grid'), <GridLink d={d} grid={h.grid[index]} t={t} onSelect={onSelect} />],
       ]} />
-      {(head || phone) && <Personal key={index} head={head} phone={phone} t={t} />}
+      {(head || phone || h.otherPersonal.some((o) => o.values[index])) && (
+        <Personal key={index} head={head} phone={phone} others={h.otherPersonal.map((o) => ({ key: o.key, value: o.values[index] })).filter((o) => o.value)} t={t} />
+      )}
     </>
   );
 }
 
 /** Head of household and phone, masked until the user asks to see them (and masked again for the next household). */
-function Personal({ head, phone, t }: { head: string; phone: string; t: T }) {
+function Personal({ head, phone, others, t }: { head: string; phone: string; others: { key: string; value: string }[]; t: T }) {
   const [shown, setShown] = useState(false);
+  const label = (k: string) => (k.startsWith(PERSONAL_PREFIX) ? k.slice(PERSONAL_PREFIX.length) : t(`fields.${k}`));
   return (
     <section className="personal-data" data-testid="personal">
       <Rows rows={[
-        [t('inspector.head'), <span data-testid="personal-head">{shown ? head : maskName(head)}</span>],
-        [t('inspector.phone'), <span data-testid="personal-phone">{shown ? phone : maskPhone(phone)}</span>],
+        ...(head ? [[t('inspector.head'), <span data-testid="personal-head">{shown ? head : maskName(head)}</span>] as [string, ReactNode]] : []),
+        ...(phone ? [[t('inspector.phone'), <span data-testid="personal-phone">{shown ? phone : maskPhone(phone)}</span>] as [string, ReactNode]] : []),
+        ...others.map((o) => [label(o.key), <span data-testid="personal-other">{shown ? o.value : maskAny(o.value)}</span>] as [string, ReactNode]),
       ]} />
       <button type="button" onClick={() => setShown(!shown)} data-testid="personal-toggle">{shown ? t('inspector.hidePersonal') : t('inspector.showPersonal')}</button>
     </section>

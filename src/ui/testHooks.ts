@@ -1,5 +1,5 @@
-// What the page exposes on window.gridscope: feature counts and timings that the browser
-// tests and the benchmark read. Plain numbers, no behaviour.
+// What a test build of the page exposes on window.gridscope: feature counts and timings that
+// the browser tests and the benchmark read. Plain numbers, no behaviour; nothing in production.
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
@@ -26,6 +26,9 @@ const state: Exposed = {};
 let located: { district: District; locator: GridLocator } | undefined;
 
 export function exposeForTests(part: Exposed) {
+  // Only in a test build (vite build --mode test, as npm test and the benchmark make): a
+  // deployed page puts nothing, personal data least of all, on window.
+  if (import.meta.env.MODE !== 'test') return;
   Object.assign(state, part);
   const d = state.district;
   const map = state.map;

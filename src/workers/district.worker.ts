@@ -10,7 +10,8 @@ import { GridLocator } from '../checks/locate';
 import type { CaseFeature, DemoMeta, GridFeature } from '../domain/types';
 import type { CaseTable, District } from '../domain/district';
 import { toGeoColumns, type GeoColumns } from '../store/geoColumns';
-import { fetchOpen311 } from '../io/open311';
+import { guardedFetch } from '../io/guardedFetch';
+import { FEED_LIMITS, fetchOpen311, type FeedCap } from '../io/open311';
 import { caseColumns, casesAt, casesAtBuffers, mergeIntoColumns } from '../workspace/caseTable';
 import { db } from '../store/db';
 import { Workspaces } from '../store/workspaces';
@@ -60,6 +61,8 @@ export interface FeedUpdate {
   skippedReasons: string[];
   pages: number;
   truncated: boolean;
+  /** the feed limits this poll reached (pages, cases, fields), said in the panel */
+  capped: FeedCap[];
 }
 
 const api = {
@@ -71,7 +74,7 @@ const api = {
     let done = 0;
     const decoded: Record<string, unknown> = {};
     await Promise.all(LAYER_NAMES.map(async (name) => {
-      const res = await fetch(urls[name]);
+      const res = await guardedFetch(urls[name]);
       if (!res.ok) throw new Error(`${name}: HTTP ${res.status} for ${urls[name]}`);
       const bytes = new Uint8Array(await res.arrayBuffer());
       decoded[name] = await readFlatGeobuf(bytes);
@@ -109,7 +112,13 @@ const api = {
   async pollCases(url: string, timeoutMs: number): Promise<FeedUpdate> {
     if (!raw) throw new Error('no district loaded');
     const got = await fetchOpen311(url, { signal: AbortSignal.timeout(timeoutMs) });
-    const merged = mergeIntoColumns(raw.cases, got.cases);
+    // All a feed may hold: new cases past the limit are not added (updates still are).
+    const room = FEED_LIMITS.cases - raw.cases.count;
+    const known = new Set(raw.cases.ids);
+    let fresh = 0;
+    const incoming = got.cases.filter((c) => known.has(c.properties.service_request_id) || fresh++ < room);
+    if (incoming.length < got.cases.length && !got.capped.includes('cases')) got.capped.push('cases');
+    const merged = mergeIntoColumns(raw.cases, incoming);
     raw.cases = merged.columns;
     live = true;
     const u = caseUpdate();
@@ -117,7 +126,7 @@ const api = {
       ...u,
       added: merged.added, updated: merged.updated, reopened: merged.reopened,
       skipped: got.skipped.length, skippedReasons: got.skipped.slice(0, 20).map((x) => x.reason),
-      pages: got.pages, truncated: got.truncated,
+      pages: got.pages, truncated: got.truncated, capped: got.capped,
     };
     return Comlink.transfer(update, casesAtBuffers(u));
   },
@@ -167,9 +176,9 @@ export type PackedDistrict = District & { packedBuildings: GeoColumns };
 
 function exportOf(kind: ExportKind, layers: RawLayers, includePersonal: boolean, language: Language): { ext: string; type: string; data: Uint8Array | string } {
   switch (kind) {
-    case 'grids-geojson': return { ext: 'geojson', type: 'application/geo+json', data: gridsGeoJSON(layers.grids) };
-    case 'grids-fgb': return { ext: 'fgb', type: 'application/octet-stream', data: gridsFlatGeobuf(layers.grids) };
-    case 'grids-shp': return { ext: 'zip', type: 'application/zip', data: gridsShapefileZip(layers.grids) };
+    case 'grids-geojson': return { ext: 'geojson', type: 'application/geo+json', data: gridsGeoJSON(layers.grids, { includePersonal }) };
+    case 'grids-fgb': return { ext: 'fgb', type: 'application/octet-stream', data: gridsFlatGeobuf(layers.grids, { includePersonal }) };
+    case 'grids-shp': return { ext: 'zip', type: 'application/zip', data: gridsShapefileZip(layers.grids, { includePersonal }) };
     case 'district-shp': return { ext: 'zip', type: 'application/zip', data: districtShapefileZip(layers, { includePersonal }) };
     case 'assignment-csv':
       return { ext: 'csv', type: 'text/csv;charset=utf-8', data: householdAssignmentCsv(assigned!, assigned!, language === 'en' ? en : zhCN) };

@@ -6,7 +6,7 @@ import type { District, GridStats, HouseholdTable } from '../domain/district';
 import { caseBuffers, casesAt, type CaseColumns } from './caseTable';
 import { withCaseFindings } from '../checks/cases';
 import { runChecks, type CheckInput } from '../checks/engine';
-import { householdsFromFeatures } from '../io/layers';
+import { householdsFromFeatures, isPersonalKey } from '../io/layers';
 import type {
   BoundaryFeature, BuildingFeature, DemoMeta, GridFeature,
   HouseholdFeature, RoadFeature, WaterFeature,
@@ -58,6 +58,7 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
     grid: assignment.householdGrid,
     heads: personalColumn(raw.households, 'head_name'),
     phones: personalColumn(raw.households, 'phone'),
+    otherPersonal: otherPersonal(raw.households),
   };
   const bHouseholds = new Int32Array(assignment.buildings.length);
   for (const b of households.building) if (b >= 0) bHouseholds[b]++;
@@ -80,6 +81,12 @@ function personalColumn(fs: HouseholdFeature[], key: 'head_name' | 'phone'): str
   const props = (f: HouseholdFeature) => f.properties as unknown as Record<string, unknown>;
   if (!fs.some((f) => props(f)[key])) return null;
   return fs.map((f) => String(props(f)[key] ?? ''));
+}
+
+function otherPersonal(fs: HouseholdFeature[]): { key: string; values: string[] }[] {
+  const keys = new Set<string>();
+  for (const f of fs) for (const k of Object.keys(f.properties)) if (isPersonalKey(k) && k !== 'head_name' && k !== 'phone') keys.add(k);
+  return [...keys].map((key) => ({ key, values: fs.map((f) => String((f.properties as unknown as Record<string, unknown>)[key] ?? '')) }));
 }
 
 /** What the coverage engine checks, from the raw layers. */

@@ -11,7 +11,8 @@ import { decodeTable, parseCsv, type CsvTable } from '../io/csv';
 import { readXlsxTable } from '../io/xlsx';
 import { convertFeatures, guessCrs, swapLatLon, type ConversionNote, type CrsGuess, type SourceCrs } from '../io/crs';
 import { guessFields } from '../io/fieldGuess';
-import { PERSONAL_FIELDS, mapFeatures, normalizeProps, type LayerName } from '../io/layers';
+import { CANONICAL_FIELDS, PERSONAL_FIELDS, PERSONAL_PREFIX, isPersonalKey, mapFeatures, normalizeProps, type LayerName } from '../io/layers';
+import { personalColumns } from '../domain/privacy';
 import { featureLabel, pointProblem, problem, skippedItem, validAreas } from '../checks/validate';
 import type { Skipped } from '../checks/report';
 import type { Note } from '../store/db';
@@ -160,6 +161,7 @@ export interface Prepared {
 export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<string, string>, crs: SourceCrs): Prepared {
   let features = (f.features ? mapFeatures(f.features, mapping) : rowsToPoints(f.table!, mapping, role === 'cases' ? 'long' : 'lon'))
     .map((x) => ({ ...x, properties: normalizeProps(role, withoutSourceOf(PERSONAL_FIELDS, mapping, x.properties ?? {})) }));
+  features = markPersonal(features, mapping);
   let conversion: ConversionNote = { kind: 'none', features: 0 };
   if (f.crsGuess.kind === 'latlon' && (crs.kind === 'wgs84' || crs.kind === 'cgcs2000')) ({ features, note: conversion } = swapLatLon(features));
   else ({ features, note: conversion } = convertFeatures(features, crs));
@@ -233,6 +235,29 @@ function repairRings(g: Geometry | null): { geometry: Geometry; how: RepairKind 
     : { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => p.map(fixRing)) };
   return seen.how ? { geometry, how: seen.how } : null;
 }
+
+/**
+ * Columns holding personal data that no canonical field took (户主姓名 mapped, but also 身份证号,
+ * 联系人, or a remarks column with a phone number in it) are kept only under a personal: name,
+ * so the inspector masks them and every export leaves them out unless included.
+ */
+function markPersonal<F extends Feature>(features: F[], mapping: Record<string, string>): F[] {
+  const mapped = new Set(Object.keys(mapping).filter((k) => mapping[k]));
+  const columns = [...new Set(features.flatMap((x) => Object.keys(x.properties ?? {})))].filter((c) => !isPersonalKey(c) && !mapped.has(c) && !CANONICAL_KEYS.has(c));
+  const personal = personalColumns(features.map((x) => x.properties ?? {}), columns);
+  if (personal.length === 0) return features;
+  return features.map((x) => {
+    const p: Record<string, unknown> = { ...x.properties };
+    for (const c of personal) {
+      if (!(c in p)) continue;
+      if (p[c] !== '' && p[c] !== null && p[c] !== undefined) p[`${PERSONAL_PREFIX}${c}`] = p[c];
+      delete p[c];
+    }
+    return { ...x, properties: p };
+  });
+}
+
+const CANONICAL_KEYS = new Set(Object.values(CANONICAL_FIELDS).flat());
 
 /** Personal data lives only under its canonical name (户主 → head_name), so exports can leave it out. */
 function withoutSourceOf(fields: readonly string[], mapping: Record<string, string>, p: Record<string, unknown>) {

@@ -81,6 +81,16 @@ describe('cases', () => {
     await expect.poll(() => p.getByTestId('feed-status').textContent(), { timeout: 10_000 }).toMatch(/not an Open311 GeoReport v2 requests list/);
     expect(await kpi(p, 'closed')).toBe('1');
     await p.getByTestId('feed-stop').click();
+
+    // A feed on another origin is refused by the code itself (workers are not bound by a
+    // <meta> policy, a static server may send no header): said plainly, nothing fetched.
+    const other = baseUrl.replace('127.0.0.1', 'localhost');
+    // (Start and stop are two buttons, not one changing its type: a reused submit button restarted the feed.)
+    await p.getByTestId('feed-start').waitFor({ timeout: 10_000 });
+    await p.getByTestId('feed-url').fill(`${other}__feed/requests.json`);
+    await p.getByTestId('feed-start').click();
+    await expect.poll(() => p.getByTestId('feed-status').textContent(), { timeout: 10_000 }).toMatch(/is not an origin this console may read from/);
+    await p.getByTestId('feed-stop').click();
   });
 
   it('opens a workspace whose cases came from an Open311 file, kept as columns in IndexedDB', async () => {

@@ -223,11 +223,21 @@ describe('console on the demo district', () => {
     expect(await page().getByTestId('totals').getAttribute('data-level')).toBe('community');
   });
 
-  it('runs under a Content-Security-Policy that blocks inline script', async () => {
+  it('runs under a Content-Security-Policy that blocks inline script, reaches no other origin, and binds its workers', async () => {
     allowErrors(/Content Security Policy/); // the blocked script below is reported on the console
     const res = await page().goto(baseUrl);
-    expect(res!.headers()['content-security-policy']).toContain("script-src 'self'");
+    const header = res!.headers()['content-security-policy'];
+    expect(header).toContain("script-src 'self'");
+    expect(header).toContain("frame-ancestors 'none'");
+    // No other origin unless the deployment names one at build time.
+    expect(header).toMatch(/connect-src 'self' blob: data:(;|$)/);
+    const meta = await page().locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(meta).toMatch(/connect-src 'self' blob: data:(;|$)/);
     await openConsole(page(), baseUrl);
+    // The workers' scripts come with the policy too (a module worker does not inherit the page's <meta>).
+    const workers = await page().evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /worker/.test(n)));
+    expect(workers.length).toBeGreaterThan(0);
+    for (const w of workers) expect((await page().request.get(w)).headers()['content-security-policy'], w).toContain("connect-src 'self'");
     const ran = await page().evaluate(() => {
       const s = document.createElement('script');
       s.textContent = 'window.__inlineRan = true';

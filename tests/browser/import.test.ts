@@ -1,6 +1,6 @@
 // Importing files in the built console, saved into a workspace in real IndexedDB, found
 // intact after a reload.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -118,7 +118,11 @@ describe('import into a workspace', () => {
     await p.getByTestId('export-workspace').click();
     const file = await (await download).path();
     expect((await download).suggestedFilename()).toBe('我的网格 v2.gridscope');
-    expect(readFileSync(file).includes(Buffer.from('13812341234'))).toBe(false); // no phone numbers unless asked
+    // No phone numbers unless asked: the unpacked contents read, not the compressed bytes searched.
+    const unpacked = Object.values(unzipSync(readFileSync(file))).map((b) => Buffer.from(b).toString('utf8')).join('\n');
+    expect(unpacked).toContain('R001');
+    expect(unpacked).not.toContain('13812341234');
+    expect(unpacked).not.toContain('张三丰');
 
     await p.getByTestId('delete').click();
     await p.getByTestId('confirm-delete').click();
@@ -176,7 +180,19 @@ describe('import into a workspace', () => {
     const saved = await p.getByTestId('workspace').textContent();
     expect(saved).toContain('网格 4');
     expect(saved).not.toContain('楼栋');
+    // Into a new workspace, the same: refused, and no empty workspace left behind.
+    await p.getByTestId('workspace-select').selectOption('');
+    await p.getByTestId('workspace-name').fill('又满');
+    await big.getByTestId('import-save').click();
+    await expect.poll(() => p.getByRole('alert').count()).toBe(2);
     await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseUrl).origin });
+    // What was stored is still there, read back after a reload: the four grids on the map.
+    await openConsole(p, baseUrl);
+    await p.getByTestId('open-import').click();
+    expect(await p.getByTestId('workspace-select').locator('option').allTextContents()).not.toContain('又满');
+    await p.getByTestId('workspace').getByTestId('open-workspace').click();
+    await drawnFrom(p, 'workspace');
+    expect((await hooks(p)).counts).toMatchObject({ baseGrids: 3, dedicatedGrids: 1 });
   });
 
   it('names a URL that is not a FlatGeobuf file, and adds nothing', async () => {
@@ -260,5 +276,37 @@ describe('import into a workspace', () => {
     expect(layers).toContain('楼栋: 12');
     expect(layers).toContain('事件: 20');
     await p.getByTestId('import').screenshot({ path: 'test-results/import-real-files.png' });
+  });
+
+  it('turns away hostile files by name, imports the rest, shows markup as text everywhere, and keeps working', async () => {
+    const p = page();
+    allowErrors(/Failed to load resource/);
+    const files = readdirSync('tests/fixtures/hostile').filter((n) => !n.endsWith('.json')).map((n) => `tests/fixtures/hostile/${n}`);
+    await p.getByTestId('open-import').click();
+    await p.getByTestId('workspace-name').fill('<img src=x onerror=alert(1)>');
+    const t = Date.now();
+    await p.getByTestId('import-files').setInputFiles(files);
+    // Each file ends as a refusal naming it or as a file ready to map: none hangs.
+    await expect.poll(async () => (await p.getByRole('alert').count()) + (await p.getByTestId('import-file').count()), { timeout: 60_000 }).toBe(files.length);
+    expect(Date.now() - t).toBeLessThan(60_000);
+    const alerts = (await p.getByRole('alert').allTextContents()).join('\n');
+    for (const f of ['fgb-empty.fgb', 'fgb-magic-only.fgb', 'fgb-16-bytes.fgb', 'fgb-one-byte-short.fgb', 'zip-bomb.zip', 'shp-dbf-mismatch.zip', 'not-a-workspace.gridscope']) {
+      expect(alerts, f).toContain(f);
+    }
+    expect(alerts).not.toMatch(/typed array|Maximum call stack|undefined|\n\s+at /);
+    // The grids with markup in their names: saved, opened, searched.
+    const markup = p.getByTestId('import-file').filter({ hasText: 'markup-and-formulas.geojson' });
+    await markup.getByTestId('import-save').click();
+    await markup.getByTestId('import-result').waitFor();
+    await expect.poll(() => p.getByTestId('workspace-select').locator('option').allTextContents()).toContain('<img src=x onerror=alert(1)>');
+    await p.getByTestId('workspace').getByTestId('open-workspace').click();
+    await drawnFrom(p, 'workspace');
+    expect(await p.getByTestId('breadcrumbs').textContent()).toContain('<img src=x onerror=alert(1)>');
+    await p.getByTestId('search').fill('<img');
+    await expect(p.getByTestId('search-results').textContent()).resolves.toContain('<img src=x onerror=alert(1)>');
+    await p.getByTestId('search').press('Enter');
+    await expect(p.getByTestId('inspector-title').textContent()).resolves.toBe('<img src=x onerror=alert(1)>');
+    expect(await p.locator('img').count()).toBe(0);
+    expect(await p.evaluate(() => document.title)).toContain('<img src=x onerror=alert(1)>');
   });
 });

@@ -68,8 +68,8 @@ describe('parseOpen311: other input', () => {
 
   it('accepts {"requests": [...]} and an empty list', () => {
     expect(ids(parseOpen311({ requests: [req()] }, 's').cases)).toEqual(['A1']);
-    expect(parseOpen311([], 's')).toEqual({ cases: [], skipped: [] });
-    expect(parseOpen311({ service_requests: [] }, 's')).toEqual({ cases: [], skipped: [] });
+    expect(parseOpen311([], 's')).toEqual({ cases: [], skipped: [], cutFields: 0 });
+    expect(parseOpen311({ service_requests: [] }, 's')).toEqual({ cases: [], skipped: [], cutFields: 0 });
   });
 
   it.each([

@@ -1,0 +1,266 @@
+// Hostile and careless input (tests/fixtures/hostile, made by scripts/fixtures/make-hostile.mts,
+// and larger cases made here): every file ends in a clean import or a refusal naming the file
+// and what is wrong, in bounded time — never a hang, a crash, a stack trace, a leak of personal
+// data, or a formula Excel would run.
+import 'fake-indexeddb/auto';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strFromU8, unzipSync, zipSync } from 'fflate';
+import { prepareLayer, readAnyFile } from '../../src/workspace/importFile';
+import { guessFields } from '../../src/io/fieldGuess';
+import { fileErrorOf } from '../../src/io/fileError';
+import { toExcelCsv } from '../../src/io/csv';
+import { householdsForExport, districtShapefileZip } from '../../src/io/export';
+import { FEED_LIMITS, fetchOpen311, parseOpen311 } from '../../src/io/open311';
+import { checkOrigin, guardedFetch } from '../../src/io/guardedFetch';
+import { GridScopeDB } from '../../src/store/db';
+import { Workspaces } from '../../src/store/workspaces';
+import { isIdCard, isMobile, maskIdCard } from '../../src/domain/privacy';
+import { connectOrigins } from '../../vite.config';
+import type { HouseholdFeature } from '../../src/domain/types';
+
+const dir = 'tests/fixtures/hostile';
+const read = (name: string) => readAnyFile(name, new Uint8Array(readFileSync(`${dir}/${name}`)));
+const scratch = mkdtempSync(join(tmpdir(), 'gridscope-hostile-'));
+
+describe('FlatGeobuf cut anywhere', () => {
+  it('refuses every cut of a file, by name, and never imports one a byte short', async () => {
+    const full = readFileSync('data/demo/boundaries.fgb');
+    for (let n = 0; n < full.length; n += n < 64 ? 1 : 97) {
+      const e = await readAnyFile('cut.fgb', new Uint8Array(full.subarray(0, n))).then(() => null, (x: unknown) => x);
+      expect(fileErrorOf(e)?.file, `cut at ${n} bytes`).toBe('cut.fgb');
+    }
+    for (const name of ['fgb-empty.fgb', 'fgb-magic-only.fgb', 'fgb-16-bytes.fgb', 'fgb-one-byte-short.fgb']) {
+      await expect(read(name), name).rejects.toThrow(new RegExp(`^${name.replace('.', '\\.')}: (not a readable FlatGeobuf|cut short)`));
+    }
+  });
+});
+
+describe('zips', () => {
+  it('refuses a zip bomb and archives too big to unpack before inflating them', async () => {
+    await expect(read('zip-bomb.zip')).rejects.toThrow(/zip bomb/);
+    // 200 entries of 10 MiB (2 GB unpacked) and one of 1 GiB, as their headers declare them
+    // (small zeros inside, the sizes written over: what is checked is what a zip says it holds).
+    const declaring = (entries: number, bytes: number) => {
+      const zip = zipSync(Object.fromEntries(Array.from({ length: entries }, (_, k) => [`f${k}.shp`, new Uint8Array(2 ** 16)])), { level: 9 });
+      const v = new DataView(zip.buffer);
+      for (let i = 0; i + 46 < zip.length; i++) {
+        if (v.getUint32(i, true) === 0x04034b50) v.setUint32(i + 22, bytes, true);
+        if (v.getUint32(i, true) === 0x02014b50) v.setUint32(i + 24, bytes, true);
+      }
+      return zip;
+    };
+    for (const [name, zip] of [['many.zip', declaring(200, 10 * 2 ** 20)], ['one-gib.zip', declaring(1, 2 ** 30)]] as const) {
+      const before = process.memoryUsage().rss;
+      const t = performance.now();
+      await expect(readAnyFile(name, zip), name).rejects.toThrow(/would unpack to more than/);
+      expect(performance.now() - t, name).toBeLessThan(5000);
+      expect(process.memoryUsage().rss - before, name).toBeLessThan(256 * 2 ** 20);
+    }
+  });
+
+  it('refuses a Shapefile whose .dbf has fewer rows than its .shp has shapes', async () => {
+    await expect(read('shp-dbf-mismatch.zip')).rejects.toThrow(/5 shapes but .*3 attribute rows/);
+  });
+});
+
+describe('tables', () => {
+  it('reads GBK and UTF-16 tables, and says which encoding it used', async () => {
+    for (const [name, enc] of [['roster-gbk.csv', 'GBK'], ['roster-utf16.csv', 'UTF-16LE']]) {
+      const [f] = await read(name);
+      expect(f.columns, name).toEqual(['户编号', '楼栋编号', '人数']);
+      expect(f.notes, name).toContainEqual({ key: 'import.encoding.table', values: { encoding: enc } });
+    }
+  });
+
+  it('names the lines an unclosed quote swallows instead of merging them silently', async () => {
+    const [f] = await read('roster-unterminated-quote.csv');
+    const p = prepareLayer(f, 'households', guessFields('households', f.columns), { kind: 'wgs84' });
+    expect(p.features.map((x) => x.properties!.id)).toEqual(['R1']);
+    expect(p.rejected).toHaveLength(1);
+    expect(p.rejected[0]).toMatchObject({ code: 'unclosed_quote', params: { from: 3, to: 5 } });
+  });
+});
+
+describe('properties', () => {
+  it('takes __proto__ and constructor keys as plain data, polluting nothing', async () => {
+    const [f] = await read('prototype-keys.geojson');
+    const p = prepareLayer(f, 'grids', guessFields('grids', f.columns), { kind: 'wgs84' });
+    expect(p.features).toHaveLength(1);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('reads codes given as numbers and nested values as text', async () => {
+    const [f] = await read('numeric-codes.geojson');
+    const p = prepareLayer(f, 'grids', guessFields('grids', f.columns), { kind: 'wgs84' });
+    expect(p.features.map((x) => x.properties!.code)).toEqual(['370705001001001', '370705001001002']);
+  });
+});
+
+describe('CSV for Excel', () => {
+  it('neutralises cells Excel would run as formulas, keeping numbers numbers', () => {
+    const csv = toExcelCsv(['=cmd', 'n'], [['=HYPERLINK("http://x","y")', -3], ['+1', 2], ['@SUM(A1)', 0], ['-2+3', 1], ['\tx', 1], ['plain', 4]]);
+    const rows = csv.slice(1).split('\r\n').map((l) => l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
+    expect(rows[0][0]).toBe("'=cmd");
+    for (const r of rows.slice(1, 6)) expect(r[0].replace(/^"/, '')).toMatch(/^'/);
+    expect(rows[1][1]).toBe('-3');
+    expect(rows[6][0]).toBe('plain');
+  });
+});
+
+describe('personal data', () => {
+  it('recognises mobile, landline and ID numbers by value', () => {
+    expect(isMobile('13812341234')).toBe(true);
+    expect(isMobile('+86 138 1234 1234')).toBe(true);
+    expect(isMobile('23812341234')).toBe(false);
+    expect(isIdCard('110101199003074258')).toBe(true);
+    expect(isIdCard('110101199003074259')).toBe(false); // wrong check digit
+    expect(isIdCard('11010119900307425X')).toBe(false);
+    expect(maskIdCard('110101199003074258')).toBe('110101********4258');
+  });
+
+  it('keeps a roster\'s names, phones, ID numbers and contacts only as personal fields, and no export holds them unless included', async () => {
+    const [f] = await read('roster-personal.csv');
+    const p = prepareLayer(f, 'households', guessFields('households', f.columns), { kind: 'wgs84' });
+    const props = p.features[0].properties!;
+    expect(props).toMatchObject({ head_name: '张三丰', phone: '13812341234', id_card: '110101199003074258', contact: '李四', 'personal:备注': '家里电话 0536-8123456' });
+    for (const k of ['户主姓名', '手机号码', '身份证号', '联系人', '备注']) expect(props, k).not.toHaveProperty(k);
+    const secrets = ['13812341234', '110101199003074258', '0536-8123456', '张三丰', '李四', '15912345678'];
+
+    // The workspace file: unzipped and read, not the compressed bytes searched.
+    const ws = new Workspaces(new GridScopeDB(`hostile-${Math.random()}`));
+    const w = await ws.create('带个人信息');
+    await ws.saveLayer(w.id, 'households', p.features, { file: f.name, notes: [] });
+    const contents = (zip: Uint8Array) => Object.values(unzipSync(zip)).map((b) => strFromU8(b)).join('\n');
+    const without = contents(await ws.exportArchive(w.id, { includePersonal: false }));
+    for (const s of secrets) expect(without, s).not.toContain(s);
+    const withIt = contents(await ws.exportArchive(w.id, { includePersonal: true }));
+    for (const s of secrets.slice(0, 5)) expect(withIt, s).toContain(s);
+
+    // The Shapefile export: its .dbf as text.
+    const dbfText = (zip: Uint8Array) => strFromU8(unzipSync(zip)['households.dbf']);
+    const district = { boundaries: [], grids: [], buildings: [], households: p.features as HouseholdFeature[] };
+    for (const s of secrets) expect(dbfText(districtShapefileZip(district)), s).not.toContain(s);
+    expect(dbfText(districtShapefileZip(district, { includePersonal: true }))).toContain('13812341234');
+    expect(Object.keys(householdsForExport(p.features as HouseholdFeature[])[0].properties!)).not.toContain('phone');
+  });
+});
+
+describe('the CLI on every hostile file', () => {
+  for (const name of readdirSync(dir).filter((n) => !n.endsWith('.json'))) {
+    it(`${name}: a clean check or a refusal naming it (exit 0, 1 or 2), in bounded time, no stack trace`, () => {
+      const role = name.startsWith('roster') ? ['--grids', 'tests/fixtures/hostile/numeric-codes.geojson', '--households'] : ['--grids'];
+      const t = performance.now();
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', ...role, `${dir}/${name}`, '--csv', join(scratch, `${name}.csv`)], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.signal, 'did not finish').toBeNull();
+      expect([0, 1, 2], r.stderr).toContain(r.status);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      if (r.status === 2) expect(r.stderr).toContain(name);
+      expect(performance.now() - t).toBeLessThan(60_000);
+    });
+  }
+
+  it('exits 2 naming an output it cannot write', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', `${dir}/numeric-codes.geojson`, '--out', tmpdir()], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot write the output there \(it is a directory\)/);
+  });
+
+  it('checks a grid of 200,000 vertices in seconds, and refuses one past the stated limit', () => {
+    const ring = (n: number) => {
+      const pts: number[][] = [];
+      for (let i = 0; i < n; i++) { const a = (2 * Math.PI * i) / n; pts.push([119.1 + 0.01 * Math.cos(a) * (1 + 0.02 * Math.sin(97 * a)), 36.7 + 0.01 * Math.sin(a)]); }
+      pts.push(pts[0]);
+      return pts;
+    };
+    const file = join(scratch, 'huge.geojson');
+    writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: '370705001001001' }, geometry: { type: 'Polygon', coordinates: [ring(200_000)] } }] }));
+    const t = performance.now();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', file], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(performance.now() - t).toBeLessThan(60_000);
+    const tooBig = join(scratch, 'too-big.geojson');
+    writeFileSync(tooBig, JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { code: '370705001001001' }, geometry: { type: 'Polygon', coordinates: [ring(2_100_000)] } },
+      { type: 'Feature', properties: { code: '370705001001002' }, geometry: { type: 'Polygon', coordinates: [[[119.2, 36.7], [119.21, 36.7], [119.21, 36.71], [119.2, 36.7]]] } },
+    ] }));
+    const big = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', tooBig], { encoding: 'utf8', timeout: 120_000 });
+    expect(big.stdout).toMatch(/370705001001001: 2100001 vertices: more than the 2000000 one shape may have/);
+  });
+});
+
+describe('a misbehaving Open311 feed', () => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const u = new URL(req.url!, 'http://x');
+      const page = Number(u.searchParams.get('page'));
+      const size = Number(u.searchParams.get('page_size'));
+      const entry = (id: string, extra = {}) => ({ service_request_id: id, status: 'open', requested_datetime: '2026-11-01T09:00:00+08:00', lat: 36.7, long: 119.1, ...extra });
+      if (u.pathname === '/forever') { res.end(JSON.stringify(Array.from({ length: size }, (_, k) => entry(`P${page}-${k}`)))); return; }
+      if (u.pathname === '/huge') { res.write('['); const chunk = JSON.stringify(entry('X', { description: 'x'.repeat(2 ** 20) })); for (let k = 0; k < 40; k++) res.write(`${k ? ',' : ''}${chunk}`); res.end(']'); return; }
+      if (u.pathname === '/long') { res.end(JSON.stringify([entry('L', { description: '长'.repeat(100_000) })])); return; }
+      if (u.pathname === '/redirect') { res.writeHead(302, { Location: 'http://evil.example/requests.json' }); res.end(); return; }
+      res.statusCode = 404; res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => server.close());
+
+  it('stops paging at the page limit and says so', async () => {
+    const got = await fetchOpen311(`${base}/forever`, { pageSize: 50 });
+    expect(got.pages).toBe(FEED_LIMITS.pages);
+    expect(got.capped).toContain('pages');
+  });
+
+  it('refuses an answer past the byte limit while it streams in', async () => {
+    await expect(fetchOpen311(`${base}/huge`, { maxBytes: 8 * 2 ** 20 })).rejects.toThrow(/goes on past 8 MB: refused/);
+  });
+
+  it('cuts a field past its length limit and says so', async () => {
+    const got = await fetchOpen311(`${base}/long`);
+    expect(got.cases[0].properties.description.length).toBe(FEED_LIMITS.fieldChars + 1);
+    expect(got.capped).toContain('fields');
+  });
+
+  it('stops at the case limit and says so', async () => {
+    const got = await fetchOpen311(`${base}/forever`, { pageSize: 100, maxCases: 250 });
+    expect(got.cases).toHaveLength(250);
+    expect(got.capped).toContain('cases');
+  });
+
+  it('does not follow a redirect, nor fetch an origin not allowed', async () => {
+    await expect(guardedFetch(`${base}/redirect`)).rejects.toThrow(/redirects are not followed/);
+    const g = globalThis as { location?: unknown };
+    g.location = { origin: 'http://127.0.0.1:1', href: 'http://127.0.0.1:1/' };
+    try {
+      expect(() => checkOrigin(`${base}/forever`)).toThrow(/is not an origin this console may read from/);
+      expect(() => checkOrigin(`${base}/forever`, [base])).not.toThrow();
+      expect(() => checkOrigin('http://127.0.0.1:1/x.json')).not.toThrow();
+    } finally {
+      delete g.location;
+    }
+  });
+
+  it('keeps the closed one of two entries with the same id and time', () => {
+    const e = (status: string) => ({ service_request_id: 'D', status, requested_datetime: '2026-11-01T09:00:00+08:00', updated_datetime: '2026-11-02T09:00:00+08:00', lat: 36.7, long: 119.1 });
+    expect(parseOpen311([e('closed'), e('open')], 's').cases[0].properties.status).toBe('closed');
+    expect(parseOpen311([e('open'), e('closed')], 's').cases[0].properties.status).toBe('closed');
+  });
+});
+
+describe('the build', () => {
+  it('takes plain origins only for GRIDSCOPE_CONNECT_SRC', () => {
+    expect(connectOrigins('https://gis.example.gov.cn http://10.1.2.3:8080')).toEqual(['https://gis.example.gov.cn', 'http://10.1.2.3:8080']);
+    for (const bad of ['https://a.example;script-src *', "https://a.example 'unsafe-inline'", 'javascript:alert(1)', 'https://a.example/path', '*']) {
+      expect(() => connectOrigins(bad), bad).toThrow(/is not an origin/);
+    }
+  });
+});
