@@ -3,7 +3,7 @@
 // Files are read exactly as the console's import reads them (one file → canonical features
 // step: readAnyFile, the column guess, prepareLayer), so a file gives the same report here
 // and in the page. Exit code: 0 all rules clean, 1 findings, 2 unusable input.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Feature } from 'geojson';
@@ -28,12 +28,19 @@ class InputError extends Error {}
 
 type Role = Exclude<LayerName, 'cases'>;
 
+const MAX_FILE_BYTES = 2 * 2 ** 30;
+
 /** One layer's file, read and made canonical; what was rejected and repaired is reported. */
 async function readLayer(path: string, role: Role, overrides: Record<string, string> = {}) {
   let bytes: Buffer;
   try {
+    // A device or a pipe (/dev/zero) would be read forever: only regular files, of a sane size.
+    const st = statSync(path);
+    if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
+    if (st.size > MAX_FILE_BYTES) throw new InputError(`${path}: ${Math.round(st.size / 2 ** 20)} MB, more than the ${MAX_FILE_BYTES / 2 ** 30} GB a file may have`);
     bytes = readFileSync(path);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   let files: ReadFile[];

@@ -31,9 +31,27 @@ export class Workspaces {
   }
 
   async create(name: string): Promise<WorkspaceRow> {
-    const now = Date.now();
-    const row: WorkspaceRow = { id: newId(now), name, createdAt: now, updatedAt: now, mappings: {} };
+    const row = newRow(name);
     await this.db.workspaces.add(row);
+    return row;
+  }
+
+  /**
+   * A new workspace and its first layer in one transaction: a full disk or a reload in the
+   * middle leaves no empty workspace behind (the message says nothing was saved, and so it is).
+   */
+  async createWithLayer(name: string, role: WorkspaceRole, features: Feature[], source: LayerRow['source'], mapping?: Record<string, string>): Promise<WorkspaceRow> {
+    const row = newRow(name);
+    const body: Pick<LayerRow, 'geo' | 'cases'> = role === 'cases' ? { cases: caseColumns(features as CaseFeature[]) } : { geo: toGeoColumns(features) };
+    try {
+      await this.db.transaction('rw', this.db.workspaces, this.db.layers, async () => {
+        await this.db.workspaces.add({ ...row, mappings: mapping ? { [role]: mapping } : {} });
+        await this.db.layers.put({ key: `${row.id}:${role}`, workspaceId: row.id, role, ...body, count: features.length, source, savedAt: Date.now() });
+      });
+    } catch (e) {
+      if (isQuota(e)) throw new StorageFullError(`saving ${role}`, e);
+      throw e;
+    }
     return row;
   }
 
@@ -165,6 +183,11 @@ interface ArchiveHead {
   layers: { role: string; file: string; count: number; source: LayerRow['source'] }[];
   /** whether 户主 and phone were included */
   personal: boolean;
+}
+
+function newRow(name: string): WorkspaceRow {
+  const now = Date.now();
+  return { id: newId(now), name, createdAt: now, updatedAt: now, mappings: {} };
 }
 
 const newId = (now: number) => `ws-${now.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

@@ -69,17 +69,12 @@ const api = {
     const t1 = performance.now();
     // Nothing usable: no new, empty workspace is made for it.
     if (features.length === 0) return { ...rest, workspaceId: 'id' in req.workspace ? req.workspace.id : '', imported: 0, saved: false, timings: { prepare: t1 - t0, save: 0 } };
-    const created = 'id' in req.workspace ? null : await store.create(req.workspace.newName);
-    const workspaceId = created?.id ?? (req.workspace as { id: string }).id;
     const c = rest.conversion;
     const notes: Note[] = [...file.notes, ...(c.kind !== 'none' ? [{ key: `crs.${c.kind}`, values: { n: c.features, epsg: c.epsg ?? '' } }] : [])];
-    try {
-      await store.saveLayer(workspaceId, req.role as WorkspaceRole, features, { file: file.name, notes }, req.mapping);
-    } catch (e) {
-      // A failed save (the disk full, say) leaves no empty workspace behind either.
-      if (created) await store.remove(created.id).catch(() => undefined);
-      throw e;
-    }
+    // A new workspace is made with its layer in one transaction: a failed save leaves none behind.
+    const workspaceId = 'id' in req.workspace
+      ? (await store.saveLayer(req.workspace.id, req.role as WorkspaceRole, features, { file: file.name, notes }, req.mapping), req.workspace.id)
+      : (await store.createWithLayer(req.workspace.newName, req.role as WorkspaceRole, features, { file: file.name, notes }, req.mapping)).id;
     return { ...rest, workspaceId, imported: features.length, saved: true, timings: { prepare: t1 - t0, save: performance.now() - t1 } };
   },
 

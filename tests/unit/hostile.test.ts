@@ -165,6 +165,12 @@ describe('the CLI on every hostile file', () => {
     });
   }
 
+  it('refuses an endless stream instead of reading it forever', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', '/dev/zero'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('/dev/zero: not a regular file');
+  });
+
   it('exits 2 naming an output it cannot write', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', `${dir}/numeric-codes.geojson`, '--out', tmpdir()], { encoding: 'utf8' });
     expect(r.status).toBe(2);
