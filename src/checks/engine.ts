@@ -153,25 +153,64 @@ export class CoverageChecker {
    * nothing) when the new geometry is unusable.
    */
   updateGrid(code: string, geometry: AreaGeometry): void {
-    const wrong = areaProblem(geometry);
-    if (wrong) throw new Error(`grid ${code}: ${describe(wrong)}`);
     const gi = this.gridByCode.get(code);
     if (gi === undefined) throw new Error(`grid ${code}: no such grid`);
+    this.replaceGrids([this.grids[gi]], [{ ...this.grids[gi], geometry }]);
+  }
+
+  /**
+   * An edit's change: the grids `before` (as this checker holds them) replaced by `after`
+   * (removed, added or reshaped; codes may change). Grid positions shift, so every per-item
+   * grid index is carried over; the land of the communities touched and the buildings and
+   * households near the old and new outlines are worked out again. Throws, changing nothing,
+   * when a grid of `before` is not held or one of `after` is unusable.
+   */
+  replaceGrids(before: GridFeature[], after: GridFeature[]): void {
+    for (const g of after) {
+      const wrong = areaProblem(g.geometry);
+      if (wrong) throw new Error(`grid ${g.properties.code}: ${describe(wrong)}`);
+    }
+    const gone = new Set<number>();
+    for (const g of before) {
+      const i = this.findGrid(g, gone);
+      if (i < 0) throw new Error(`grid ${g.properties.code}: no such grid`);
+      gone.add(i);
+    }
     const clock = stopwatch(this.timings = {});
-    const [a0, a1, a2, a3] = geomBBox(this.grids[gi].geometry);
-    const [b0, b1, b2, b3] = geomBBox(geometry);
-    const box: [number, number, number, number] = [Math.min(a0, b0), Math.min(a1, b1), Math.max(a2, b2), Math.max(a3, b3)];
-    const before = this.regionOf(gi);
-    this.grids[gi] = { ...this.grids[gi], geometry };
-    this.regionAround.delete(gi);
+    let box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const g of [...before, ...after]) {
+      const [a0, a1, a2, a3] = geomBBox(g.geometry);
+      box = [Math.min(box[0], a0), Math.min(box[1], a1), Math.max(box[2], a2), Math.max(box[3], a3)];
+    }
+    const regionsBefore = new Set([...gone].map((i) => this.regionOf(i)));
+
+    // The new list in code order (stable: equal codes keep their order), and where each old grid went.
+    const entries = this.grids.map((g, i) => ({ g, old: i })).filter((e) => !gone.has(e.old));
+    entries.push(...after.map((g) => ({ g, old: -1 })));
+    entries.sort((a, b) => (a.g.properties.code < b.g.properties.code ? -1 : a.g.properties.code > b.g.properties.code ? 1 : 0));
+    const moved = new Int32Array(this.grids.length).fill(-1);
+    entries.forEach((e, k) => { if (e.old >= 0) moved[e.old] = k; });
+    const aroundBefore = new Map(this.regionAround);
+    this.grids.length = 0;
+    this.grids.push(...entries.map((e) => e.g));
+    this.regionAround.clear();
+    for (const [i, r] of aroundBefore) if (moved[i] >= 0) this.regionAround.set(moved[i], r);
+    this.gridByCode.clear();
+    this.grids.forEach((g, i) => { if (!this.gridByCode.has(g.properties.code)) this.gridByCode.set(g.properties.code, i); });
+    const remap = (a: Int32Array) => { for (let k = 0; k < a.length; k++) if (a[k] >= 0) a[k] = moved[a[k]]; };
+    remap(this.b.grid);
+    remap(this.h.grid);
+    for (let k = 0; k < this.b.others.length; k++) {
+      if (this.b.others[k].length) this.b.others[k] = this.b.others[k].map((i) => moved[i]).filter((i) => i >= 0);
+    }
     this.indexGrids();
     clock('index');
 
-    for (const region of new Set([before, this.regionOf(gi)])) {
-      if (!region) continue;
-      this.fillRegion(region);
-      this.landResults.set(region.code, checkLandRegion(region, this.settings));
-    }
+    // Member positions changed everywhere; the land is worked out again where grids changed.
+    const touchedRegions = new Set(regionsBefore);
+    entries.forEach((e, k) => { if (e.old < 0) touchedRegions.add(this.regionOf(k)); });
+    for (const r of this.regions.values()) this.fillRegion(r);
+    for (const region of touchedRegions) if (region) this.landResults.set(region.code, checkLandRegion(region, this.settings));
     clock('land');
 
     const touched = new Set<number>();
@@ -186,6 +225,19 @@ export class CoverageChecker {
       if (this.h.outcome[i] !== Outcome.skipped) this.assignHousehold(i, positions[2 * i], positions[2 * i + 1]);
     }
     clock('households');
+  }
+
+  /** The position of a grid: the same object, else the same code and outline (a change read back from storage). */
+  private findGrid(g: GridFeature, taken: Set<number>): number {
+    const same = this.grids.findIndex((h, i) => h === g && !taken.has(i));
+    if (same >= 0) return same;
+    const shape = JSON.stringify(g.geometry);
+    return this.grids.findIndex((h, i) => !taken.has(i) && h.properties.code === g.properties.code && JSON.stringify(h.geometry) === shape);
+  }
+
+  /** The grids as checked now (code order): what an edit applies to. */
+  currentGrids(): GridFeature[] {
+    return this.grids;
   }
 
   assignment(): Assignment {

@@ -1,0 +1,33 @@
+// Grid lists as an edit sees them: by code, in code order; a change applied or reverted.
+import type { GridFeature } from '../domain/types';
+import type { GridChange } from './types';
+
+export const byCode = (a: GridFeature, b: GridFeature) => (a.properties.code < b.properties.code ? -1 : a.properties.code > b.properties.code ? 1 : 0);
+
+/** The grids with `change` applied (removed codes out, new and reshaped ones in), in code order. */
+export function applyChange(grids: GridFeature[], change: GridChange): GridFeature[] {
+  const out = new Map(grids.map((g) => [g.properties.code, g]));
+  for (const g of change.before) out.delete(g.properties.code);
+  for (const g of change.after) out.set(g.properties.code, g);
+  return [...out.values()].sort(byCode);
+}
+
+export const revert = (change: GridChange): GridChange => ({ before: change.after, after: change.before });
+
+/** Codes a change touches (removed, added or reshaped). */
+export function touchedCodes(change: GridChange): string[] {
+  return [...new Set([...change.before, ...change.after].map((g) => g.properties.code))];
+}
+
+/** The next free code of a community: its 12 digits and the lowest three-digit number above every one in use. */
+export function nextCode(grids: GridFeature[], community: string, taken: Set<string> = new Set()): string {
+  let max = 0;
+  for (const g of grids) {
+    const c = g.properties.code;
+    if (c.startsWith(community) && c.length === community.length + 3) max = Math.max(max, Number(c.slice(-3)) || 0);
+  }
+  for (const c of taken) if (c.startsWith(community)) max = Math.max(max, Number(c.slice(-3)) || 0);
+  return community + String(max + 1).padStart(3, '0');
+}
+
+export const isLocked = (g: GridFeature) => (g.properties as { locked?: boolean }).locked === true;
