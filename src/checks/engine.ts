@@ -118,7 +118,7 @@ export class CoverageChecker {
     this.repaired.push(...boundariesV.repaired, ...gridsV.repaired, ...buildingsV.repaired);
     // Grids in code order: every "lowest index wins" tie-break then means "lowest code",
     // so results do not depend on the order of the input.
-    this.grids = [...gridsV.kept].sort((a, b) => (a.properties.code < b.properties.code ? -1 : a.properties.code > b.properties.code ? 1 : 0));
+    this.grids = [...gridsV.kept].sort(byCodeOrder);
     this.grids.forEach((g, i) => { if (!this.gridByCode.has(g.properties.code)) this.gridByCode.set(g.properties.code, i); });
     this.boundaries = boundariesV.kept;
     this.buildings = buildingsV.kept;
@@ -187,7 +187,7 @@ export class CoverageChecker {
     // The new list in code order (stable: equal codes keep their order), and where each old grid went.
     const entries = this.grids.map((g, i) => ({ g, old: i })).filter((e) => !gone.has(e.old));
     entries.push(...after.map((g) => ({ g, old: -1 })));
-    entries.sort((a, b) => (a.g.properties.code < b.g.properties.code ? -1 : a.g.properties.code > b.g.properties.code ? 1 : 0));
+    entries.sort((a, b) => byCodeOrder(a.g, b.g));
     const moved = new Int32Array(this.grids.length).fill(-1);
     entries.forEach((e, k) => { if (e.old >= 0) moved[e.old] = k; });
     const aroundBefore = new Map(this.regionAround);
@@ -563,6 +563,16 @@ export class CoverageChecker {
 }
 
 /** One full check: the report, per-item results and stage timings. */
+/**
+ * The grids a check would use, in its order: usable ones kept (invalid rings repaired as the
+ * check repairs them), in code order. An edit history applies to these.
+ */
+export function usableGrids(grids: GridFeature[]): GridFeature[] {
+  return [...validAreas('grids', grids, 'code', { unique: false }).kept].sort(byCodeOrder);
+}
+
+const byCodeOrder = (a: GridFeature, b: GridFeature) => (a.properties.code < b.properties.code ? -1 : a.properties.code > b.properties.code ? 1 : 0);
+
 export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS, onStage?: (stage: string) => void) {
   const checker = new CoverageChecker(input, settings, onStage);
   const t = performance.now();

@@ -1,5 +1,5 @@
-// IndexedDB through Dexie: the console's settings (language, layers) and the workspaces
-// (src/store/workspaces.ts).
+// IndexedDB through Dexie: the console's settings (language, layers), the workspaces
+// (src/store/workspaces.ts) and their drafts: edit history and named versions (src/store/drafts.ts).
 import Dexie, { type EntityTable } from 'dexie';
 import type { CaseColumns } from '../workspace/caseTable';
 import type { GeoColumns } from './geoColumns';
@@ -16,6 +16,26 @@ export interface WorkspaceRow {
   updatedAt: number;
   /** canonical field → file column, per layer, as the user last confirmed it */
   mappings: Record<string, Record<string, string>>;
+  /** how many edits of its draft history are applied (the rest were undone); absent = all */
+  editsDone?: number;
+  /** the district's name, code and snapshot time, kept when a workspace is made from the demo */
+  meta?: import('../domain/types').DemoMeta;
+}
+
+/** One edit of a workspace's draft: the operation and the grids before and after it. */
+export interface EditRow {
+  workspaceId: string;
+  seq: number;
+  edit: import('../plan/types').Edit;
+}
+
+/** A named version of a workspace's grids ("published", "draft 2026-12"). */
+export interface VersionRow {
+  id: string;
+  workspaceId: string;
+  name: string;
+  createdAt: number;
+  grids: import('../domain/types').GridFeature[];
 }
 
 /**
@@ -47,10 +67,13 @@ export class GridScopeDB extends Dexie {
   settings!: EntityTable<SettingRow, 'key'>;
   workspaces!: EntityTable<WorkspaceRow, 'id'>;
   layers!: EntityTable<LayerRow, 'key'>;
+  edits!: Dexie.Table<EditRow, [string, number]>;
+  versions!: EntityTable<VersionRow, 'id'>;
   constructor(name = 'gridscope') {
     super(name);
     this.version(1).stores({ settings: 'key' });
     this.version(2).stores({ settings: 'key', workspaces: 'id, name', layers: 'key, workspaceId' });
+    this.version(3).stores({ settings: 'key', workspaces: 'id, name', layers: 'key, workspaceId', edits: '[workspaceId+seq], workspaceId', versions: 'id, workspaceId' });
   }
 }
 

@@ -8,7 +8,7 @@ import { safeUnzip } from '../io/zip';
 import type { GridScopeDB, LayerRow, WorkspaceRow } from './db';
 import { withoutPersonal } from '../io/layers';
 import { caseColumns, caseColumnsFromJSON, caseColumnsToJSON, type CaseColumns } from '../workspace/caseTable';
-import type { CaseFeature } from '../domain/types';
+import type { CaseFeature, DemoMeta } from '../domain/types';
 
 export const WORKSPACE_ROLES = ['boundaries', 'grids', 'buildings', 'households', 'cases', 'roads', 'water'] as const;
 export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
@@ -50,6 +50,29 @@ export class Workspaces {
       });
     } catch (e) {
       if (isQuota(e)) throw new StorageFullError(`saving ${role}`, e);
+      throw e;
+    }
+    return row;
+  }
+
+  /**
+   * A new workspace holding a whole district as it is on the map (the demo, when a planner
+   * starts editing it): every layer in one transaction, with the district's name and snapshot time.
+   */
+  async createFromDistrict(name: string, meta: DemoMeta, layers: Partial<Record<Exclude<WorkspaceRole, 'cases'>, Feature[]>>, cases: CaseColumns): Promise<WorkspaceRow> {
+    const row = { ...newRow(name), meta };
+    const now = Date.now();
+    const source = { file: meta.district_name, notes: [] };
+    try {
+      await this.db.transaction('rw', this.db.workspaces, this.db.layers, async () => {
+        await this.db.workspaces.add(row);
+        for (const [role, features] of Object.entries(layers)) {
+          await this.db.layers.put({ key: `${row.id}:${role}`, workspaceId: row.id, role, geo: toGeoColumns(features!), count: features!.length, source, savedAt: now });
+        }
+        await this.db.layers.put({ key: `${row.id}:cases`, workspaceId: row.id, role: 'cases', cases, count: cases.count, source, savedAt: now });
+      });
+    } catch (e) {
+      if (isQuota(e)) throw new StorageFullError('saving the district', e);
       throw e;
     }
     return row;
@@ -156,8 +179,10 @@ export class Workspaces {
   }
 
   async remove(workspaceId: string) {
-    await this.db.transaction('rw', this.db.workspaces, this.db.layers, async () => {
+    await this.db.transaction('rw', [this.db.workspaces, this.db.layers, this.db.edits, this.db.versions], async () => {
       await this.db.layers.where('workspaceId').equals(workspaceId).delete();
+      await this.db.edits.where('workspaceId').equals(workspaceId).delete();
+      await this.db.versions.where('workspaceId').equals(workspaceId).delete();
       await this.db.workspaces.delete(workspaceId);
     });
   }

@@ -3,16 +3,19 @@
 // The raw layers stay here so the checks can run again without reloading.
 import * as Comlink from 'comlink';
 import { readFlatGeobuf } from '../io/flatgeobuf';
-import { assembleDistrict, checkInputOf, nowFor, transferablesOf, type RawLayers } from '../workspace/assemble';
+import { checkInputOf, transferablesOf, type RawLayers } from '../workspace/assemble';
+import { DistrictSession, type DraftState, type EditAnswer } from '../workspace/session';
+import { Drafts } from '../store/drafts';
+import type { EditOp } from '../plan/types';
 import { runChecks } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import { GridLocator } from '../checks/locate';
-import type { CaseFeature, DemoMeta, GridFeature } from '../domain/types';
+import type { CaseFeature, DemoMeta } from '../domain/types';
 import type { CaseTable, District } from '../domain/district';
 import { toGeoColumns, type GeoColumns } from '../store/geoColumns';
 import { guardedFetch } from '../io/guardedFetch';
 import { FEED_LIMITS, fetchOpen311, type FeedCap } from '../io/open311';
-import { caseColumns, casesAt, casesAtBuffers, mergeIntoColumns } from '../workspace/caseTable';
+import { caseColumns, casesAtBuffers, mergeIntoColumns } from '../workspace/caseTable';
 import { db } from '../store/db';
 import { Workspaces } from '../store/workspaces';
 import { rawLayersOf } from '../workspace/fromWorkspace';
@@ -38,15 +41,14 @@ export interface LoadProgress {
 }
 
 const CHECK_STAGES = ['validate', 'land', 'buildings', 'households'];
-let raw: RawLayers | null = null;
-/** the grids the district on the page has (in code order): a polled case is located in these */
-let grids: GridFeature[] = [];
-/** hours per case category (by service_code or name) that override the built-in time limits */
-let limits: Record<string, number> = {};
-/** each household's grid as the last check placed it */
-let assigned: { ids: string[]; buildingIds: string[]; householdGrid: Int32Array; grids: GridFeature[] } | null = null;
-/** whether the cases are live (a feed is followed): judged against the clock, not the snapshot time */
-let live = false;
+/** The district on the page: its layers, checker, cases and draft (one owner, src/workspace/session.ts). */
+let session: DistrictSession | null = null;
+const drafts = new Drafts(db);
+
+function open(): DistrictSession {
+  if (!session) throw new Error('no district loaded');
+  return session;
+}
 
 /** What a poll of the case feed gives the page: the new case table and the per-grid counts. */
 export interface FeedUpdate {
@@ -67,8 +69,6 @@ export interface FeedUpdate {
 
 const api = {
   async loadDistrict(urls: Record<LayerName, string>, meta: DemoMeta, caseLimits: Record<string, number>, onProgress: (p: LoadProgress) => void) {
-    limits = caseLimits;
-    live = false;
     const t0 = performance.now();
     const total = LAYER_NAMES.length + CHECK_STAGES.length;
     let done = 0;
@@ -82,25 +82,23 @@ const api = {
     }));
     const layers = { ...decoded, meta, cases: caseColumns(decoded.cases as CaseFeature[]) } as RawLayers;
     console.debug(`district worker: decoded in ${Math.round(performance.now() - t0)} ms`);
-    return assemble(layers, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
+    return assemble(layers, null, caseLimits, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
   },
 
   /** A workspace saved in IndexedDB (Dexie works in a worker too): read, decode, check. */
   async loadWorkspace(workspaceId: string, caseLimits: Record<string, number>, onProgress: (p: LoadProgress) => void) {
-    limits = caseLimits;
-    live = false;
     const total = 1 + CHECK_STAGES.length;
     let done = 0;
     onProgress({ step: 'load.reading', done, total });
     const { workspace, layers, cases } = await new Workspaces(db).load(workspaceId);
     onProgress({ step: 'load.reading', done: ++done, total });
-    return assemble(rawLayersOf(workspace, layers, cases), (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
+    return assemble(rawLayersOf(workspace, layers, cases), workspaceId, caseLimits, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
   },
 
   /** A file of the district on the map (its layers as loaded); 户主 and phone only with includePersonal. */
   exportFile(kind: ExportKind, includePersonal: boolean, language: Language) {
-    if (!raw) throw new Error('no district loaded');
-    const out = exportOf(kind, raw, includePersonal, language);
+    const s = open();
+    const out = exportOf(kind, { ...s.raw, grids: s.grids() }, s.assignment(), includePersonal, language);
     return typeof out.data === 'string' ? out : Comlink.transfer(out, [out.data.buffer as ArrayBuffer]);
   },
 
@@ -110,7 +108,8 @@ const api = {
    * is live data. A failure throws and changes nothing.
    */
   async pollCases(url: string, timeoutMs: number): Promise<FeedUpdate> {
-    if (!raw) throw new Error('no district loaded');
+    const s = open();
+    const raw = s.raw;
     const got = await fetchOpen311(url, { signal: AbortSignal.timeout(timeoutMs) });
     // All a feed may hold: new cases past the limit are not added (updates still are).
     const room = FEED_LIMITS.cases - raw.cases.count;
@@ -120,8 +119,8 @@ const api = {
     if (incoming.length < got.cases.length && !got.capped.includes('cases')) got.capped.push('cases');
     const merged = mergeIntoColumns(raw.cases, incoming);
     raw.cases = merged.columns;
-    live = true;
-    const u = caseUpdate();
+    s.live = true;
+    const u = s.casesNow();
     const update: FeedUpdate = {
       ...u,
       added: merged.added, updated: merged.updated, reopened: merged.reopened,
@@ -133,55 +132,83 @@ const api = {
 
   /** New time limits per category (settings): deadlines and statuses worked out again. */
   setCaseLimits(caseLimits: Record<string, number>) {
-    if (!raw) throw new Error('no district loaded');
-    limits = caseLimits;
-    const u = caseUpdate();
+    const s = open();
+    s.setLimits(caseLimits);
+    const u = s.casesNow();
     return Comlink.transfer(u, casesAtBuffers(u));
   },
 
-  /** Runs the coverage checks again on the loaded district. */
+  /** Runs the coverage checks again, in full, on the district as it is now (its draft's grids). */
   recheck(onProgress: (p: LoadProgress) => void) {
-    if (!raw) throw new Error('no district loaded');
+    const s = open();
     let done = 0;
-    const { report, timings, assignment } = runChecks(checkInputOf(raw), undefined, (stage) =>
+    const { report, timings } = runChecks(checkInputOf({ ...s.raw, grids: s.grids() }), undefined, (stage) =>
       onProgress({ step: 'load.checking', stage, done: ++done, total: CHECK_STAGES.length }));
-    const { ids, positions } = raw.cases;
-    return { report: withCaseFindings(report, { ids, positions, grid: new GridLocator(assignment.grids).locateAll(positions) }), timings };
+    const { ids, positions } = s.raw.cases;
+    return { report: withCaseFindings(report, { ids, positions, grid: new GridLocator(s.grids()).locateAll(positions) }), timings };
+  },
+
+  /** One edit of the draft (src/plan): the grids, totals and report as they now are, or why it was refused. */
+  async applyEdit(op: EditOp): Promise<EditAnswer> {
+    return transferAnswer(await open().applyEdit(op));
+  },
+  async undo(): Promise<EditAnswer> {
+    return transferAnswer(await open().undo());
+  },
+  async redo(): Promise<EditAnswer> {
+    return transferAnswer(await open().redo());
+  },
+  draft(): DraftState {
+    return open().draft();
+  },
+
+  /**
+   * Editing the demo (or any district not yet saved) starts a workspace copy of it: every
+   * layer saved as it is; the demo itself is never changed.
+   */
+  async startDraft(name: string): Promise<DraftState> {
+    const s = open();
+    if (s.editable) return s.draft();
+    const { meta, boundaries, grids, roads, water, buildings, households, cases } = s.raw;
+    const row = await new Workspaces(db).createFromDistrict(name, meta, { boundaries, grids, roads, water, buildings, households }, cases);
+    s.adopt(row.id);
+    return s.draft();
   },
 };
 
-/** The case table and per-grid counts from the cases held, as of now (live) or the snapshot time. */
-function caseUpdate() {
-  return casesAt(raw!.cases, grids, live ? Date.now() : nowFor(raw!.meta, Date.now()), limits);
+function transferAnswer(a: EditAnswer): EditAnswer {
+  if (!a.ok) return a;
+  const v = a.view;
+  return Comlink.transfer(a, [v.buildingGrid.buffer as ArrayBuffer, v.householdGrid.buffer as ArrayBuffer, ...casesAtBuffers({ cases: v.cases, openCases: v.gridStats.openCases, overdueCases: v.gridStats.overdueCases }),
+    v.gridStats.households.buffer as ArrayBuffer, v.gridStats.buildings.buffer as ArrayBuffer, v.gridStats.residents.buffer as ArrayBuffer]);
 }
 
-function assemble(layers: RawLayers, onStage: (stage: string) => void) {
-  raw = layers;
+async function assemble(layers: RawLayers, workspaceId: string | null, limits: Record<string, number>, onStage: (stage: string) => void) {
   const t0 = performance.now();
-  const district = assembleDistrict(layers, Date.now(), onStage, limits);
-  grids = district.grids;
-  // Kept for the household → grid CSV (the district's own arrays are handed to the page).
-  assigned = { ids: district.households.ids, buildingIds: district.households.buildingIds, householdGrid: district.households.grid.slice(), grids };
+  const history = workspaceId ? await drafts.history(workspaceId) : undefined;
+  const opened = DistrictSession.open(layers, { workspaceId, history, drafts, limits, clockMs: Date.now(), onStage });
+  session = opened.session;
+  const district = opened.district;
   console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
   // Buildings go as typed-array columns: cloning 200,000 footprint objects costs seconds on
   // each side of postMessage (and freezes the page while it unpacks them); columns move free.
   const buildings = toGeoColumns(district.buildings.features);
-  const packed: PackedDistrict = { ...district, buildings: { ...district.buildings, features: [] }, packedBuildings: buildings };
+  const packed: PackedDistrict = { ...district, draft: session.draft(), buildings: { ...district.buildings, features: [] }, packedBuildings: buildings };
   return Comlink.transfer(packed, [...transferablesOf(district), buildings.coords.buffer as ArrayBuffer, buildings.kinds.buffer as ArrayBuffer,
     buildings.ringEnds.buffer as ArrayBuffer, buildings.partEnds.buffer as ArrayBuffer, buildings.featureEnds.buffer as ArrayBuffer]);
 }
 
 /** A district as it crosses to the page: the buildings packed (unpackDistrict undoes it). */
-export type PackedDistrict = District & { packedBuildings: GeoColumns };
+export type PackedDistrict = District & { packedBuildings: GeoColumns; draft: DraftState };
 
-function exportOf(kind: ExportKind, layers: RawLayers, includePersonal: boolean, language: Language): { ext: string; type: string; data: Uint8Array | string } {
+function exportOf(kind: ExportKind, layers: RawLayers, assigned: ReturnType<DistrictSession['assignment']>, includePersonal: boolean, language: Language): { ext: string; type: string; data: Uint8Array | string } {
   switch (kind) {
     case 'grids-geojson': return { ext: 'geojson', type: 'application/geo+json', data: gridsGeoJSON(layers.grids, { includePersonal }) };
     case 'grids-fgb': return { ext: 'fgb', type: 'application/octet-stream', data: gridsFlatGeobuf(layers.grids, { includePersonal }) };
     case 'grids-shp': return { ext: 'zip', type: 'application/zip', data: gridsShapefileZip(layers.grids, { includePersonal }) };
     case 'district-shp': return { ext: 'zip', type: 'application/zip', data: districtShapefileZip(layers, { includePersonal }) };
     case 'assignment-csv':
-      return { ext: 'csv', type: 'text/csv;charset=utf-8', data: householdAssignmentCsv(assigned!, assigned!, language === 'en' ? en : zhCN) };
+      return { ext: 'csv', type: 'text/csv;charset=utf-8', data: householdAssignmentCsv(assigned, assigned, language === 'en' ? en : zhCN) };
   }
 }
 

@@ -5,7 +5,8 @@ import { parseTime } from '../domain/cases';
 import type { District, GridStats, HouseholdTable } from '../domain/district';
 import { caseBuffers, casesAt, type CaseColumns } from './caseTable';
 import { withCaseFindings } from '../checks/cases';
-import { runChecks, type CheckInput } from '../checks/engine';
+import { CoverageChecker, type CheckInput } from '../checks/engine';
+import type { Report } from '../checks/report';
 import { householdsFromFeatures, isPersonalKey } from '../io/layers';
 import type {
   BoundaryFeature, BuildingFeature, DemoMeta, GridFeature,
@@ -34,18 +35,14 @@ export function nowFor(meta: DemoMeta, clockMs: number): number {
  * The grids, buildings and households the console shows are those the coverage engine
  * could use (what it skipped is listed in the report); per-grid totals come from its report.
  */
-export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (stage: string) => void, caseLimits?: Record<string, number>): District {
+export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (stage: string) => void, caseLimits?: Record<string, number>,
+  checker = new CoverageChecker(checkInputOf(raw), undefined, onStage)): District {
   const columns = householdsFromFeatures(raw.households);
-  const { report, assignment } = runChecks(checkInputOf(raw, columns), undefined, onStage);
-  const grids = assignment.grids;
+  const report = checker.report();
+  const assignment = checker.assignment();
+  const grids = assignment.grids.slice();
   const { cases, openCases, overdueCases } = casesAt(raw.cases, grids, nowFor(raw.meta, clockMs), caseLimits);
-  const stats: GridStats = {
-    households: Int32Array.from(report.grids, (g) => g.households),
-    buildings: Int32Array.from(report.grids, (g) => g.buildings),
-    residents: Int32Array.from(report.grids, (g) => g.residents),
-    openCases,
-    overdueCases,
-  };
+  const stats = statsOf(report, openCases, overdueCases);
   const households: HouseholdTable = {
     count: columns.ids.length,
     ids: columns.ids,
@@ -54,8 +51,9 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
     units: Int16Array.from(raw.households, (f) => Number(f.properties.unit) || 0),
     residents: Int16Array.from(columns.residents),
     positions: columns.positions,
-    building: assignment.householdBuilding,
-    grid: assignment.householdGrid,
+    // copies: the checker lives on in the worker's session, and these go to the page
+    building: assignment.householdBuilding.slice(),
+    grid: assignment.householdGrid.slice(),
     heads: personalColumn(raw.households, 'head_name'),
     phones: personalColumn(raw.households, 'phone'),
     otherPersonal: otherPersonal(raw.households),
@@ -69,11 +67,22 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
     grids,
     roads: raw.roads,
     water: raw.water,
-    buildings: { features: assignment.buildings, grid: assignment.buildingGrid, households: bHouseholds },
+    buildings: { features: assignment.buildings, grid: assignment.buildingGrid.slice(), households: bHouseholds },
     households,
     cases,
     gridStats: stats,
     report: withCaseFindings(report, cases),
+  };
+}
+
+/** Per-grid totals (positions in code order, as the report lists the grids). */
+export function statsOf(report: Report, openCases: Int32Array, overdueCases: Int32Array): GridStats {
+  return {
+    households: Int32Array.from(report.grids, (g) => g.households),
+    buildings: Int32Array.from(report.grids, (g) => g.buildings),
+    residents: Int32Array.from(report.grids, (g) => g.residents),
+    openCases,
+    overdueCases,
   };
 }
 

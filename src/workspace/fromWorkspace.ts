@@ -11,7 +11,7 @@ import { caseColumns, type CaseColumns } from './caseTable';
 export function rawLayersOf(workspace: WorkspaceRow, layers: Partial<Record<WorkspaceRole, Feature[]>>, cases: CaseColumns | null = null): RawLayers {
   const of = <T>(role: WorkspaceRole) => (layers[role] ?? []) as unknown as T[];
   const raw: RawLayers = {
-    meta: metaOf(workspace, layers),
+    meta: workspace.meta ? { ...workspace.meta, district_name: workspace.name } : metaOf(workspace, layers),
     boundaries: of('boundaries'),
     grids: of('grids'),
     roads: of('roads'),

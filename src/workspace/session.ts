@@ -1,0 +1,204 @@
+// The one owner of an open district: its raw layers, a live CoverageChecker, the cases and
+// the draft's edit history. An edit is applyEdit(op): planned by a pure operation (src/plan),
+// applied to the checker in place (only what it touches is worked out again), written to the
+// draft in IndexedDB, and answered with the grids, their totals and the report as they now
+// are. Runs in the district worker; plain enough to test in Node.
+import { CoverageChecker, type HouseholdColumns } from '../checks/engine';
+import { withCaseFindings } from '../checks/cases';
+import type { Report } from '../checks/report';
+import type { GridStats, CaseTable, District } from '../domain/district';
+import type { AreaGeometry, GridFeature } from '../domain/types';
+import { planEdit, type PlanContext } from '../plan/apply';
+import { canRedo, canUndo, EMPTY_HISTORY, pushEdit, redo, replay, undo, type History } from '../plan/history';
+import { PlanError, type EditOp, type EditType, type GridChange } from '../plan/types';
+import { usableGrids } from '../checks/engine';
+import type { Drafts } from '../store/drafts';
+import { assembleDistrict, checkInputOf, nowFor, statsOf, type RawLayers } from './assemble';
+import { casesAt } from './caseTable';
+
+/** Where the draft stands, for the editor's buttons and the page's title. */
+export interface DraftState {
+  workspaceId: string | null;
+  done: number;
+  total: number;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** the edit undo would take back, and the one redo would make again */
+  undoType: EditType | null;
+  redoType: EditType | null;
+}
+
+/** What changes on the page after an edit: the grids and everything placed in them. */
+export interface GridView {
+  grids: GridFeature[];
+  gridStats: GridStats;
+  report: Report;
+  buildingGrid: Int32Array;
+  householdGrid: Int32Array;
+  cases: CaseTable;
+  /** codes of the grids the edit removed, added or reshaped */
+  changed: string[];
+  draft: DraftState;
+  /** milliseconds: planning the edit, updating the checks, the rest (report, cases) */
+  timings: { plan: number; check: number; view: number };
+}
+
+export type EditAnswer = { ok: true; view: GridView } | { ok: false; code: string; values: Record<string, string | number> };
+
+export class DistrictSession {
+  readonly raw: RawLayers;
+  private readonly checker: CoverageChecker;
+  private history: History;
+  private workspaceId: string | null;
+  private readonly drafts: Drafts | null;
+  private limits: Record<string, number>;
+  /** whether the cases are live (a feed is followed): judged against the clock */
+  live = false;
+  private readonly footprints: Map<string, AreaGeometry>;
+  private readonly versions = new Map<string, GridFeature[]>();
+  private households!: HouseholdColumns;
+
+  private constructor(raw: RawLayers, checker: CoverageChecker, history: History, workspaceId: string | null, drafts: Drafts | null, limits: Record<string, number>) {
+    this.raw = raw;
+    this.checker = checker;
+    this.history = history;
+    this.workspaceId = workspaceId;
+    this.drafts = drafts;
+    this.limits = limits;
+    this.footprints = new Map(raw.buildings.map((b) => [String(b.properties.id), b.geometry]));
+  }
+
+  /**
+   * Opens a district: the grids of its draft (the saved edits replayed on the grids as
+   * imported) checked once, and the District the page draws.
+   */
+  static open(raw: RawLayers, o: { workspaceId?: string | null; history?: History; drafts?: Drafts | null; limits?: Record<string, number>; clockMs?: number; onStage?: (s: string) => void }) {
+    const history = o.history ?? EMPTY_HISTORY;
+    const grids = history.done > 0 ? replay(usableGrids(raw.grids), history) : raw.grids;
+    const input = checkInputOf({ ...raw, grids });
+    const checker = new CoverageChecker(input, undefined, o.onStage);
+    const session = new DistrictSession(raw, checker, history, o.workspaceId ?? null, o.drafts ?? null, o.limits ?? {});
+    session.households = input.households;
+    const district: District = assembleDistrict(raw, o.clockMs ?? Date.now(), undefined, o.limits, checker);
+    return { session, district };
+  }
+
+  grids(): GridFeature[] {
+    return this.checker.currentGrids();
+  }
+
+  /** Each household's grid as the checks place it now (the household → grid CSV). */
+  assignment() {
+    const { ids, buildingIds } = this.households;
+    return { ids, buildingIds, householdGrid: this.checker.assignment().householdGrid, grids: this.grids() };
+  }
+
+  draft(): DraftState {
+    const h = this.history;
+    return {
+      workspaceId: this.workspaceId, done: h.done, total: h.edits.length, canUndo: canUndo(h), canRedo: canRedo(h),
+      undoType: canUndo(h) ? h.edits[h.done - 1].op.type : null, redoType: canRedo(h) ? h.edits[h.done].op.type : null,
+    };
+  }
+
+  /** Edits need a workspace to be saved in: the demo is never changed, a copy is edited. */
+  get editable() {
+    return this.workspaceId !== null && this.drafts !== null;
+  }
+
+  /** Makes this session's district a workspace of its own (after the caller saved it) and edits that. */
+  adopt(workspaceId: string) {
+    this.workspaceId = workspaceId;
+    this.history = EMPTY_HISTORY;
+  }
+
+  setLimits(limits: Record<string, number>) {
+    this.limits = limits;
+  }
+
+  /** A version's grids, for 'restore' (read by the caller from the store). */
+  rememberVersion(id: string, grids: GridFeature[]) {
+    this.versions.set(id, grids);
+  }
+
+  async applyEdit(op: EditOp): Promise<EditAnswer> {
+    if (!this.editable) return { ok: false, code: 'not_editable', values: {} };
+    const t0 = performance.now();
+    let change: GridChange;
+    try {
+      change = planEdit(this.grids(), op, this.context());
+    } catch (e) {
+      if (e instanceof PlanError) return { ok: false, code: e.code, values: e.values };
+      throw e;
+    }
+    const t1 = performance.now();
+    this.checker.replaceGrids(change.before, change.after);
+    const next = pushEdit(this.history, { op, change, at: Date.now() });
+    try {
+      await this.drafts!.record(this.workspaceId!, next.edits[next.done - 1]);
+    } catch (e) {
+      // Not saved: not made either (the page says why; the draft is as it was).
+      this.checker.replaceGrids(change.after, change.before);
+      return { ok: false, code: 'not_saved', values: { message: e instanceof Error ? e.message : String(e) } };
+    }
+    this.history = next;
+    return { ok: true, view: this.view(change, t0, t1) };
+  }
+
+  async undo(): Promise<EditAnswer> {
+    return this.step(undo(this.history));
+  }
+
+  async redo(): Promise<EditAnswer> {
+    return this.step(redo(this.history));
+  }
+
+  private async step(s: ReturnType<typeof undo>): Promise<EditAnswer> {
+    if (!s || !this.editable) return { ok: false, code: 'nothing_to_undo', values: {} };
+    const t0 = performance.now();
+    this.checker.replaceGrids(s.change.before, s.change.after);
+    try {
+      await this.drafts!.setDone(this.workspaceId!, s.history.done);
+    } catch (e) {
+      this.checker.replaceGrids(s.change.after, s.change.before);
+      return { ok: false, code: 'not_saved', values: { message: e instanceof Error ? e.message : String(e) } };
+    }
+    this.history = s.history;
+    return { ok: true, view: this.view(s.change, t0, t0) };
+  }
+
+  /** The cases located in the grids as they are now, judged as of now (live) or the snapshot. */
+  casesNow() {
+    return casesAt(this.raw.cases, this.grids(), this.live ? Date.now() : nowFor(this.raw.meta, Date.now()), this.limits);
+  }
+
+  /** The report with the case findings, as the page shows it. */
+  report(cases: CaseTable): Report {
+    return withCaseFindings(this.checker.report(), cases);
+  }
+
+  private view(change: GridChange, t0: number, t1: number): GridView {
+    const t2 = performance.now();
+    const grids = this.grids().slice();
+    const { cases, openCases, overdueCases } = this.casesNow();
+    const report = this.report(cases);
+    const a = this.checker.assignment();
+    const view: GridView = {
+      grids, gridStats: statsOf(report, openCases, overdueCases), report, cases,
+      buildingGrid: a.buildingGrid.slice(), householdGrid: a.householdGrid.slice(),
+      changed: [...new Set([...change.before, ...change.after].map((g) => g.properties.code))],
+      draft: this.draft(),
+      timings: { plan: t1 - t0, check: t2 - t1, view: 0 },
+    };
+    view.timings.view = performance.now() - t2;
+    return view;
+  }
+
+  private context(): PlanContext {
+    return {
+      footprint: (id) => this.footprints.get(id),
+      version: (id) => this.versions.get(id),
+      region: (code) => this.raw.boundaries.find((b) => b.properties.code === code)?.geometry,
+    };
+  }
+}

@@ -1,0 +1,78 @@
+// The district session (one owner of the district being edited) with its draft in
+// IndexedDB (fake-indexeddb here; the browser tests use the real one): edits update the
+// totals and the report at once, are saved as they are made, and a reopen finds the draft
+// as it was left, undos included.
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { GridScopeDB } from '../../src/store/db';
+import { Workspaces } from '../../src/store/workspaces';
+import { Drafts } from '../../src/store/drafts';
+import { DistrictSession } from '../../src/workspace/session';
+import { rawLayersOf } from '../../src/workspace/fromWorkspace';
+import { caseColumns } from '../../src/workspace/caseTable';
+import type { RawLayers } from '../../src/workspace/assemble';
+import type { EditOp } from '../../src/plan/types';
+
+const street = JSON.parse(readFileSync('tests/fixtures/plan/street.geojson', 'utf8')).features as any[];
+const of = (role: string) => street.filter((f) => f.properties.role === role).map((f) => { const { role: _, ...properties } = f.properties; return { ...f, properties }; });
+const raw: RawLayers = {
+  meta: { district_code: '310101', district_name: '示例区', as_of: '2026-11-30T00:00:00Z', seed: 0, counts: {} },
+  boundaries: of('region'), grids: of('grid'), roads: [], water: [], buildings: of('building'), households: of('household'), cases: caseColumns([]),
+};
+const split: EditOp = { type: 'split', code: '310101001001003', line: [[121.472, 31.2296], [121.472, 31.2348]] };
+
+async function reopen(dbName: string, id: string) {
+  const db = new GridScopeDB(dbName); // as after a reload
+  const { workspace, layers, cases } = await new Workspaces(db).load(id);
+  const drafts = new Drafts(db);
+  return DistrictSession.open(rawLayersOf(workspace, layers, cases), { workspaceId: id, history: await drafts.history(id), drafts });
+}
+
+describe('district session', () => {
+  it('does not edit a district that is not a workspace', async () => {
+    const { session } = DistrictSession.open(raw, {});
+    expect(await session.applyEdit(split)).toEqual({ ok: false, code: 'not_editable', values: {} });
+  });
+
+  it('edits, saves each edit at once, and reopens the draft as left', async () => {
+    const dbName = `session-${Math.random()}`;
+    const db = new GridScopeDB(dbName);
+    const row = await new Workspaces(db).createFromDistrict('示例区 草稿', raw.meta, { boundaries: raw.boundaries, grids: raw.grids, buildings: raw.buildings, households: raw.households }, raw.cases);
+    const { session, district } = DistrictSession.open(raw, { workspaceId: row.id, drafts: new Drafts(db) });
+    expect(district.grids.map((g) => g.properties.code)).toHaveLength(4);
+
+    const a = await session.applyEdit(split);
+    if (!a.ok) throw new Error(a.code);
+    expect(a.view.grids.map((g) => g.properties.code)).toEqual(['310101001001001', '310101001001002', '310101001001003', '310101001001004', '310101001001005']);
+    const households = Object.fromEntries(a.view.report.grids.map((g) => [g.code, g.households]));
+    expect(households['310101001001003'] + households['310101001001005']).toBe(18);
+    expect(Array.from(a.view.gridStats.households)).toEqual(a.view.report.grids.map((g) => g.households));
+    expect(a.view.changed).toContain('310101001001005');
+    expect(a.view.draft).toMatchObject({ done: 1, total: 1, canUndo: true, canRedo: false, undoType: 'split' });
+
+    const refused = await session.applyEdit({ type: 'merge', codes: ['310101001001001', '310101001001004'] });
+    expect(refused).toMatchObject({ ok: false, code: 'merge_not_touching' });
+
+    const merged = await session.applyEdit({ type: 'merge', codes: ['310101001001001', '310101001001002'] });
+    expect(merged.ok).toBe(true);
+    const undone = await session.undo();
+    if (!undone.ok) throw new Error(undone.code);
+    expect(undone.view.draft).toMatchObject({ done: 1, total: 2, canRedo: true, redoType: 'merge' });
+
+    // A reload: the split is there, the merge undone (and still to redo).
+    const again = await reopen(dbName, row.id);
+    expect(again.district.grids.map((g) => g.properties.code)).toEqual(a.view.grids.map((g) => g.properties.code));
+    expect(again.district.report.grids).toEqual(undone.view.report.grids);
+    expect(again.session.draft()).toMatchObject({ done: 1, total: 2, canRedo: true });
+    const redone = await again.session.redo();
+    expect(redone.ok && redone.view.grids).toHaveLength(4);
+
+    // A new edit after an undo drops the undone one, in storage too.
+    await again.session.undo();
+    await again.session.applyEdit({ type: 'delete', code: '310101001001002' });
+    const third = await reopen(dbName, row.id);
+    expect(third.session.draft()).toMatchObject({ done: 2, total: 2, undoType: 'delete' });
+    expect(third.district.report.findings.some((f) => f.kind === 'gap')).toBe(true);
+  });
+});
