@@ -11,6 +11,9 @@ import { Picker, type PickView } from './pick';
 import { binCases } from './caseBins';
 import { communityLabels, gridLabels } from './labels';
 import type { LayerVisibility, Selection } from './state';
+import type { EditMode, ModeEvent, ModeHint, ModeHost } from './modes/types';
+import { snapPoint } from './modes/snap';
+import type { EditOp } from '../plan/types';
 
 export type BBox = [number, number, number, number];
 
@@ -31,11 +34,22 @@ interface Props {
   gridLoad: Float32Array;
   focus: Focus | null;
   onSelect: (s: Selection | null) => void;
+  /** the editing mode on (the editor is open), and what it may ask for */
+  edit?: {
+    mode: EditMode;
+    selected: string | null;
+    apply: (op: EditOp) => void;
+    drawOptions: ModeHost['drawOptions'];
+    /** a key the mode did not take (mode shortcuts, undo) */
+    onKey: (e: KeyboardEvent) => void;
+    /** the mode's hint changed */
+    onHint: (hint: ModeHint) => void;
+  } | null;
   /** called once when the district has been fully drawn the first time, with when (performance.now()) */
   onDrawn: (map: MapLibreMap, atMs: number) => void;
 }
 
-export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn }: Props) {
+export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn, edit = null }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
@@ -56,7 +70,8 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
   const binZoom = zoom < CASE_POINT_ZOOM ? Math.floor(zoom) : null;
   const caseBins = useMemo(() => (binZoom === null ? null : binCases(cases, caseTable.status, binZoom)), [cases, caseTable, binZoom]);
 
-  // Create the map once per district (its grids: a case feed does not make a new map).
+  // The map is made once per opened district (App mounts a new MapView for each): edits and
+  // case feeds update its layers in place.
   useEffect(() => {
     const map = new MapLibreMap({
       container: container.current!,
@@ -79,7 +94,7 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
       mapRef.current = null;
       overlayRef.current = null;
     };
-  }, [grids]);
+  }, []);
 
   // Click → selection, picked on the CPU from the drawn tables (pick.ts): GPU picking on
   // software WebGL takes longer than a click lasts. The handler reads the current view here.
@@ -90,6 +105,8 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     const map = mapRef.current;
     if (!map) return;
     const onClick = (e: MapMouseEvent) => {
+      const ed = editRef.current;
+      if (ed && ed.mode.click?.(modeEvent(e), hostRef.current!)) return;
       const a = map.unproject([e.point.x - 0.5, e.point.y - 0.5]), b = map.unproject([e.point.x + 0.5, e.point.y + 0.5]);
       const hit = picker.pick(e.lngLat.lng, e.lngLat.lat, { ...view.current!, degPerPx: [Math.abs(b.lng - a.lng), Math.abs(b.lat - a.lat)] });
       if (hit && 'bin' in hit) {
@@ -104,6 +121,69 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     map.on('click', onClick);
     return () => { map.off('click', onClick); };
   }, [picker]);
+
+  // Editing: the mode gets the pointer (a drag it takes does not pan the map) and the keys.
+  const editRef = useRef(edit);
+  editRef.current = edit;
+  const [tick, setTick] = useState(0);
+  const hostRef = useRef<ModeHost | null>(null);
+  hostRef.current = edit ? {
+    district,
+    selected: edit.selected,
+    select: (code) => onSelectRef.current(code ? { kind: 'grid', code } : null),
+    gridAt: ([x, y]) => { const g = picker.gridAt(x, y); return g >= 0 ? district.grids[g].properties.code : null; },
+    buildingAt: ([x, y]) => picker.buildingAt(x, y),
+    degPerPx: degPerPx(mapRef.current),
+    snap: (at, exclude) => snapPoint(at, SNAP_PX * degPerPx(mapRef.current), district.grids, district.buildings.features, exclude ?? null),
+    apply: edit.apply,
+    redraw: () => setTick((n) => n + 1),
+    drawOptions: edit.drawOptions,
+  } : null;
+  const editing = edit !== null;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !editing) return;
+    let dragging = false;
+    const host = () => hostRef.current!;
+    const mode = () => editRef.current?.mode;
+    const onDown = (e: MapMouseEvent) => {
+      if (e.originalEvent.button !== 0) return;
+      if (mode()?.down?.(modeEvent(e), host())) { dragging = true; map.dragPan.disable(); }
+    };
+    const onMove = (e: MapMouseEvent) => mode()?.move?.(modeEvent(e), host());
+    const onUp = (e: MapMouseEvent) => {
+      if (!dragging) return;
+      dragging = false;
+      mode()?.up?.(modeEvent(e), host());
+      map.dragPan.enable();
+    };
+    const onDbl = (e: MapMouseEvent) => { if (mode()?.dblclick?.(modeEvent(e), host())) e.preventDefault(); };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLElement && ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.target.tagName)) return;
+      if (!e.ctrlKey && !e.metaKey && mode()?.key?.(e.key, host())) { e.preventDefault(); e.stopImmediatePropagation(); return; }
+      editRef.current?.onKey(e);
+    };
+    map.doubleClickZoom.disable();
+    map.boxZoom.disable();
+    map.on('mousedown', onDown);
+    map.on('mousemove', onMove);
+    map.on('mouseup', onUp);
+    map.on('dblclick', onDbl);
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      map.off('mousedown', onDown);
+      map.off('mousemove', onMove);
+      map.off('mouseup', onUp);
+      map.off('dblclick', onDbl);
+      window.removeEventListener('keydown', onKey, true);
+      map.doubleClickZoom.enable();
+      map.boxZoom.enable();
+      map.dragPan.enable();
+    };
+  }, [editing]);
+  const hint = edit && hostRef.current ? edit.mode.hint(hostRef.current) : null;
+  const hintKey = hint ? JSON.stringify(hint) : '';
+  useEffect(() => { if (hint) editRef.current?.onHint(hint); }, [hintKey]);
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
 
@@ -112,16 +192,19 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     const map = mapRef.current;
     if (!overlay || !map) return;
     overlay.setProps({
-      layers: buildLayers({
-        district, visibility, zoom, selection, households, cases, caseBins, gridLoad,
-        gridLabels: labels.grid, communityLabels: labels.community, report,
-      }),
+      layers: [
+        ...buildLayers({
+          district, visibility, zoom, selection, households, cases, caseBins, gridLoad,
+          gridLabels: labels.grid, communityLabels: labels.community, report,
+        }),
+        ...(edit && hostRef.current ? edit.mode.layers(hostRef.current) : []),
+      ],
     });
     if (drawnFor.current !== map) {
       drawnFor.current = map;
       whenSettled(map, (at) => onDrawn(map, at));
     }
-  }, [district, report, visibility, zoom, selection, households, cases, caseBins, gridLoad, labels, onDrawn]);
+  }, [district, report, visibility, zoom, selection, households, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -135,6 +218,22 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
   }, [focus]);
 
   return <div ref={container} className="map" data-testid="map" />;
+}
+
+/** How near (screen pixels) a point snaps to a vertex, a building corner or an edge. */
+const SNAP_PX = 10;
+
+function degPerPx(map: MapLibreMap | null): number {
+  if (!map) return 1e-5;
+  const c = map.getCenter();
+  const p = map.project(c);
+  const q = map.unproject([p.x + 1, p.y]);
+  return Math.abs(q.lng - c.lng);
+}
+
+function modeEvent(e: MapMouseEvent): ModeEvent {
+  const o = e.originalEvent as MouseEvent;
+  return { at: [e.lngLat.lng, e.lngLat.lat], point: [e.point.x, e.point.y], alt: o.altKey, shift: o.shiftKey };
 }
 
 /** The zoom a point is shown at, and the most a fly to an area zooms in. */

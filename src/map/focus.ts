@@ -2,7 +2,7 @@
 import { bbox } from '@turf/turf';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
-import type { Selection } from './state';
+import { gridIndex, type Selection } from './state';
 import type { BBox } from './MapView';
 
 export function selectionBBox(d: District, s: Selection, report: Report): BBox | null {
@@ -11,8 +11,10 @@ export function selectionBBox(d: District, s: Selection, report: Report): BBox |
       const g = report.findings[s.index]?.geometry;
       return g ? (bbox(g) as BBox) : null;
     }
-    case 'grid':
-      return bbox(d.grids[s.index]) as BBox;
+    case 'grid': {
+      const g = d.grids[gridIndex(d.grids, s.code)];
+      return g ? (bbox(g) as BBox) : null;
+    }
     case 'boundary': {
       const b = d.boundaries[s.index]; // a workspace may have no boundaries
       return b ? (bbox(b) as BBox) : null;

@@ -8,7 +8,7 @@ import { CaseStatus, type CaseStatusCode } from '../domain/cases';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
 import type { BuildingFeature, GridFeature } from '../domain/types';
-import type { LayerVisibility, Selection } from './state';
+import { gridIndex, type LayerVisibility, type Selection } from './state';
 import type { LabelPoint } from './labels';
 import type { CaseBins } from './caseBins';
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
@@ -46,6 +46,11 @@ export const COLORS = {
     [CaseStatus.inProgress]: hex('#f59e0b'),
     [CaseStatus.closed]: hex('#64748b', 150),
   } as Record<CaseStatusCode, RGBA>,
+  /** editing: vertex handles (shared ones apart), edge midpoints, the vertex picked, the snap ring, the line or ring being drawn, grids or buildings picked */
+  edit: {
+    handle: hex('#ffffff'), shared: hex('#facc15'), midpoint: hex('#cbd5e1', 200), active: hex('#ef4444'), handleLine: hex('#0f172a'),
+    snap: hex('#34d399'), sketch: hex('#f97316'), picked: hex('#f97316'), pickedFill: hex('#f97316', 70),
+  },
   /** the heat map of cases, low to high */
   caseHeat: ['#3b0764', '#7e22ce', '#c026d3', '#f0abfc', '#ffffff'].map((h) => hex(h).slice(0, 3)) as [number, number, number][],
 };
@@ -348,7 +353,7 @@ function highlightFeature(d: District, s: Selection | null, report: Report): Fea
       return f?.geometry ? { type: 'Feature', properties: {}, geometry: f.geometry } : null;
     }
     case 'grid':
-      return d.grids[s.index];
+      return d.grids[gridIndex(d.grids, s.code)] ?? null;
     case 'building':
       return d.buildings.features[s.index];
     case 'boundary':

@@ -30,6 +30,8 @@ export interface PickView {
 
 export type Pick = { selection: Selection } | { bin: number } | null;
 
+const buildingIndexes = new WeakMap<object, { packed: PackedPolygons; index: Flatbush }>();
+
 /** Spatial indexes of one district's layers, made when first needed and kept. */
 export class Picker {
   private grids: GridLocator | null = null;
@@ -38,6 +40,10 @@ export class Picker {
   private findings: { report: Report; packed: PackedPolygons; index: Flatbush; which: number[] } | null = null;
 
   constructor(private readonly district: District) {}
+
+  private grid(i: number): Pick {
+    return { selection: { kind: 'grid', code: this.district.grids[i].properties.code } };
+  }
 
   pick(x: number, y: number, v: PickView): Pick {
     const vis = v.visibility;
@@ -57,16 +63,16 @@ export class Picker {
       if (f >= 0) return { selection: { kind: 'finding', index: f } };
     }
     const g = this.gridLocator().hits(x, y);
-    if (vis.dedicatedGrids && g.dedicated) return { selection: { kind: 'grid', index: g.effective } };
+    if (vis.dedicatedGrids && g.dedicated) return this.grid(g.effective);
     if (vis.buildings) {
       const b = this.building(x, y);
       if (b >= 0) return { selection: { kind: 'building', index: b } };
     }
-    if (vis.baseGrids && g.effective >= 0 && !g.dedicated) return { selection: { kind: 'grid', index: g.effective } };
+    if (vis.baseGrids && g.effective >= 0 && !g.dedicated) return this.grid(g.effective);
     if (vis.baseGrids && g.dedicated) {
       // Dedicated grids hidden: the base grid under the click.
       const base = this.gridLocator().baseGridsAt(x, y);
-      if (base.length) return { selection: { kind: 'grid', index: base[0] } };
+      if (base.length) return this.grid(base[0]);
     }
     return null;
   }
@@ -75,7 +81,19 @@ export class Picker {
     return (this.grids ??= new GridLocator(this.district.grids));
   }
 
+  /** The grid a point lies in (a dedicated grid on top first), -1 = none. */
+  gridAt(x: number, y: number): number {
+    return this.gridLocator().hits(x, y).effective;
+  }
+
+  /** The building under a point, -1 = none. */
+  buildingAt(x: number, y: number): number {
+    return this.building(x, y);
+  }
+
   private building(x: number, y: number): number {
+    // Kept per buildings table: an edit changes the grids, never the buildings.
+    this.buildings ??= buildingIndexes.get(this.district.buildings.features) ?? null;
     if (!this.buildings) {
       const features = this.district.buildings.features;
       const packed = packPolygons(features.map((f) => f.geometry as AreaGeometry));
@@ -84,6 +102,7 @@ export class Picker {
       if (features.length === 0) index.add(0, 0, 0, 0);
       index.finish();
       this.buildings = { packed, index };
+      buildingIndexes.set(features, this.buildings);
     }
     const { packed, index } = this.buildings;
     const n = this.district.buildings.features.length;

@@ -8,7 +8,7 @@ import type { BBox } from '../io/flatgeobufUrl';
 import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map/state';
 import { selectionBBox } from '../map/focus';
 import { loadSetting, saveSetting } from '../store/db';
-import { DEMO, recheckDistrict, setCaseLimits, startLoad, type PendingLoad, type Source } from './loadDistrict';
+import { applyEdit, DEMO, recheckDistrict, redoEdit, restoreVersion, setCaseLimits, startDraft, startLoad, undoEdit, type PendingLoad, type Source } from './loadDistrict';
 import { ReportPanel } from './ReportPanel';
 import { ImportPanel } from './ImportPanel';
 import type { Report } from '../checks/report';
@@ -26,6 +26,14 @@ import { Inspector } from './Inspector';
 import { SearchBox } from './SearchBox';
 import { exposeForTests } from './testHooks';
 import type { Language } from '../i18n';
+import type { TFunction } from 'i18next';
+import { EditPanel, type EditNotice } from './EditPanel';
+import { MODES } from '../map/modes';
+import { MODE_KEYS, type ModeHint, type ModeHost, type ModeId } from '../map/modes/types';
+import { gridIndex } from '../map/state';
+import { isLocked } from '../plan/grids';
+import type { EditOp } from '../plan/types';
+import type { DraftState, EditAnswer, GridView } from '../workspace/session';
 
 export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLoad; initialCaseLimits: Record<string, number> }) {
   const { t, i18n } = useTranslation();
@@ -39,7 +47,16 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
   const [focus, setFocus] = useState<Focus | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   // The right-hand side shows one panel at a time; with none open, the inspector.
-  const [panel, setPanel] = useState<'report' | 'import' | 'cases' | null>(null);
+  const [panel, setPanel] = useState<'report' | 'import' | 'cases' | 'edit' | null>(null);
+  // The draft being edited (the district's worker owns it; this is where it stands).
+  const [draft, setDraft] = useState<DraftState | null>(null);
+  const [source, setSource] = useState<Source>(initialLoad.source);
+  const [modeId, setModeId] = useState<ModeId>('select');
+  const editMode = useMemo(() => MODES[modeId](), [modeId, load]);
+  const [hint, setHint] = useState<ModeHint | null>(null);
+  const [notice, setNotice] = useState<EditNotice | null>(null);
+  const [lastEdit, setLastEdit] = useState<{ changed: string[]; ms: number } | null>(null);
+  const [drawOptions, setDrawOptions] = useState<ModeHost['drawOptions']>({ kind: 'base', dedicatedType: 'school', onTop: false });
   const [caseFilter, setCaseFilter] = useState<{ filter: CaseFilter; window: TimeWindow }>({ filter: ALL_CASES, window: 'all' });
   const [checking, setChecking] = useState<{ running: boolean; progress: string | null; tookMs: number | null }>({ running: false, progress: null, tookMs: null });
 
@@ -53,9 +70,11 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     load.district
       .then((d) => {
         if (!current) return;
-        exposeForTests({ district: d, report: d.report, loadedAt: performance.now(), source: load.source });
-        setDistrict(d);
+        const { draft: dr, ...district } = d;
+        exposeForTests({ district, report: d.report, loadedAt: performance.now(), source: load.source, draft: dr });
+        setDistrict(district);
         setReport(d.report);
+        setDraft(dr);
       })
       .catch((e: unknown) => {
         if (!current) return;
@@ -77,6 +96,10 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     setPanel(null);
     exposeForTests({ district: undefined, report: undefined, map: undefined, loadedAt: undefined, drawnAt: undefined });
     void saveSetting('source', source);
+    setSource(source);
+    setDraft(null);
+    setLastEdit(null);
+    setNotice(null);
     setLoad(startLoad(source, caseLimits));
   }, [caseLimits]);
 
@@ -126,9 +149,81 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     setSelection(s);
     // Anything but a finding is shown in the inspector, which takes the report's place; a
     // case picked from the cases list is shown within that list instead.
-    if (s && s.kind !== 'finding' && !keepPanel) setPanel(null);
+    if (s && s.kind !== 'finding' && !keepPanel) setPanel((p) => (p === 'edit' ? p : null));
     if (s && fly) flyTo(s);
   }, [flyTo]);
+
+  // Editing: each edit goes to the district's worker and comes back as the grids, totals and
+  // report as they now are; the page replaces its one copy of each.
+  const applyView = useCallback((v: GridView, started: number) => {
+    setDistrict((d) => {
+      if (!d) return d;
+      const next: District = {
+        ...d, grids: v.grids, gridStats: v.gridStats, cases: v.cases,
+        buildings: { ...d.buildings, grid: v.buildingGrid }, households: { ...d.households, grid: v.householdGrid },
+      };
+      exposeForTests({ district: next });
+      return next;
+    });
+    setReport(v.report);
+    setDraft(v.draft);
+    // A selected grid that the edit removed: its successor (the first grid the edit made).
+    setSelection((s) => (s?.kind === 'grid' && gridIndex(v.grids, s.code) < 0 ? (v.changed.find((c) => gridIndex(v.grids, c) >= 0) ? { kind: 'grid', code: v.changed.find((c) => gridIndex(v.grids, c) >= 0)! } : null) : s));
+    const ms = performance.now() - started;
+    setLastEdit({ changed: v.changed, ms });
+    exposeForTests({ report: v.report, draft: v.draft, lastEdit: { changed: v.changed, ms, worker: v.timings } });
+  }, []);
+  const answer = useCallback((started: number, doneKey?: string) => (a: EditAnswer) => {
+    if (a.ok) { applyView(a.view, started); setNotice(doneKey ? { key: doneKey } : null); } else setNotice({ key: `edit.errors.${a.code}`, values: whatOf(a.values, t), error: true });
+  }, [applyView, t]);
+  const failed = useCallback((e: unknown) => { console.error(e); setNotice({ key: 'edit.errors.failed', values: { message: e instanceof Error ? e.message : String(e) }, error: true }); }, []);
+  /** Makes sure there is a draft to edit: the demo is copied into a workspace first. */
+  const ensureDraft = useCallback(async (): Promise<boolean> => {
+    if (draft?.workspaceId) return true;
+    if (!district) return false;
+    const name = t('edit.copyName', { name: district.meta.district_name });
+    const dr = await startDraft(name);
+    setDraft(dr);
+    const ws: Source = { kind: 'workspace', id: dr.workspaceId! };
+    setSource(ws);
+    void saveSetting('source', ws);
+    setNotice({ key: 'edit.copied', values: { name } });
+    exposeForTests({ draft: dr, source: ws });
+    return true;
+  }, [draft, district, t]);
+  const edit = useCallback((op: EditOp) => {
+    const started = performance.now();
+    ensureDraft().then((ok) => (ok ? applyEdit(op).then(answer(started)) : undefined)).catch(failed);
+  }, [ensureDraft, answer, failed]);
+  const undo = useCallback(() => { const s = performance.now(); undoEdit().then(answer(s)).catch(failed); }, [answer, failed]);
+  const redo = useCallback(() => { const s = performance.now(); redoEdit().then(answer(s)).catch(failed); }, [answer, failed]);
+  const restore = useCallback((id: string) => { const s = performance.now(); restoreVersion(id).then(answer(s)).catch(failed); }, [answer, failed]);
+  const selectedCode = selection?.kind === 'grid' ? selection.code : null;
+  const onEditKey = useCallback((e: KeyboardEvent) => {
+    const k = e.key.toLowerCase();
+    if ((e.ctrlKey || e.metaKey) && k === 'z') { e.preventDefault(); if (e.shiftKey) redo(); else undo(); return; }
+    if ((e.ctrlKey || e.metaKey) && k === 'y') { e.preventDefault(); redo(); return; }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const m = (Object.keys(MODE_KEYS) as ModeId[]).find((id) => MODE_KEYS[id] === k);
+    if (m) { setModeId(m); return; }
+    if (k === 'l' && selectedCode && district) {
+      const g = district.grids[gridIndex(district.grids, selectedCode)];
+      if (g) edit({ type: 'lock', codes: [selectedCode], locked: !isLocked(g) });
+    }
+  }, [undo, redo, edit, selectedCode, district]);
+  const nextUnassigned = useCallback(() => {
+    if (!district) return;
+    const list = district.buildings.grid;
+    const from = selection?.kind === 'building' ? selection.index + 1 : 0;
+    let b = -1;
+    for (let k = 0; k < list.length; k++) { const i = (from + k) % list.length; if (list[i] < 0) { b = i; break; } }
+    if (b < 0) return;
+    setModeId('hand');
+    setSelection({ kind: 'building', index: b });
+    flyTo({ kind: 'building', index: b });
+  }, [district, selection, flyTo]);
+  const editProps = useMemo(() => (panel === 'edit' ? { mode: editMode, selected: selectedCode, apply: edit, drawOptions, onKey: onEditKey, onHint: setHint } : null),
+    [panel, editMode, selectedCode, edit, drawOptions, onEditKey]);
 
   const mapRef = useRef<MapLibreMap | null>(null);
   const onDrawn = useCallback((map: MapLibreMap, atMs: number) => {
@@ -164,7 +259,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     });
     setReport((r) => r && withCaseFindings(r, u.cases));
   }, []);
-  const feed = useCaseFeed(load.source, district !== null, applyCases);
+  const feed = useCaseFeed(source, district !== null, applyCases);
   const saveCaseLimits = useCallback((l: Record<string, number>) => {
     setCaseLimitsState(l);
     void saveSetting('caseLimits', l);
@@ -203,6 +298,11 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
               <span className="badge" data-testid="cases-badge">{t('cases.badgeOverdue', { n: district.gridStats.overdueCases.reduce((a, b) => a + b, 0) })}</span>
             </button>
           )}
+          {district && (
+            <button type="button" className={panel === 'edit' ? 'primary' : 'secondary'} onClick={() => setPanel('edit')} data-testid="open-edit">
+              {t('edit.open')}
+            </button>
+          )}
           <button type="button" className="secondary" onClick={() => setPanel('import')} data-testid="open-import">
             {t('import.open')}
           </button>
@@ -223,8 +323,9 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             caseMask={caseMaskNow}
             gridLoad={gridLoadNow}
             focus={focus}
-            onSelect={(s) => select(s)}
+            onSelect={(s) => select(s, false, panel === 'edit')}
             onDrawn={onDrawn}
+            edit={editProps}
           />
         )}
         {!district && (
@@ -242,8 +343,32 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             {progress && !error && <progress max={progress.total} value={progress.done} />}
           </div>
         )}
-        {district && <LayerPanel visibility={visibility} onChange={changeVisibility} />}
-        {panel === 'import' && <ImportPanel source={load.source} districtName={district?.meta.district_name ?? null} viewBBox={viewBBox} onOpen={openSource} onClose={() => setPanel(null)} />}
+        {district && <LayerPanel visibility={visibility} onChange={changeVisibility} editing={panel === 'edit'} />}
+        {district && report && draft && panel === 'edit' && (
+          <EditPanel
+            district={district}
+            report={report}
+            draft={draft}
+            selected={selectedCode}
+            mode={modeId}
+            hint={hint}
+            notice={notice ?? (draft.workspaceId ? null : { key: 'edit.demoCopy', values: { name: t('edit.copyName', { name: district.meta.district_name }) } })}
+            lastEdit={lastEdit}
+            bandView={visibility.bandColors}
+            drawOptions={drawOptions}
+            onMode={setModeId}
+            onUndo={undo}
+            onRedo={redo}
+            onOp={edit}
+            onRestore={restore}
+            onSelect={(code) => select({ kind: 'grid', code }, true, true)}
+            onBandView={(on) => changeVisibility({ ...visibility, bandColors: on })}
+            onDrawOptions={setDrawOptions}
+            onNextUnassigned={nextUnassigned}
+            onClose={() => setPanel(null)}
+          />
+        )}
+        {panel === 'import' && <ImportPanel source={source} districtName={district?.meta.district_name ?? null} viewBBox={viewBBox} onOpen={openSource} onClose={() => setPanel(null)} />}
         {district && panel === 'cases' && (
           <CasesPanel
             district={district}
@@ -261,7 +386,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             )}
             selected={selection?.kind === 'case' ? selection.index : null}
             onPickCase={(i) => select({ kind: 'case', index: i }, true, true)}
-            onPickGrid={(i) => select({ kind: 'grid', index: i }, true)}
+            onPickGrid={(i) => select({ kind: 'grid', code: district.grids[i].properties.code }, true)}
             onClose={() => setPanel(null)}
           />
         )}
@@ -285,7 +410,12 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
 
 /** The chosen place's name: a grid, community or street, else the district. */
 function placeName(d: District, p: Place): string {
-  if (p.grid !== undefined) return d.grids[p.grid]?.properties.name ?? '';
+  if (p.grid !== undefined) return d.grids.find((g) => g.properties.code === p.grid)?.properties.name ?? '';
   const code = p.community ?? p.street;
   return (code && d.boundaries.find((b) => b.properties.code === code)?.properties.name) || d.meta.district_name;
+}
+
+/** A refusal's values with the kind of defect said in words. */
+function whatOf(values: Record<string, string | number>, t: TFunction): Record<string, string | number> {
+  return typeof values.what === 'string' ? { ...values, what: t(`edit.what.${values.what}`, { defaultValue: values.what }) } : values;
 }

@@ -8,6 +8,7 @@ import { CASE_STATUS_NAMES, CaseStatus, DISPATCH_LEVELS, type CaseStatusCode } f
 import { caseKpis, gridCaseLoad, openCasesByUrgency, type CaseFilter, type CaseKpis } from '../domain/kpis';
 import { categoryName, duration } from './format';
 import { CaseDetails } from './Inspector';
+import { gridIndex } from '../map/state';
 
 const DAY = 86_400_000;
 /** How many open cases the urgency list shows; the rest are counted. */
@@ -83,7 +84,7 @@ export function CasesPanel({ district: d, placeName, filter, window, onFilter, i
       </details>
       {selected !== null && (
         <section className="case-detail" data-testid="case-detail">
-          <CaseDetails d={d} index={selected} t={t} onSelect={(s) => s.kind === 'grid' && onPickGrid(s.index)} />
+          <CaseDetails d={d} index={selected} t={t} onSelect={(s) => s.kind === 'grid' && onPickGrid(gridIndex(d.grids, s.code))} />
         </section>
       )}
       <div className="tabs" role="tablist">

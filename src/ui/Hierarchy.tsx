@@ -9,12 +9,13 @@ import type { Selection } from '../map/state';
 export interface Place {
   street?: string;
   community?: string;
-  grid?: number;
+  /** a grid's code */
+  grid?: string;
 }
 
 /** Which grids are in a place (by grid index); null for the whole district, which also holds what no grid does. */
 export function placeFilter(d: District, place: Place): ((grid: number) => boolean) | null {
-  if (place.grid !== undefined) return (i) => i === place.grid;
+  if (place.grid !== undefined) return (i) => i >= 0 && d.grids[i].properties.code === place.grid;
   if (place.community) return (i) => i >= 0 && d.grids[i].properties.community_code === place.community;
   if (place.street) return (i) => i >= 0 && streetOf(d.grids[i].properties.community_code) === place.street;
   return null;
@@ -81,12 +82,9 @@ export function Hierarchy({ district: d, place, onPlace }: Props) {
           <LevelSelect
             testId="choose-grid"
             label={t('hierarchy.chooseGrid')}
-            value={place.grid === undefined ? undefined : String(place.grid)}
-            options={grids.map(({ g, i }) => [String(i), g.properties.name])}
-            onChange={(v) => {
-              const g = v === undefined ? undefined : Number(v);
-              onPlace({ ...place, grid: g }, g === undefined ? { kind: 'boundary', index: boundaryIndex(place.community) } : { kind: 'grid', index: g });
-            }}
+            value={place.grid}
+            options={grids.map(({ g }) => [g.properties.code, g.properties.name])}
+            onChange={(code) => onPlace({ ...place, grid: code }, code === undefined ? { kind: 'boundary', index: boundaryIndex(place.community) } : { kind: 'grid', code })}
           />
         )}
       </nav>

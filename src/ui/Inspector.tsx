@@ -9,7 +9,7 @@ import type { TFunction } from 'i18next';
 import type { District } from '../domain/district';
 import { CASE_STAGES, CASE_STATUS_NAMES, DISPATCH_LEVELS, SATISFACTION } from '../domain/cases';
 import { DEFAULT_BAND } from '../domain/bands';
-import type { Selection } from '../map/state';
+import { gridIndex, type Selection } from '../map/state';
 import type { GridReport, Report } from '../checks/report';
 import { categoryName, duration } from './format';
 
@@ -24,10 +24,12 @@ interface Props {
 
 export function Inspector({ district: d, report, selection, onSelect, onClose }: Props) {
   const { t } = useTranslation();
-  if (!selection || selection.kind === 'boundary' || selection.index < 0) return null;
+  if (!selection || selection.kind === 'boundary') return null;
+  const gi = selection.kind === 'grid' ? gridIndex(d.grids, selection.code) : -1;
+  if (selection.kind === 'grid' ? gi < 0 : selection.index < 0) return null;
   return (
     <SidePanel title={t(`inspector.titles.${selection.kind}` as const)} testId="inspector" className="inspector" onClose={onClose}>
-      {selection.kind === 'grid' && <GridDetails d={d} index={selection.index} t={t} judged={report.grids.find((g) => g.code === d.grids[selection.index]?.properties.code)} />}
+      {selection.kind === 'grid' && <GridDetails d={d} index={gi} t={t} judged={report.grids.find((g) => g.code === selection.code)} />}
       {selection.kind === 'building' && <BuildingDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
       {selection.kind === 'household' && <HouseholdDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
       {selection.kind === 'case' && <CaseDetails d={d} index={selection.index} t={t} onSelect={onSelect} />}
@@ -50,7 +52,7 @@ function Rows({ rows }: { rows: [string, ReactNode][] }) {
 function GridLink({ d, grid, t, onSelect }: { d: District; grid: number; t: T; onSelect: (s: Selection) => void }) {
   if (grid < 0) return <span className="warn">{t('inspector.noGrid')}</span>;
   const g = d.grids[grid].properties;
-  return <button type="button" className="link" onClick={() => onSelect({ kind: 'grid', index: grid })}>{g.name}（{g.code}）</button>;
+  return <button type="button" className="link" onClick={() => onSelect({ kind: 'grid', code: g.code })}>{g.name}（{g.code}）</button>;
 }
 
 function GridDetails({ d, index, t, judged }: { d: District; index: number; t: T; judged?: GridReport }) {

@@ -15,7 +15,8 @@ interface LegendRow { key: string; shape: Shape; fill: number[]; line?: number[]
 const css = (c: number[]) => `rgba(${c[0]},${c[1]},${c[2]},${(c[3] ?? 255) / 255})`;
 
 /** Every colour the map draws with the layers shown, each with its meaning. */
-export function legendRows(v: LayerVisibility): LegendRow[] {
+export function legendRows(v: LayerVisibility, editing = false): LegendRow[] {
+  const e = COLORS.edit;
   const row = (key: string, shape: Shape, fill: number[], line?: number[], values?: Record<string, number>): LegendRow => ({ key, shape, fill, line, values });
   const f = COLORS.finding;
   const solid = (c: number[]) => [c[0], c[1], c[2], 255];
@@ -41,12 +42,17 @@ export function legendRows(v: LayerVisibility): LegendRow[] {
       row('legend.invalidEdges', 'line', f.edge),
     ] : []),
     row('legend.selection', 'area', [0, 0, 0, 0], COLORS.highlight),
+    ...(editing ? [
+      row('edit.legend.handle', 'point', e.handle), row('edit.legend.shared', 'point', e.shared), row('edit.legend.midpoint', 'point', e.midpoint),
+      row('edit.legend.active', 'point', e.active), row('edit.legend.snap', 'ring', [0, 0, 0, 0], e.snap), row('edit.legend.sketch', 'line', e.sketch),
+      row('edit.legend.picked', 'area', e.pickedFill, e.picked),
+    ] : []),
   ];
 }
 
-export function LayerPanel({ visibility, onChange }: { visibility: LayerVisibility; onChange: (v: LayerVisibility) => void }) {
+export function LayerPanel({ visibility, onChange, editing = false }: { visibility: LayerVisibility; onChange: (v: LayerVisibility) => void; editing?: boolean }) {
   const { t } = useTranslation();
-  const legend = legendRows(visibility);
+  const legend = legendRows(visibility, editing);
   return (
     <aside className="panel layer-panel" data-testid="layer-panel">
       <h2>{t('layers.title')}</h2>

@@ -13,7 +13,7 @@ export function SearchBox({ district, onPick }: { district: District; onPick: (s
   const pick = (i: number) => {
     const h = hits[i];
     if (!h) return;
-    onPick({ kind: h.kind, index: h.index });
+    onPick(h.kind === 'grid' ? { kind: 'grid', code: district.grids[h.index].properties.code } : { kind: h.kind, index: h.index });
     setOpen(false);
   };
   return (

@@ -7,6 +7,8 @@ import type { DistrictWorkerApi, ExportKind, LayerName, LoadProgress, PackedDist
 import { fromGeoColumns } from '../store/geoColumns';
 import type { BuildingFeature } from '../domain/types';
 import type { Language } from '../i18n';
+import type { DraftState, EditAnswer } from '../workspace/session';
+import type { EditOp } from '../plan/types';
 import meta from '../../data/demo/meta.json';
 import boundaries from '../../data/demo/boundaries.fgb?url';
 import grids from '../../data/demo/grids.fgb?url';
@@ -31,7 +33,7 @@ export interface PendingLoad {
   source: Source;
   /** when it was started (a key for what was drawn from it) */
   started: number;
-  district: Promise<District>;
+  district: Promise<District & { draft: DraftState }>;
   subscribe(listener: (p: LoadProgress) => void): () => void;
 }
 
@@ -66,9 +68,27 @@ export function startLoad(source: Source, caseLimits: Record<string, number> = {
   };
 }
 
-/** The district as the worker packed it, with its buildings as features again. */
-function unpackDistrict({ packedBuildings, ...d }: PackedDistrict): District {
-  return { ...d, buildings: { ...d.buildings, features: fromGeoColumns(packedBuildings) as BuildingFeature[] } };
+/** The district as the worker packed it, with its buildings as features again, and where its draft stands. */
+function unpackDistrict({ packedBuildings, draft, ...d }: PackedDistrict): District & { draft: DraftState } {
+  return { ...d, draft, buildings: { ...d.buildings, features: fromGeoColumns(packedBuildings) as BuildingFeature[] } };
+}
+
+/** One edit of the draft on the map, made in its worker (the district's one owner). */
+export function applyEdit(op: EditOp): Promise<EditAnswer> {
+  return worker().applyEdit(op);
+}
+
+export function undoEdit(): Promise<EditAnswer> {
+  return worker().undo();
+}
+
+export function redoEdit(): Promise<EditAnswer> {
+  return worker().redo();
+}
+
+/** Makes the district on the map (the demo) a workspace of its own, to be edited. */
+export function startDraft(name: string): Promise<DraftState> {
+  return worker().startDraft(name);
 }
 
 function demoUrls(): Record<LayerName, string> {
@@ -93,3 +113,8 @@ export function exportDistrict(kind: ExportKind, includePersonal: boolean, langu
 export async function recheckDistrict(onProgress: (p: LoadProgress) => void): Promise<{ report: Report; timings: Record<string, number> }> {
   return worker().recheck(Comlink.proxy(onProgress));
 }
+
+export const draftVersions = () => worker().versions();
+export const saveVersion = (name: string) => worker().saveVersion(name);
+export const restoreVersion = (id: string) => worker().restoreVersion(id);
+export const compareWithVersion = (id: string) => worker().compare(id);

@@ -8,6 +8,7 @@ import { GridLocator } from '../checks/locate';
 import type { LayerVisibility, Selection } from '../map/state';
 import type { Source } from './loadDistrict';
 import type { CaseFilter } from '../domain/kpis';
+import type { DraftState } from '../workspace/session';
 
 interface Exposed {
   district?: District;
@@ -20,6 +21,9 @@ interface Exposed {
   source?: Source;
   caseFilter?: CaseFilter;
   shownCases?: number;
+  draft?: DraftState;
+  /** the last edit: codes it changed, ms from asking to the page's new state, the worker's own ms */
+  lastEdit?: { changed: string[]; ms: number; worker: { plan: number; check: number; view: number } };
 }
 
 const state: Exposed = {};
@@ -60,5 +64,7 @@ export function exposeForTests(part: Exposed) {
     source: state.source,
     caseFilter: state.caseFilter,
     shownCases: state.shownCases,
+    draft: state.draft,
+    lastEdit: state.lastEdit,
   };
 }

@@ -7,10 +7,11 @@ import { checkInputOf, transferablesOf, type RawLayers } from '../workspace/asse
 import { DistrictSession, type DraftState, type EditAnswer } from '../workspace/session';
 import { Drafts } from '../store/drafts';
 import type { EditOp } from '../plan/types';
+import type { Comparison } from '../plan/compare';
 import { runChecks } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import { GridLocator } from '../checks/locate';
-import type { CaseFeature, DemoMeta } from '../domain/types';
+import type { CaseFeature, DemoMeta, GridFeature } from '../domain/types';
 import type { CaseTable, District } from '../domain/district';
 import { toGeoColumns, type GeoColumns } from '../store/geoColumns';
 import { guardedFetch } from '../io/guardedFetch';
@@ -162,6 +163,34 @@ const api = {
     return open().draft();
   },
 
+  /** The versions of the draft's workspace: the grids as imported first, then those saved by name. */
+  async versions(): Promise<VersionInfo[]> {
+    const s = open();
+    const saved = s.draft().workspaceId ? await drafts.versions(s.draft().workspaceId!) : [];
+    return [{ id: IMPORTED, name: '', createdAt: 0 }, ...saved.map((v) => ({ id: v.id, name: v.name, createdAt: v.createdAt }))];
+  },
+
+  async saveVersion(name: string): Promise<VersionInfo> {
+    const s = open();
+    const ws = s.draft().workspaceId;
+    if (!ws) throw new Error('no workspace: edit the district first');
+    const v = await drafts.saveVersion(ws, name.trim() || new Date().toISOString().slice(0, 10), s.grids().slice());
+    return { id: v.id, name: v.name, createdAt: v.createdAt };
+  },
+
+  /** A version's grids as the draft (one edit: undo goes back). */
+  async restoreVersion(id: string): Promise<EditAnswer> {
+    const s = open();
+    s.rememberVersion(id, await versionGrids(s, id));
+    return transferAnswer(await s.applyEdit({ type: 'restore', version: id }));
+  },
+
+  /** The draft compared with a version. */
+  async compare(id: string): Promise<Comparison> {
+    const s = open();
+    return s.compareWith(await versionGrids(s, id));
+  },
+
   /**
    * Editing the demo (or any district not yet saved) starts a workspace copy of it: every
    * layer saved as it is; the demo itself is never changed.
@@ -175,6 +204,23 @@ const api = {
     return s.draft();
   },
 };
+
+/** The id of the version every workspace has: its grids as imported. */
+export const IMPORTED = 'imported';
+
+export interface VersionInfo {
+  id: string;
+  /** '' for the imported grids (the page names it in its language) */
+  name: string;
+  createdAt: number;
+}
+
+async function versionGrids(s: DistrictSession, id: string): Promise<GridFeature[]> {
+  if (id === IMPORTED) return s.importedGrids();
+  const v = await drafts.version(id);
+  if (!v) throw new Error(`no version ${id}`);
+  return v.grids;
+}
 
 function transferAnswer(a: EditAnswer): EditAnswer {
   if (!a.ok) return a;

@@ -13,6 +13,7 @@ import { canRedo, canUndo, EMPTY_HISTORY, pushEdit, redo, replay, undo, type His
 import { PlanError, type EditOp, type EditType, type GridChange } from '../plan/types';
 import { usableGrids } from '../checks/engine';
 import type { Drafts } from '../store/drafts';
+import { compareVersions, type Comparison, type Placed } from '../plan/compare';
 import { assembleDistrict, checkInputOf, nowFor, statsOf, type RawLayers } from './assemble';
 import { casesAt } from './caseTable';
 
@@ -192,6 +193,21 @@ export class DistrictSession {
     };
     view.timings.view = performance.now() - t2;
     return view;
+  }
+
+  /** The grids as imported (the published version every workspace has). */
+  importedGrids(): GridFeature[] {
+    return usableGrids(this.raw.grids);
+  }
+
+  /** The draft against another version's grids: that version checked in full, then compared. */
+  compareWith(version: GridFeature[]): Comparison {
+    const then = new CoverageChecker(checkInputOf({ ...this.raw, grids: version }));
+    const placed = (c: CoverageChecker): Placed => {
+      const a = c.assignment();
+      return { grids: a.grids, householdGrid: a.householdGrid, buildingGrid: a.buildingGrid, households: Int32Array.from(c.report().grids, (g) => g.households) };
+    };
+    return compareVersions(placed(then), placed(this.checker));
   }
 
   private context(): PlanContext {
