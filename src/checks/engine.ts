@@ -235,6 +235,11 @@ export class CoverageChecker {
     return this.grids.findIndex((h, i) => !taken.has(i) && h.properties.code === g.properties.code && JSON.stringify(h.geometry) === shape);
   }
 
+  /** The grid a point lies in now (as a household without a building is placed), -1 = none. */
+  locate(x: number, y: number): number {
+    return this.locator.locate(x, y);
+  }
+
   /** The grids as checked now (code order): what an edit applies to. */
   currentGrids(): GridFeature[] {
     return this.grids;

@@ -61,12 +61,13 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
   // A live case feed replaces district.cases only: what depends on the rest stays as it is.
   const { grids, households: householdTable, cases: caseTable } = district;
   const labels = useMemo(() => ({ grid: gridLabels(district), community: communityLabels(district) }), [grids]);
-  const households = useMemo(() => pointSubset(householdTable.positions, () => true), [householdTable]);
+  // Points by their coordinates only: an edit that moves households between grids draws the same points.
+  const households = useMemo(() => pointSubset(householdTable.positions, () => true), [householdTable.positions]);
   const cases = useMemo(() => pointSubset(
     caseTable.positions,
     (i) => caseMask[i] === 1,
     (i) => COLORS.caseStatus[caseTable.status[i] as 0 | 1 | 2],
-  ), [caseTable, caseMask]);
+  ), [caseTable.positions, caseTable.status, caseMask]);
   const binZoom = zoom < CASE_POINT_ZOOM ? Math.floor(zoom) : null;
   const caseBins = useMemo(() => (binZoom === null ? null : binCases(cases, caseTable.status, binZoom)), [cases, caseTable, binZoom]);
 

@@ -159,7 +159,8 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     setDistrict((d) => {
       if (!d) return d;
       const next: District = {
-        ...d, grids: v.grids, gridStats: v.gridStats, cases: v.cases,
+        // Cases keep their table (statuses, filters and the map's circles stay as they are); only their grids change.
+        ...d, grids: v.grids, gridStats: v.gridStats, cases: { ...d.cases, grid: v.caseGrid },
         buildings: { ...d.buildings, grid: v.buildingGrid }, households: { ...d.households, grid: v.householdGrid },
       };
       exposeForTests({ district: next });
@@ -244,7 +245,8 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
 
   // Cases: the filters the map, the lists and the KPIs follow; the lists and KPIs are for the chosen place.
   const cases = district?.cases;
-  const caseMaskNow = useMemo(() => (cases ? caseMask(cases, caseFilter.filter, () => true) : new Uint8Array(0)), [cases, caseFilter]);
+  // By the statuses (a new case table has new ones): an edit moves cases between grids, not in or out of a filter.
+  const caseMaskNow = useMemo(() => (cases ? caseMask(cases, caseFilter.filter, () => true) : new Uint8Array(0)), [cases?.status, caseFilter]);
   const gridLoadNow = useMemo(() => (district ? gridCaseLoad(district.cases, caseMaskNow, district.gridStats.households).per100 : new Float32Array(0)), [district, caseMaskNow]);
   const inPlace = useMemo(() => (district && placeFilter(district, place)) || (() => true), [district, place]);
   useEffect(() => exposeForTests({ caseFilter: caseFilter.filter, shownCases: caseMaskNow.reduce((n, m) => n + m, 0) }), [caseFilter, caseMaskNow]);

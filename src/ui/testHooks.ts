@@ -23,7 +23,7 @@ interface Exposed {
   shownCases?: number;
   draft?: DraftState;
   /** the last edit: codes it changed, ms from asking to the page's new state, the worker's own ms */
-  lastEdit?: { changed: string[]; ms: number; worker: { plan: number; check: number; view: number } };
+  lastEdit?: { changed: string[]; ms: number; worker: { plan: number; check: number; save: number; view: number } };
 }
 
 const state: Exposed = {};

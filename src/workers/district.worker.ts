@@ -225,8 +225,8 @@ async function versionGrids(s: DistrictSession, id: string): Promise<GridFeature
 function transferAnswer(a: EditAnswer): EditAnswer {
   if (!a.ok) return a;
   const v = a.view;
-  return Comlink.transfer(a, [v.buildingGrid.buffer as ArrayBuffer, v.householdGrid.buffer as ArrayBuffer, ...casesAtBuffers({ cases: v.cases, openCases: v.gridStats.openCases, overdueCases: v.gridStats.overdueCases }),
-    v.gridStats.households.buffer as ArrayBuffer, v.gridStats.buildings.buffer as ArrayBuffer, v.gridStats.residents.buffer as ArrayBuffer]);
+  const s = v.gridStats;
+  return Comlink.transfer(a, [v.buildingGrid, v.householdGrid, v.caseGrid, s.households, s.buildings, s.residents, s.openCases, s.overdueCases].map((x) => x.buffer as ArrayBuffer));
 }
 
 async function assemble(layers: RawLayers, workspaceId: string | null, limits: Record<string, number>, onStage: (stage: string) => void) {

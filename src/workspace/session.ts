@@ -6,7 +6,7 @@
 import { CoverageChecker, type HouseholdColumns } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import type { Report } from '../checks/report';
-import type { GridStats, CaseTable, District } from '../domain/district';
+import type { GridStats, District } from '../domain/district';
 import type { AreaGeometry, GridFeature } from '../domain/types';
 import { planEdit, type PlanContext } from '../plan/apply';
 import { canRedo, canUndo, EMPTY_HISTORY, pushEdit, redo, replay, undo, type History } from '../plan/history';
@@ -16,6 +16,8 @@ import type { Drafts } from '../store/drafts';
 import { compareVersions, type Comparison, type Placed } from '../plan/compare';
 import { assembleDistrict, checkInputOf, nowFor, statsOf, type RawLayers } from './assemble';
 import { casesAt } from './caseTable';
+import { geomBBox } from '../checks/land';
+import { CaseStatus } from '../domain/cases';
 
 /** Where the draft stands, for the editor's buttons and the page's title. */
 export interface DraftState {
@@ -36,12 +38,13 @@ export interface GridView {
   report: Report;
   buildingGrid: Int32Array;
   householdGrid: Int32Array;
-  cases: CaseTable;
+  /** each case's grid (the case table itself does not change with an edit) */
+  caseGrid: Int32Array;
   /** codes of the grids the edit removed, added or reshaped */
   changed: string[];
   draft: DraftState;
-  /** milliseconds: planning the edit, updating the checks, the rest (report, cases) */
-  timings: { plan: number; check: number; view: number };
+  /** milliseconds: planning the edit, updating the checks, saving it, the rest (report, cases) */
+  timings: { plan: number; check: number; save: number; view: number };
 }
 
 export type EditAnswer = { ok: true; view: GridView } | { ok: false; code: string; values: Record<string, string | number> };
@@ -58,6 +61,8 @@ export class DistrictSession {
   private readonly footprints: Map<string, AreaGeometry>;
   private readonly versions = new Map<string, GridFeature[]>();
   private households!: HouseholdColumns;
+  /** each case's grid and status as last worked out, and the grids those positions are in */
+  private placed!: { grid: Int32Array; status: Uint8Array; grids: GridFeature[] };
 
   private constructor(raw: RawLayers, checker: CoverageChecker, history: History, workspaceId: string | null, drafts: Drafts | null, limits: Record<string, number>) {
     this.raw = raw;
@@ -81,6 +86,7 @@ export class DistrictSession {
     const session = new DistrictSession(raw, checker, history, o.workspaceId ?? null, o.drafts ?? null, o.limits ?? {});
     session.households = input.households;
     const district: District = assembleDistrict(raw, o.clockMs ?? Date.now(), undefined, o.limits, checker);
+    session.placed = { grid: district.cases.grid.slice(), status: district.cases.status.slice(), grids: session.grids().slice() };
     return { session, district };
   }
 
@@ -134,6 +140,7 @@ export class DistrictSession {
     }
     const t1 = performance.now();
     this.checker.replaceGrids(change.before, change.after);
+    const t2 = performance.now();
     const next = pushEdit(this.history, { op, change, at: Date.now() });
     try {
       await this.drafts!.record(this.workspaceId!, next.edits[next.done - 1]);
@@ -143,7 +150,7 @@ export class DistrictSession {
       return { ok: false, code: 'not_saved', values: { message: e instanceof Error ? e.message : String(e) } };
     }
     this.history = next;
-    return { ok: true, view: this.view(change, t0, t1) };
+    return { ok: true, view: this.view(change, [t0, t1, t2]) };
   }
 
   async undo(): Promise<EditAnswer> {
@@ -158,6 +165,7 @@ export class DistrictSession {
     if (!s || !this.editable) return { ok: false, code: 'nothing_to_undo', values: {} };
     const t0 = performance.now();
     this.checker.replaceGrids(s.change.before, s.change.after);
+    const t1 = performance.now();
     try {
       await this.drafts!.setDone(this.workspaceId!, s.history.done);
     } catch (e) {
@@ -165,33 +173,57 @@ export class DistrictSession {
       return { ok: false, code: 'not_saved', values: { message: e instanceof Error ? e.message : String(e) } };
     }
     this.history = s.history;
-    return { ok: true, view: this.view(s.change, t0, t0) };
+    return { ok: true, view: this.view(s.change, [t0, t0, t1]) };
   }
 
   /** The cases located in the grids as they are now, judged as of now (live) or the snapshot. */
   casesNow() {
-    return casesAt(this.raw.cases, this.grids(), this.live ? Date.now() : nowFor(this.raw.meta, Date.now()), this.limits);
+    const u = casesAt(this.raw.cases, this.grids(), this.live ? Date.now() : nowFor(this.raw.meta, Date.now()), this.limits);
+    this.placed = { grid: u.cases.grid.slice(), status: u.cases.status.slice(), grids: this.grids().slice() };
+    return u;
   }
 
-  /** The report with the case findings, as the page shows it. */
-  report(cases: CaseTable): Report {
-    return withCaseFindings(this.checker.report(), cases);
+  /**
+   * The cases' grids after an edit: those inside the edit's box located again, the rest carried
+   * over to their grid's new position (a city's 400,000 cases are not all located per edit).
+   */
+  private casesAfter(change: GridChange) {
+    const grids = this.grids();
+    const at = new Map(grids.map((g, i) => [g, i]));
+    const moved = Int32Array.from(this.placed.grids, (g) => at.get(g) ?? -1);
+    const [w, s, e, n] = boxOf(change);
+    const { positions } = this.raw.cases;
+    const old = this.placed.grid, status = this.placed.status;
+    const grid = new Int32Array(old.length);
+    const open = new Int32Array(grids.length), overdue = new Int32Array(grids.length);
+    for (let i = 0; i < old.length; i++) {
+      const x = positions[2 * i], y = positions[2 * i + 1];
+      const g = x >= w && x <= e && y >= s && y <= n ? this.checker.locate(x, y) : old[i] >= 0 ? moved[old[i]] : -1;
+      grid[i] = g;
+      if (g < 0 || status[i] === CaseStatus.closed) continue;
+      open[g]++;
+      if (status[i] === CaseStatus.overdue) overdue[g]++;
+    }
+    this.placed = { grid: grid.slice(), status, grids: grids.slice() };
+    return { grid, open, overdue };
   }
 
-  private view(change: GridChange, t0: number, t1: number): GridView {
-    const t2 = performance.now();
+  /** `t`: when planning started, when the checks started, when the save started. */
+  private view(change: GridChange, [t0, t1, t2]: number[]): GridView {
+    const t3 = performance.now();
     const grids = this.grids().slice();
-    const { cases, openCases, overdueCases } = this.casesNow();
-    const report = this.report(cases);
+    const cases = this.casesAfter(change);
+    const { ids, positions } = this.raw.cases;
+    const report = withCaseFindings(this.checker.report(), { ids, positions, grid: cases.grid });
     const a = this.checker.assignment();
     const view: GridView = {
-      grids, gridStats: statsOf(report, openCases, overdueCases), report, cases,
+      grids, gridStats: statsOf(report, cases.open, cases.overdue), report, caseGrid: cases.grid,
       buildingGrid: a.buildingGrid.slice(), householdGrid: a.householdGrid.slice(),
       changed: [...new Set([...change.before, ...change.after].map((g) => g.properties.code))],
       draft: this.draft(),
-      timings: { plan: t1 - t0, check: t2 - t1, view: 0 },
+      timings: { plan: t1 - t0, check: t2 - t1, save: t3 - t2, view: 0 },
     };
-    view.timings.view = performance.now() - t2;
+    view.timings.view = performance.now() - t3;
     return view;
   }
 
@@ -217,4 +249,13 @@ export class DistrictSession {
       region: (code) => this.raw.boundaries.find((b) => b.properties.code === code)?.geometry,
     };
   }
+}
+
+function boxOf(change: GridChange): [number, number, number, number] {
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  for (const g of [...change.before, ...change.after]) {
+    const [a, b, c, d] = geomBBox(g.geometry);
+    w = Math.min(w, a); s = Math.min(s, b); e = Math.max(e, c); n = Math.max(n, d);
+  }
+  return [w, s, e, n];
 }

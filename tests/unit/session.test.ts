@@ -10,15 +10,23 @@ import { Workspaces } from '../../src/store/workspaces';
 import { Drafts } from '../../src/store/drafts';
 import { DistrictSession } from '../../src/workspace/session';
 import { rawLayersOf } from '../../src/workspace/fromWorkspace';
-import { caseColumns } from '../../src/workspace/caseTable';
+import { caseColumns, casesAt } from '../../src/workspace/caseTable';
 import type { RawLayers } from '../../src/workspace/assemble';
 import type { EditOp } from '../../src/plan/types';
 
 const street = JSON.parse(readFileSync('tests/fixtures/plan/street.geojson', 'utf8')).features as any[];
 const of = (role: string) => street.filter((f) => f.properties.role === role).map((f) => { const { role: _, ...properties } = f.properties; return { ...f, properties }; });
+// Cases scattered over the block (some outside it), open and closed.
+const cases = Array.from({ length: 300 }, (_, i) => {
+  const x = 121.4695 + ((i * 7919) % 1000) / 1000 * 0.0085, y = 31.2295 + ((i * 104729) % 1000) / 1000 * 0.0085;
+  return {
+    type: 'Feature', geometry: { type: 'Point', coordinates: [x, y] },
+    properties: { service_request_id: `C${i}`, status: i % 3 ? 'closed' : 'open', service_name: '环境卫生', service_code: 'env', description: '', address: '', requested_datetime: '2026-11-01T00:00:00Z', updated_datetime: '2026-11-01T00:00:00Z', expected_datetime: i % 2 ? '2026-11-10T00:00:00Z' : '2026-12-30T00:00:00Z', closed_datetime: i % 3 ? '2026-11-02T00:00:00Z' : '', lat: y, long: x },
+  };
+});
 const raw: RawLayers = {
   meta: { district_code: '310101', district_name: '示例区', as_of: '2026-11-30T00:00:00Z', seed: 0, counts: {} },
-  boundaries: of('region'), grids: of('grid'), roads: [], water: [], buildings: of('building'), households: of('household'), cases: caseColumns([]),
+  boundaries: of('region'), grids: of('grid'), roads: [], water: [], buildings: of('building'), households: of('household'), cases: caseColumns(cases as any),
 };
 const split: EditOp = { type: 'split', code: '310101001001003', line: [[121.472, 31.2296], [121.472, 31.2348]] };
 
@@ -50,14 +58,23 @@ describe('district session', () => {
     expect(Array.from(a.view.gridStats.households)).toEqual(a.view.report.grids.map((g) => g.households));
     expect(a.view.changed).toContain('310101001001005');
     expect(a.view.draft).toMatchObject({ done: 1, total: 1, canUndo: true, canRedo: false, undoType: 'split' });
+    // The cases carried over to the grids as they are now equal a fresh location of every case.
+    const fresh = casesAt(raw.cases, a.view.grids, Date.parse(raw.meta.as_of));
+    expect(Array.from(a.view.caseGrid)).toEqual(Array.from(fresh.cases.grid));
+    expect(Array.from(a.view.gridStats.openCases)).toEqual(Array.from(fresh.openCases));
+    expect(Array.from(a.view.gridStats.overdueCases)).toEqual(Array.from(fresh.overdueCases));
+    expect(fresh.openCases.reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
 
     const refused = await session.applyEdit({ type: 'merge', codes: ['310101001001001', '310101001001004'] });
     expect(refused).toMatchObject({ ok: false, code: 'merge_not_touching' });
 
     const merged = await session.applyEdit({ type: 'merge', codes: ['310101001001001', '310101001001002'] });
-    expect(merged.ok).toBe(true);
+    if (!merged.ok) throw new Error(merged.code);
+    // positions shift (002 is gone): the cases follow their grids
+    expect(Array.from(merged.view.caseGrid)).toEqual(Array.from(casesAt(raw.cases, merged.view.grids, Date.parse(raw.meta.as_of)).cases.grid));
     const undone = await session.undo();
     if (!undone.ok) throw new Error(undone.code);
+    expect(Array.from(undone.view.caseGrid)).toEqual(Array.from(casesAt(raw.cases, undone.view.grids, Date.parse(raw.meta.as_of)).cases.grid));
     expect(undone.view.draft).toMatchObject({ done: 1, total: 2, canRedo: true, redoType: 'merge' });
 
     // A reload: the split is there, the merge undone (and still to redo).
