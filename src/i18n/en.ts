@@ -493,7 +493,7 @@ export const en: Messages = {
     restore: 'Draft from this',
     compare: 'Compare with the draft',
     comparison: 'Draft against “{{name}}”: {{added}} grids added, {{removed}} removed, {{reshaped}} reshaped; {{households}} households and {{buildings}} buildings changed grid',
-    change: { added: 'added', removed: 'removed', reshaped: 'reshaped', renamed: 'properties changed' },
+    change: { added: 'added', removed: 'removed', reshaped: 'reshaped', vertices: 'vertices added (same land)', renamed: 'properties changed' },
     movesTitle: 'Households and buildings that changed grid (from → to)',
     move: '{{from}} → {{to}}: {{households}} households, {{buildings}} buildings',
     noGrid: 'no grid',

@@ -490,7 +490,7 @@ export const zhCN = {
     restore: '以此为草稿',
     compare: '与草稿对比',
     comparison: '草稿与“{{name}}”相比：新增 {{added}}、删除 {{removed}}、改边 {{reshaped}} 个网格；{{households}} 户、{{buildings}} 栋房屋换了网格',
-    change: { added: '新增', removed: '删除', reshaped: '改边', renamed: '改属性' },
+    change: { added: '新增', removed: '删除', reshaped: '改边', vertices: '边上加点（土地不变）', renamed: '改属性' },
     movesTitle: '换网格的住户和房屋（从 → 到）',
     move: '{{from}} → {{to}}：{{households}} 户，{{buildings}} 栋',
     noGrid: '无网格',

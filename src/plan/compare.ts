@@ -4,6 +4,8 @@
 import type { Feature } from 'geojson';
 import type { GridFeature } from '../domain/types';
 import { sameGrid } from './restore';
+import { vertexKeys } from './topology';
+import { geodesicArea } from '../checks/area';
 
 export interface Placed {
   grids: GridFeature[];
@@ -14,7 +16,8 @@ export interface Placed {
   households: Int32Array;
 }
 
-export type GridChangeKind = 'added' | 'removed' | 'reshaped' | 'renamed';
+/** `vertices`: the same land, with vertices added on its edges (a neighbour's edit met it there). */
+export type GridChangeKind = 'added' | 'removed' | 'reshaped' | 'vertices' | 'renamed';
 
 export interface ComparedGrid {
   code: string;
@@ -54,8 +57,9 @@ export function compareVersions(before: Placed, after: Placed): Comparison {
     if (k === undefined) { row(code, 'removed'); features.push(tagged(a, 'removed', 'before')); continue; }
     const b = after.grids[k];
     if (sameGrid(a, b)) continue;
-    const reshaped = JSON.stringify(a.geometry) !== JSON.stringify(b.geometry);
-    row(code, reshaped ? 'reshaped' : 'renamed');
+    const moved = JSON.stringify(a.geometry) !== JSON.stringify(b.geometry);
+    const reshaped = moved && !sameLand(a, b);
+    row(code, reshaped ? 'reshaped' : moved ? 'vertices' : 'renamed');
     if (reshaped) features.push(tagged(a, 'reshaped', 'before'), tagged(b, 'reshaped', 'after'));
   }
   for (const [code, k] of now) if (!was.has(code)) { row(code, 'added'); features.push(tagged(after.grids[k], 'added', 'after')); }
@@ -80,4 +84,11 @@ export function compareVersions(before: Placed, after: Placed): Comparison {
 
 function tagged(g: GridFeature, change: GridChangeKind, side: 'before' | 'after'): Feature {
   return { type: 'Feature', geometry: g.geometry, properties: { code: g.properties.code, name: g.properties.name, change, version: side } };
+}
+
+/** Every old vertex kept and the area unchanged (to a hundredth of a square metre): only vertices were added on the edges. */
+function sameLand(a: GridFeature, b: GridFeature): boolean {
+  const old = vertexKeys(a.geometry), now = vertexKeys(b.geometry);
+  for (const k of old) if (!now.has(k)) return false;
+  return Math.abs(geodesicArea(a.geometry) - geodesicArea(b.geometry)) < 0.01;
 }

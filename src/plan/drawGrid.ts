@@ -18,7 +18,7 @@ export function drawGrid(grids: GridFeature[], op: DrawOp, region?: AreaGeometry
   const ring = closed(op.ring);
   if (ring.length < 4) throw new PlanError('draw_too_short');
   const drawn: AreaGeometry = { type: 'Polygon', coordinates: [ring] };
-  const code = nextCode(grids, op.community_code);
+  const code = nextCode(grids, op.community_code, new Set(), op.kind);
   const props = {
     code, name: code, kind: op.kind, community_code: op.community_code,
     dedicated_type: (op.kind === 'dedicated' ? op.dedicated_type ?? '' : '') as DedicatedType, band_min: null, band_max: null,

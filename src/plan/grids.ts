@@ -1,5 +1,5 @@
 // Grid lists as an edit sees them: by code, in code order; a change applied or reverted.
-import type { GridFeature } from '../domain/types';
+import type { GridFeature, GridKind } from '../domain/types';
 import type { GridChange } from './types';
 
 export const byCode = (a: GridFeature, b: GridFeature) => (a.properties.code < b.properties.code ? -1 : a.properties.code > b.properties.code ? 1 : 0);
@@ -19,14 +19,21 @@ export function touchedCodes(change: GridChange): string[] {
   return [...new Set([...change.before, ...change.after].map((g) => g.properties.code))];
 }
 
-/** The next free code of a community: its 12 digits and the lowest three-digit number above every one in use. */
-export function nextCode(grids: GridFeature[], community: string, taken: Set<string> = new Set()): string {
-  let max = 0;
-  for (const g of grids) {
-    const c = g.properties.code;
-    if (c.startsWith(community) && c.length === community.length + 3) max = Math.max(max, Number(c.slice(-3)) || 0);
-  }
-  for (const c of taken) if (c.startsWith(community)) max = Math.max(max, Number(c.slice(-3)) || 0);
+/**
+ * The next free code of a community for a grid of this kind: its 12 digits and the lowest
+ * three-digit number above every one in use — 001–899 for base grids, 901–999 for dedicated
+ * ones (the numbering the demo and most cities use).
+ */
+export function nextCode(grids: GridFeature[], community: string, taken: Set<string> = new Set(), kind: GridKind = 'base'): string {
+  const [lo, hi] = kind === 'dedicated' ? [900, 999] : [0, 899];
+  let max = lo;
+  const see = (c: string) => {
+    if (!c.startsWith(community) || c.length !== community.length + 3) return;
+    const k = Number(c.slice(-3));
+    if (k > lo && k <= hi) max = Math.max(max, k);
+  };
+  for (const g of grids) see(g.properties.code);
+  for (const c of taken) see(c);
   return community + String(max + 1).padStart(3, '0');
 }
 

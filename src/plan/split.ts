@@ -24,7 +24,7 @@ export function splitGrid(grids: GridFeature[], code: string, line: Position[]):
   const taken = new Set<string>();
   const after = shapes.map((geometry, k) => {
     if (k === 0) return { ...grid, geometry };
-    const c = nextCode(grids, grid.properties.community_code, taken);
+    const c = nextCode(grids, grid.properties.community_code, taken, grid.properties.kind);
     taken.add(c);
     return { ...grid, geometry, properties: { ...grid.properties, code: c, name: `${grid.properties.name}-${k + 1}` } };
   });

@@ -65,6 +65,22 @@ describe('district session', () => {
     expect(Array.from(a.view.gridStats.overdueCases)).toEqual(Array.from(fresh.overdueCases));
     expect(fresh.openCases.reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
 
+    // Compared with the grids as imported: 003 reshaped, 005 added (the line meets 001's edge
+    // at a corner it already has, so 001 is unchanged); the western building's 4 households
+    // moved from 003 to 005.
+    const c = session.compareWith(session.importedGrids());
+    expect(Object.fromEntries(c.grids.map((g) => [g.code, g.change]))).toEqual({ '310101001001003': 'reshaped', '310101001001005': 'added' });
+    expect(c.moves).toEqual([{ from: '310101001001003', to: '310101001001005', households: 4, buildings: 1 }]);
+    expect(c.features.map((f) => `${f.properties!.code} ${f.properties!.version}`)).toEqual(['310101001001003 before', '310101001001003 after', '310101001001005 after']);
+
+    // A line meeting the edge between 004 and its neighbours away from their corners: 004 is
+    // split and the neighbour on that edge gets the crossing point, its land unchanged.
+    const cut = await session.applyEdit({ type: 'split', code: '310101001001004', line: [[121.4775, 31.2296], [121.4775, 31.2345]] });
+    if (!cut.ok) throw new Error(cut.code);
+    const c2 = session.compareWith(session.importedGrids());
+    expect(c2.grids.find((g) => g.code === '310101001001002')?.change).toBe('vertices');
+    await session.undo();
+
     const refused = await session.applyEdit({ type: 'merge', codes: ['310101001001001', '310101001001004'] });
     expect(refused).toMatchObject({ ok: false, code: 'merge_not_touching' });
 
