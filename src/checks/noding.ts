@@ -73,6 +73,17 @@ export class PointIds {
     return h & this.mask;
   }
 
+  /** The id of (x, y), -1 when it has none. */
+  find(x: number, y: number): number {
+    let slot = this.hash(x, y);
+    for (;;) {
+      const v = this.table[slot];
+      if (v < 0) return -1;
+      if (this.xy[2 * v] === x && this.xy[2 * v + 1] === y) return v;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
   /** The id of (x, y), added if new. */
   id(x: number, y: number): number {
     let slot = this.hash(x, y);

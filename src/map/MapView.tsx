@@ -6,7 +6,8 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
 import { baseStyle } from './baseStyle';
-import { buildLayers, CASE_POINT_ZOOM, COLORS, HOUSEHOLD_POINT_ZOOM, pointSubset } from './layers';
+import { buildLayers, CASE_POINT_ZOOM, COLORS, comparisonLayer, HOUSEHOLD_POINT_ZOOM, pointSubset } from './layers';
+import type { Feature } from 'geojson';
 import { Picker, type PickView } from './pick';
 import { binCases } from './caseBins';
 import { communityLabels, gridLabels } from './labels';
@@ -45,11 +46,13 @@ interface Props {
     /** the mode's hint changed */
     onHint: (hint: ModeHint) => void;
   } | null;
+  /** outlines of a comparison of the draft with a version, drawn over everything */
+  comparison?: Feature[] | null;
   /** called once when the district has been fully drawn the first time, with when (performance.now()) */
   onDrawn: (map: MapLibreMap, atMs: number) => void;
 }
 
-export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn, edit = null }: Props) {
+export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn, edit = null, comparison = null }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
@@ -198,6 +201,7 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
           district, visibility, zoom, selection, households, cases, caseBins, gridLoad,
           gridLabels: labels.grid, communityLabels: labels.community, report,
         }),
+        ...(comparison ? [comparisonLayer(comparison)] : []),
         ...(edit && hostRef.current ? edit.mode.layers(hostRef.current) : []),
       ],
     });
@@ -205,7 +209,7 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
       drawnFor.current = map;
       whenSettled(map, (at) => onDrawn(map, at));
     }
-  }, [district, report, visibility, zoom, selection, households, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick]);
+  }, [district, report, visibility, zoom, selection, households, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick, comparison]);
 
   useEffect(() => {
     const map = mapRef.current;

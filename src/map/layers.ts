@@ -51,6 +51,8 @@ export const COLORS = {
     handle: hex('#ffffff'), shared: hex('#facc15'), midpoint: hex('#cbd5e1', 200), active: hex('#ef4444'), handleLine: hex('#0f172a'),
     snap: hex('#34d399'), sketch: hex('#f97316'), picked: hex('#f97316'), pickedFill: hex('#f97316', 70),
   },
+  /** a comparison of the draft with a version: outlines as they were, and as they are by change */
+  compare: { before: hex('#cbd5e1'), added: hex('#22c55e'), reshaped: hex('#f59e0b'), vertices: hex('#f59e0b'), renamed: hex('#f59e0b'), removed: hex('#ef4444') } as Record<string, RGBA>,
   /** the heat map of cases, low to high */
   caseHeat: ['#3b0764', '#7e22ce', '#c026d3', '#f0abfc', '#ffffff'].map((h) => hex(h).slice(0, 3)) as [number, number, number][],
 };
@@ -367,4 +369,17 @@ function highlightFeature(d: District, s: Selection | null, report: Report): Fea
       return { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [x, y] } };
     }
   }
+}
+
+/** The outlines of a comparison (plan/compare.ts features): before in grey, after by change. */
+export function comparisonLayer(features: Feature[]): Layer {
+  return new GeoJsonLayer({
+    id: 'comparison',
+    data: features,
+    stroked: true,
+    filled: false,
+    getLineColor: (f) => (f.properties?.version === 'before' ? COLORS.compare.before : COLORS.compare[String(f.properties?.change)] ?? COLORS.compare.reshaped),
+    getLineWidth: (f) => (f.properties?.version === 'before' ? 2 : 4),
+    lineWidthUnits: 'pixels',
+  });
 }

@@ -4,6 +4,7 @@
 import type { Position } from 'geojson';
 import type { AreaGeometry, GridFeature } from '../domain/types';
 import { SNAP } from '../checks/noding';
+import { VertexOwners } from '../checks/vertices';
 import type { XY } from './types';
 
 const same = (p: Position, q: XY) => p[0] === q[0] && p[1] === q[1];
@@ -19,13 +20,17 @@ export function rings(g: AreaGeometry): Position[][] {
   return g.type === 'Polygon' ? g.coordinates : g.coordinates.flat();
 }
 
-export function hasVertex(g: AreaGeometry, at: XY): boolean {
-  return rings(g).some((r) => r.some((p) => same(p, at)));
+/** Grids with a vertex exactly at `at` (matched as the land check matches shared edges). */
+export function gridsWithVertex(grids: GridFeature[], at: XY): GridFeature[] {
+  return ownersOf(grids).at(at[0], at[1]).map((k) => grids[k]);
 }
 
-/** Grids with a vertex exactly at `at`. */
-export function gridsWithVertex(grids: GridFeature[], at: XY): GridFeature[] {
-  return grids.filter((g) => hasVertex(g.geometry, at));
+/** The vertex owners of a grids list, made once per list (an edit makes a new list). */
+const owners = new WeakMap<GridFeature[], VertexOwners>();
+export function ownersOf(grids: GridFeature[]): VertexOwners {
+  let o = owners.get(grids);
+  if (!o) owners.set(grids, (o = new VertexOwners(grids.map((g) => g.geometry))));
+  return o;
 }
 
 /** Every vertex at `at` moved to `to` (the closing vertex of a ring with its first). */

@@ -27,6 +27,7 @@ import { SearchBox } from './SearchBox';
 import { exposeForTests } from './testHooks';
 import type { Language } from '../i18n';
 import type { TFunction } from 'i18next';
+import type { Feature } from 'geojson';
 import { EditPanel, type EditNotice } from './EditPanel';
 import { MODES } from '../map/modes';
 import { MODE_KEYS, type ModeHint, type ModeHost, type ModeId } from '../map/modes/types';
@@ -52,7 +53,10 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
   const [draft, setDraft] = useState<DraftState | null>(null);
   const [source, setSource] = useState<Source>(initialLoad.source);
   const [modeId, setModeId] = useState<ModeId>('select');
-  const editMode = useMemo(() => MODES[modeId](), [modeId, load]);
+  // Buildings the hand-over mode starts with (the next building in no grid).
+  const [handStart, setHandStart] = useState<number[]>([]);
+  const [comparison, setComparison] = useState<Feature[] | null>(null);
+  const editMode = useMemo(() => MODES[modeId](handStart), [modeId, load, handStart]);
   const [hint, setHint] = useState<ModeHint | null>(null);
   const [notice, setNotice] = useState<EditNotice | null>(null);
   const [lastEdit, setLastEdit] = useState<{ changed: string[]; ms: number } | null>(null);
@@ -175,7 +179,11 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     exposeForTests({ report: v.report, draft: v.draft, lastEdit: { changed: v.changed, ms, worker: v.timings } });
   }, []);
   const answer = useCallback((started: number, doneKey?: string) => (a: EditAnswer) => {
-    if (a.ok) { applyView(a.view, started); setNotice(doneKey ? { key: doneKey } : null); } else setNotice({ key: `edit.errors.${a.code}`, values: whatOf(a.values, t), error: true });
+    if (a.ok) {
+      applyView(a.view, started);
+      const r = a.view.renamed;
+      setNotice(r ? { key: 'edit.renumbered', values: { n: r.length, list: r.map(([x, y]) => `${x} → ${y}`).join('，') } } : doneKey ? { key: doneKey } : null);
+    } else setNotice({ key: `edit.errors.${a.code}`, values: whatOf(a.values, t), error: true });
   }, [applyView, t]);
   const failed = useCallback((e: unknown) => { console.error(e); setNotice({ key: 'edit.errors.failed', values: { message: e instanceof Error ? e.message : String(e) }, error: true }); }, []);
   /** Makes sure there is a draft to edit: the demo is copied into a workspace first. */
@@ -206,7 +214,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     if ((e.ctrlKey || e.metaKey) && k === 'y') { e.preventDefault(); redo(); return; }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const m = (Object.keys(MODE_KEYS) as ModeId[]).find((id) => MODE_KEYS[id] === k);
-    if (m) { setModeId(m); return; }
+    if (m) { setHandStart([]); setModeId(m); return; }
     if (k === 'l' && selectedCode && district) {
       const g = district.grids[gridIndex(district.grids, selectedCode)];
       if (g) edit({ type: 'lock', codes: [selectedCode], locked: !isLocked(g) });
@@ -218,10 +226,21 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     const from = selection?.kind === 'building' ? selection.index + 1 : 0;
     let b = -1;
     for (let k = 0; k < list.length; k++) { const i = (from + k) % list.length; if (list[i] < 0) { b = i; break; } }
-    if (b < 0) return;
-    setModeId('hand');
-    setSelection({ kind: 'building', index: b });
-    flyTo({ kind: 'building', index: b });
+    if (b >= 0) {
+      // In the hand-over tool with it picked: one click on the grid that should take it.
+      setHandStart([b]);
+      setModeId('hand');
+      setSelection({ kind: 'building', index: b });
+      flyTo({ kind: 'building', index: b });
+      return;
+    }
+    // Every building in a grid: the next household in none (its point lies outside every grid).
+    const hh = district.households.grid;
+    const start = selection?.kind === 'household' ? selection.index + 1 : 0;
+    for (let k = 0; k < hh.length; k++) {
+      const i = (start + k) % hh.length;
+      if (hh[i] < 0) { setSelection({ kind: 'household', index: i }); flyTo({ kind: 'household', index: i }); return; }
+    }
   }, [district, selection, flyTo]);
   const editProps = useMemo(() => (panel === 'edit' ? { mode: editMode, selected: selectedCode, apply: edit, drawOptions, onKey: onEditKey, onHint: setHint } : null),
     [panel, editMode, selectedCode, edit, drawOptions, onEditKey]);
@@ -328,6 +347,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             onSelect={(s) => select(s, false, panel === 'edit')}
             onDrawn={onDrawn}
             edit={editProps}
+            comparison={comparison}
           />
         )}
         {!district && (
@@ -345,7 +365,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             {progress && !error && <progress max={progress.total} value={progress.done} />}
           </div>
         )}
-        {district && <LayerPanel visibility={visibility} onChange={changeVisibility} editing={panel === 'edit'} />}
+        {district && <LayerPanel visibility={visibility} onChange={changeVisibility} editing={panel === 'edit'} comparing={comparison !== null} />}
         {district && report && draft && panel === 'edit' && (
           <EditPanel
             district={district}
@@ -358,7 +378,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             lastEdit={lastEdit}
             bandView={visibility.bandColors}
             drawOptions={drawOptions}
-            onMode={setModeId}
+            onMode={(m) => { setHandStart([]); setModeId(m); }}
             onUndo={undo}
             onRedo={redo}
             onOp={edit}
@@ -367,6 +387,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             onBandView={(on) => changeVisibility({ ...visibility, bandColors: on })}
             onDrawOptions={setDrawOptions}
             onNextUnassigned={nextUnassigned}
+            onComparison={(c) => setComparison(c?.features ?? null)}
             onClose={() => setPanel(null)}
           />
         )}

@@ -48,6 +48,8 @@ interface Props {
   onBandView: (on: boolean) => void;
   onDrawOptions: (o: ModeHost['drawOptions']) => void;
   onNextUnassigned: () => void;
+  /** a comparison shown (its outlines go on the map), or none */
+  onComparison: (c: Comparison | null) => void;
   onClose: () => void;
 }
 
@@ -62,7 +64,12 @@ export function EditPanel(p: Props) {
   const g = grid ? judged.get(grid.properties.code) : undefined;
   const outside = useMemo(() => bandDeviations(p.report), [p.report]);
   const community = grid ? communitySize(p.report, d, grid.properties.community_code) : null;
-  const unassigned = useMemo(() => { let n = 0; for (const x of d.buildings.grid) if (x < 0) n++; return n; }, [d]);
+  const unassigned = useMemo(() => {
+    let n = 0;
+    for (const x of d.buildings.grid) if (x < 0) n++;
+    for (const x of d.households.grid) if (x < 0) n++;
+    return n;
+  }, [d]);
   const opName = (type: string | null) => (type ? t(`edit.ops.${type}`) : '');
 
   return (
@@ -146,12 +153,12 @@ export function EditPanel(p: Props) {
         {unassigned > 0 && <span className="muted"> {t('edit.unassignedLeft', { n: unassigned })}</span>}
       </section>
 
-      <Versions draft={p.draft} language={i18n.language} onRestore={p.onRestore} name={d.meta.district_name} />
+      <Versions draft={p.draft} language={i18n.language} onRestore={p.onRestore} onComparison={p.onComparison} name={d.meta.district_name} />
     </SidePanel>
   );
 }
 
-function Versions({ draft, language, onRestore, name }: { draft: DraftState; language: string; onRestore: (id: string) => void; name: string }) {
+function Versions({ draft, language, onRestore, onComparison, name }: { draft: DraftState; language: string; onRestore: (id: string) => void; onComparison: (c: Comparison | null) => void; name: string }) {
   const { t } = useTranslation();
   const [list, setList] = useState<VersionInfo[]>([]);
   const [label, setLabel] = useState('');
@@ -160,7 +167,10 @@ function Versions({ draft, language, onRestore, name }: { draft: DraftState; lan
   useEffect(() => { draftVersions().then(setList).catch((e: unknown) => setError(String(e))); }, [draft.workspaceId]);
   const vName = (v: VersionInfo) => v.name || t('edit.imported');
   const save = () => saveVersion(label).then((v) => { setList((l) => [...l, v]); setLabel(''); }).catch((e: unknown) => setError(String(e)));
-  const compare = (v: VersionInfo) => compareWithVersion(v.id).then((c) => setCompared({ v, c })).catch((e: unknown) => setError(String(e)));
+  const compare = (v: VersionInfo) => compareWithVersion(v.id).then((c) => { setCompared({ v, c }); onComparison(c); }).catch((e: unknown) => setError(String(e)));
+  // A comparison is of the draft as it was: an edit (or closing the editor) takes it off the map.
+  useEffect(() => { setCompared(null); onComparison(null); }, [draft.done, draft.total]);
+  useEffect(() => () => onComparison(null), []);
   const m = language === 'en' ? en : zhCN;
   const stamp = new Date().toISOString().slice(0, 10);
   const summary = compared && {

@@ -42,6 +42,8 @@ export interface GridView {
   caseGrid: Int32Array;
   /** codes of the grids the edit removed, added or reshaped */
   changed: string[];
+  /** a renumbering's old → new codes */
+  renamed?: [string, string][];
   draft: DraftState;
   /** milliseconds: planning the edit, updating the checks, saving it, the rest (report, cases) */
   timings: { plan: number; check: number; save: number; view: number };
@@ -150,7 +152,9 @@ export class DistrictSession {
       return { ok: false, code: 'not_saved', values: { message: e instanceof Error ? e.message : String(e) } };
     }
     this.history = next;
-    return { ok: true, view: this.view(change, [t0, t1, t2]) };
+    const view = this.view(change, [t0, t1, t2]);
+    if (op.type === 'renumber') view.renamed = change.before.map((g, i) => [g.properties.code, change.after[i].properties.code]);
+    return { ok: true, view };
   }
 
   async undo(): Promise<EditAnswer> {

@@ -1,10 +1,14 @@
-// Hand buildings to a grid: click buildings (again to leave one out), then click inside the
-// grid that takes them; the boundary follows their footprints, their households go with them.
-import { pickedLayer } from './overlay';
+// Hand buildings to a grid: click buildings (again to leave one out) or Shift-drag a lasso
+// round several, then click inside the grid that takes them; the boundary follows their
+// footprints and their households go with them.
+import type { Position } from 'geojson';
+import { RingTest } from '../../checks/faces';
+import { pickedLayer, sketchLayer } from './overlay';
 import type { EditMode } from './types';
 
-export function handMode(): EditMode {
-  let picked: number[] = [];
+export function handMode(initial: number[] = []): EditMode {
+  let picked: number[] = [...initial];
+  let lasso: Position[] | null = null;
   return {
     id: 'hand',
     click(e, h) {
@@ -22,12 +26,38 @@ export function handMode(): EditMode {
       }
       return true;
     },
+    down(e) {
+      if (!e.shift) return false;
+      lasso = [e.at];
+      return true;
+    },
+    move(e, h) {
+      if (!lasso) return;
+      lasso.push(e.at);
+      h.redraw();
+    },
+    up(_e, h) {
+      if (!lasso) return;
+      const ring = lasso;
+      lasso = null;
+      if (ring.length >= 3) {
+        // Buildings whose first corner lies in the lasso (footprints are small beside it).
+        const flat = new Float64Array([...ring, ring[0]].flat());
+        const test = new RingTest([flat]);
+        const inside = h.district.buildings.features.flatMap((f, i) => {
+          const p = (f.geometry.type === 'Polygon' ? f.geometry.coordinates : f.geometry.coordinates[0])[0][0];
+          return test.contains(p[0], p[1]) ? [i] : [];
+        });
+        picked = [...new Set([...picked, ...inside])];
+      }
+      h.redraw();
+    },
     key(key, h) {
       if (key === 'Escape' && picked.length) { picked = []; h.redraw(); return true; }
       return false;
     },
     layers(h) {
-      return [pickedLayer('edit-hand', picked.map((i) => h.district.buildings.features[i]))];
+      return [pickedLayer('edit-hand', picked.map((i) => h.district.buildings.features[i])), sketchLayer('edit-lasso', lasso ?? [], true)];
     },
     hint() {
       return picked.length ? { key: 'edit.hint.handTo', values: { n: picked.length } } : { key: 'edit.hint.handPick' };

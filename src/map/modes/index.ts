@@ -6,4 +6,5 @@ import { mergeMode } from './merge';
 import { drawMode } from './draw';
 import { handMode } from './hand';
 
-export const MODES: Record<ModeId, () => EditMode> = { select: selectMode, split: splitMode, merge: mergeMode, draw: drawMode, hand: handMode };
+/** `picked`: buildings the hand-over mode starts with (the next building in no grid, say). */
+export const MODES: Record<ModeId, (picked?: number[]) => EditMode> = { select: selectMode, split: splitMode, merge: mergeMode, draw: drawMode, hand: handMode };

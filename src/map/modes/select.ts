@@ -4,25 +4,13 @@
 // edge's midpoint to add a vertex there (in every grid that has the edge); click a handle
 // and press Delete to remove it.
 import type { Position } from 'geojson';
-import { rings } from '../../plan/topology';
+import { ownersOf, rings } from '../../plan/topology';
 import { gridIndex } from '../state';
 import type { XY } from '../../plan/types';
 import { handleLayer, sketchLayer, snapLayer, type Handle } from './overlay';
 import type { EditMode, ModeEvent, ModeHost, Snap } from './types';
 
 const HANDLE_PX = 9;
-
-/** How many grid rings have each vertex (per grids array: made again only after an edit). */
-const countsFor = new WeakMap<object, Map<string, number>>();
-function vertexCounts(grids: ModeHost['district']['grids']): Map<string, number> {
-  let counts = countsFor.get(grids);
-  if (!counts) {
-    counts = new Map();
-    for (const g of grids) for (const r of rings(g.geometry)) for (const p of r.slice(0, -1)) counts.set(`${p[0]},${p[1]}`, (counts.get(`${p[0]},${p[1]}`) ?? 0) + 1);
-    countsFor.set(grids, counts);
-  }
-  return counts;
-}
 
 export function selectMode(): EditMode {
   let active: XY | null = null;
@@ -31,13 +19,13 @@ export function selectMode(): EditMode {
   const handles = (h: ModeHost): Handle[] => {
     const g = h.selected ? h.district.grids[gridIndex(h.district.grids, h.selected)] : undefined;
     if (!g) return [];
-    const counts = vertexCounts(h.district.grids);
+    const owners = ownersOf(h.district.grids);
     const out: Handle[] = [];
     for (const r of rings(g.geometry)) {
       for (let i = 0; i + 1 < r.length; i++) {
         const p = r[i], q = r[i + 1];
         const isActive = active !== null && p[0] === active[0] && p[1] === active[1];
-        out.push({ at: [p[0], p[1]], kind: isActive ? 'active' : (counts.get(`${p[0]},${p[1]}`) ?? 0) > 1 ? 'shared' : 'vertex' });
+        out.push({ at: [p[0], p[1]], kind: isActive ? 'active' : owners.count(p[0], p[1]) > 1 ? 'shared' : 'vertex' });
         out.push({ at: [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2], kind: 'midpoint' });
       }
     }
