@@ -6,7 +6,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
 import { baseStyle } from './baseStyle';
-import { buildLayers, CASE_POINT_ZOOM, COLORS, comparisonLayer, HOUSEHOLD_POINT_ZOOM, pointSubset } from './layers';
+import { buildLayers, CASE_POINT_ZOOM, COLORS, comparisonLayers, HOUSEHOLD_POINT_ZOOM, pointSubset } from './layers';
 import type { Feature } from 'geojson';
 import { Picker, type PickView } from './pick';
 import { binCases } from './caseBins';
@@ -201,7 +201,7 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
           district, visibility, zoom, selection, households, cases, caseBins, gridLoad,
           gridLabels: labels.grid, communityLabels: labels.community, report,
         }),
-        ...(comparison ? [comparisonLayer(comparison)] : []),
+        ...(comparison ? comparisonLayers(comparison) : []),
         ...(edit && hostRef.current ? edit.mode.layers(hostRef.current) : []),
       ],
     });

@@ -371,8 +371,36 @@ function highlightFeature(d: District, s: Selection | null, report: Report): Fea
   }
 }
 
-/** The outlines of a comparison (plan/compare.ts features): before in grey, after by change. */
-export function comparisonLayer(features: Feature[]): Layer {
+/** The outlines of a comparison (plan/compare.ts features): before in grey, after by change; a proposal's grids with their households. */
+export function comparisonLayers(features: Feature[]): Layer[] {
+  const labelled = features.filter((f) => f.properties?.label);
+  return [comparisonLayer(features), new TextLayer<Feature>({
+    id: 'comparison-labels',
+    data: labelled,
+    characterSet: 'auto',
+    fontFamily: LABEL_FONT,
+    fontWeight: 700,
+    fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
+    outlineWidth: 4,
+    outlineColor: [8, 15, 30, 255],
+    getPosition: (f) => labelAt(f),
+    getText: (f) => String(f.properties!.label),
+    getSize: 18,
+    getColor: COLORS.compare.added,
+    sizeUnits: 'pixels',
+  })];
+}
+
+/** A point for a shape's label: the middle of its outline's box (good enough for a count). */
+function labelAt(f: Feature): [number, number] {
+  const g = f.geometry as { type: string; coordinates: number[][][] | number[][][][] };
+  const ring = (g.type === 'Polygon' ? g.coordinates[0] : (g.coordinates as number[][][][])[0][0]) as number[][];
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  for (const [x, y] of ring) { w = Math.min(w, x); e = Math.max(e, x); s = Math.min(s, y); n = Math.max(n, y); }
+  return [(w + e) / 2, (s + n) / 2];
+}
+
+function comparisonLayer(features: Feature[]): Layer {
   return new GeoJsonLayer({
     id: 'comparison',
     data: features,

@@ -14,6 +14,7 @@ import { handBuildings } from './handBuildings';
 import { lockGrids } from './lock';
 import { renumber } from './renumber';
 import { restoreGrids } from './restore';
+import { assertUnlocked, assertValid } from './valid';
 
 export interface PlanContext {
   footprint(id: string): AreaGeometry | undefined;
@@ -41,6 +42,13 @@ export function planEdit(grids: GridFeature[], op: EditOp, ctx: PlanContext): Gr
     }
     case 'lock': return lockGrids(grids, op.codes, op.locked);
     case 'renumber': return renumber(grids, op.community_code).change;
+    case 'proposal': {
+      const want = new Set(op.before);
+      const before = grids.filter((g) => want.has(g.properties.code));
+      if (before.length !== want.size) throw new PlanError('proposal_stale');
+      assertUnlocked(before);
+      return assertValid({ before, after: op.after });
+    }
     case 'restore': {
       const v = ctx.version(op.version);
       if (!v) throw new PlanError('no_version', { id: op.version });

@@ -30,8 +30,10 @@ export interface Unit {
 
 export interface SplitOptions {
   band: [number, number];
-  /** households a grid should hold; absent: as few grids as the band allows */
+  /** households a grid should hold; absent: the middle of the band */
   target?: number;
+  /** with a target: how far from it a grid may be (0.15 = ±15 %), within the band */
+  tolerance?: number;
   seed?: number;
 }
 
@@ -58,8 +60,12 @@ export function autoSplit(grids: GridFeature[], codes: string[], units: Unit[], 
   const [min, max] = o.band;
   if (units.length === 0 || total === 0) throw new PlanError('no_households', { codes: chosen.map((g) => g.properties.code).join('、') });
   for (const u of units) if (u.households > max) problems.push({ code: 'building_over_band', values: { id: u.id, n: u.households, max } });
-  let k = o.target ? Math.max(1, Math.round(total / o.target)) : Math.max(1, Math.ceil(total / max));
-  if (total / k < min && k > 1) k = Math.max(1, Math.floor(total / min));
+  // Grids of the target size, else of the band's middle (room on both sides for the
+  // unevenness of whole buildings); never more grids than the minimum allows, nor fewer than the maximum needs.
+  const aim = o.target ?? (min + max) / 2;
+  const fewest = Math.max(1, Math.ceil(total / max)), most = Math.max(1, Math.floor(total / min));
+  let k = Math.max(1, Math.round(total / aim));
+  if (fewest <= most) k = Math.min(most, Math.max(fewest, k));
   if (total < min) problems.push({ code: 'too_few_households', values: { n: total, min } });
   if (k === chosen.length && chosen.length === 1) throw new PlanError('split_not_needed', { n: total, min, max });
 
@@ -112,7 +118,9 @@ export function autoSplit(grids: GridFeature[], codes: string[], units: Unit[], 
   const tests = after.map((g) => new RingTest(flatRings(g.geometry)));
   const held = new Int32Array(after.length);
   for (const u of units) { const k2 = tests.findIndex((t) => t.contains(u.at[0], u.at[1])); if (k2 >= 0) held[k2] += u.households; }
-  after.forEach((g, i) => { if (held[i] < min || held[i] > max) problems.push({ code: 'out_of_band', values: { code: g.properties.code, n: held[i], min, max } }); });
+  const [lo, hi] = o.target && o.tolerance !== undefined
+    ? [Math.max(min, Math.floor(o.target * (1 - o.tolerance))), Math.min(max, Math.ceil(o.target * (1 + o.tolerance)))] : [min, max];
+  after.forEach((g, i) => { if (held[i] < lo || held[i] > hi) problems.push({ code: 'out_of_band', values: { code: g.properties.code, n: held[i], min: lo, max: hi } }); });
   return { change: assertValid(withNeighbourVertices(grids, { before: chosen, after })), problems };
 }
 

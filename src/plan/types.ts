@@ -21,7 +21,9 @@ export type EditOp =
   | { type: 'lock'; codes: string[]; locked: boolean }
   | { type: 'renumber'; community_code: string }
   /** the grids of a saved version, as a draft */
-  | { type: 'restore'; version: string };
+  | { type: 'restore'; version: string }
+  /** an accepted proposal (auto-split, auto-merge, repair): the grids it replaces and its grids */
+  | { type: 'proposal'; kind: 'split' | 'merge' | 'repair'; before: string[]; after: GridFeature[] };
 
 export type EditType = EditOp['type'];
 

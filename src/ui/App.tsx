@@ -8,7 +8,7 @@ import type { BBox } from '../io/flatgeobufUrl';
 import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map/state';
 import { selectionBBox } from '../map/focus';
 import { loadSetting, saveSetting } from '../store/db';
-import { applyEdit, DEMO, recheckDistrict, redoEdit, restoreVersion, setCaseLimits, startDraft, startLoad, undoEdit, type PendingLoad, type Source } from './loadDistrict';
+import { acceptProposal, applyEdit, DEMO, recheckDistrict, redoEdit, restoreVersion, setCaseLimits, startDraft, startLoad, undoEdit, type PendingLoad, type Source } from './loadDistrict';
 import { ReportPanel } from './ReportPanel';
 import { ImportPanel } from './ImportPanel';
 import type { Report } from '../checks/report';
@@ -204,6 +204,9 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     // Timed from the request to the worker (a first edit of the demo copies it first).
     ensureDraft().then((ok) => (ok ? applyEdit(op).then(answer(performance.now())) : undefined)).catch(failed);
   }, [ensureDraft, answer, failed]);
+  const acceptPlan = useCallback((id: number) => {
+    ensureDraft().then((ok) => (ok ? acceptProposal(id).then(answer(performance.now())) : undefined)).catch(failed);
+  }, [ensureDraft, answer, failed]);
   const undo = useCallback(() => { const s = performance.now(); undoEdit().then(answer(s)).catch(failed); }, [answer, failed]);
   const redo = useCallback(() => { const s = performance.now(); redoEdit().then(answer(s)).catch(failed); }, [answer, failed]);
   const restore = useCallback((id: string) => { const s = performance.now(); restoreVersion(id).then(answer(s)).catch(failed); }, [answer, failed]);
@@ -388,6 +391,9 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             onDrawOptions={setDrawOptions}
             onNextUnassigned={nextUnassigned}
             onComparison={(c) => setComparison(c?.features ?? null)}
+            onPreview={setComparison}
+            onAccept={acceptPlan}
+            onNotice={setNotice}
             onClose={() => setPanel(null)}
           />
         )}

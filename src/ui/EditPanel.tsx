@@ -8,6 +8,8 @@ import { SidePanel } from './SidePanel';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
 import type { DraftState } from '../workspace/session';
+import type { Feature } from 'geojson';
+import { ProposalSection } from './ProposalSection';
 import type { EditOp } from '../plan/types';
 import type { Comparison } from '../plan/compare';
 import { MODE_KEYS, type ModeHint, type ModeHost, type ModeId } from '../map/modes/types';
@@ -50,6 +52,11 @@ interface Props {
   onNextUnassigned: () => void;
   /** a comparison shown (its outlines go on the map), or none */
   onComparison: (c: Comparison | null) => void;
+  /** a proposal shown on the map, or none */
+  onPreview: (features: Feature[] | null) => void;
+  /** accept the proposal with this id */
+  onAccept: (id: number) => void;
+  onNotice: (n: EditNotice) => void;
   onClose: () => void;
 }
 
@@ -152,6 +159,8 @@ export function EditPanel(p: Props) {
         <button type="button" className="secondary" onClick={p.onNextUnassigned} disabled={unassigned === 0} data-testid="next-unassigned">{unassigned ? t('edit.nextUnassigned') : t('edit.noneUnassigned')}</button>
         {unassigned > 0 && <span className="muted"> {t('edit.unassignedLeft', { n: unassigned })}</span>}
       </section>
+
+      <ProposalSection draft={p.draft} selected={grid ? { code: grid.properties.code, community: grid.properties.community_code } : null} onAccept={p.onAccept} onPreview={p.onPreview} onNotice={p.onNotice} />
 
       <Versions draft={p.draft} language={i18n.language} onRestore={p.onRestore} onComparison={p.onComparison} name={d.meta.district_name} />
     </SidePanel>

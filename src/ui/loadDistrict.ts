@@ -9,6 +9,7 @@ import type { BuildingFeature } from '../domain/types';
 import type { Language } from '../i18n';
 import type { DraftState, EditAnswer } from '../workspace/session';
 import type { EditOp } from '../plan/types';
+import type { ProposalRequest } from '../workspace/proposals';
 import meta from '../../data/demo/meta.json';
 import boundaries from '../../data/demo/boundaries.fgb?url';
 import grids from '../../data/demo/grids.fgb?url';
@@ -118,3 +119,8 @@ export const draftVersions = () => worker().versions();
 export const saveVersion = (name: string) => worker().saveVersion(name);
 export const restoreVersion = (id: string) => worker().restoreVersion(id);
 export const compareWithVersion = (id: string) => worker().compare(id);
+
+/** A proposal worked out in the district's worker, with its progress. */
+export const propose = (req: ProposalRequest, onProgress: (done: number, total: number) => void) => worker().propose(req, Comlink.proxy(onProgress));
+export const cancelProposal = () => worker().cancelProposal();
+export const acceptProposal = (id: number) => worker().acceptProposal(id);

@@ -4,7 +4,8 @@
 import * as Comlink from 'comlink';
 import { readFlatGeobuf } from '../io/flatgeobuf';
 import { checkInputOf, transferablesOf, type RawLayers } from '../workspace/assemble';
-import { DistrictSession, type DraftState, type EditAnswer } from '../workspace/session';
+import { DistrictSession, type DraftState, type EditAnswer, type ProposalAnswer } from '../workspace/session';
+import type { ProposalRequest } from '../workspace/proposals';
 import { Drafts } from '../store/drafts';
 import type { EditOp } from '../plan/types';
 import type { Comparison } from '../plan/compare';
@@ -45,6 +46,8 @@ const CHECK_STAGES = ['validate', 'land', 'buildings', 'households'];
 /** The district on the page: its layers, checker, cases and draft (one owner, src/workspace/session.ts). */
 let session: DistrictSession | null = null;
 const drafts = new Drafts(db);
+/** set by cancelProposal: the proposal under way stops at its next community */
+let cancelled = false;
 
 function open(): DistrictSession {
   if (!session) throw new Error('no district loaded');
@@ -161,6 +164,22 @@ const api = {
   },
   draft(): DraftState {
     return open().draft();
+  },
+
+  /** A proposal (auto-split, auto-merge, repair), with progress; cancelProposal stops a long one between communities. */
+  async propose(req: ProposalRequest, onProgress: (done: number, total: number) => void): Promise<ProposalAnswer> {
+    cancelled = false;
+    return open().propose(req, async (done, total) => {
+      onProgress(done, total);
+      await new Promise((r) => setTimeout(r, 0)); // let a cancel in
+      return cancelled;
+    });
+  },
+  cancelProposal() {
+    cancelled = true;
+  },
+  async acceptProposal(id: number): Promise<EditAnswer> {
+    return transferAnswer(await open().accept(id));
   },
 
   /** The versions of the draft's workspace: the grids as imported first, then those saved by name. */

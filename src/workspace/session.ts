@@ -14,6 +14,7 @@ import { PlanError, type EditOp, type EditType, type GridChange } from '../plan/
 import { usableGrids } from '../checks/engine';
 import type { Drafts } from '../store/drafts';
 import { compareVersions, type Comparison, type Placed } from '../plan/compare';
+import { propose, type Proposal, type ProposalContext, type ProposalRequest } from './proposals';
 import { assembleDistrict, checkInputOf, nowFor, statsOf, type RawLayers } from './assemble';
 import { casesAt } from './caseTable';
 import { geomBBox } from '../checks/land';
@@ -49,6 +50,8 @@ export interface GridView {
   timings: { plan: number; check: number; save: number; view: number };
 }
 
+export type ProposalAnswer = { ok: true; proposal: Proposal } | { ok: false; code: string; values: Record<string, string | number> };
+
 export type EditAnswer = { ok: true; view: GridView } | { ok: false; code: string; values: Record<string, string | number> };
 
 export class DistrictSession {
@@ -63,6 +66,7 @@ export class DistrictSession {
   private readonly footprints: Map<string, AreaGeometry>;
   private readonly versions = new Map<string, GridFeature[]>();
   private households!: HouseholdColumns;
+  private proposal: Proposal | null = null;
   /** each case's grid and status as last worked out, and the grids those positions are in */
   private placed!: { grid: Int32Array; status: Uint8Array; grids: GridFeature[] };
 
@@ -229,6 +233,30 @@ export class DistrictSession {
     };
     view.timings.view = performance.now() - t3;
     return view;
+  }
+
+  /** A proposal (auto-split, auto-merge, repair) on the grids as they are; kept until accepted or another is asked for. */
+  async propose(req: ProposalRequest, progress?: ProposalContext['progress']): Promise<ProposalAnswer> {
+    try {
+      const p = await propose({
+        checker: this.checker, positions: this.households.positions, progress,
+        region: (code) => this.raw.boundaries.find((b) => b.properties.code === code)?.geometry,
+        communities: () => [...new Set(this.grids().map((g) => g.properties.community_code))].sort(),
+      }, req);
+      this.proposal = p;
+      return { ok: true, proposal: p };
+    } catch (e) {
+      if (e instanceof PlanError) return { ok: false, code: e.code, values: e.values };
+      throw e;
+    }
+  }
+
+  /** The proposal kept, accepted as one edit of the draft. */
+  async accept(id: number): Promise<EditAnswer> {
+    const p = this.proposal;
+    if (!p || p.id !== id) return { ok: false, code: 'proposal_stale', values: {} };
+    this.proposal = null;
+    return this.applyEdit({ type: 'proposal', kind: p.request.kind, before: p.before, after: p.after });
   }
 
   /** The grids as imported (the published version every workspace has). */
