@@ -80,7 +80,7 @@ export function ProposalSection({ draft, selected, onAccept, onPreview, onNotice
           {proposal.problems.map((p, i) => <p key={i} className="edit-notice error">{t(`plan.problems.${p.code}`, p.values)}</p>)}
           {proposal.left.map((l, i) => <p key={`l${i}`} className="edit-notice">{t('plan.left', { kind: t(`plan.kinds.${l.kind}`), area: Math.round(l.area_m2), codes: l.codes.join('、') })}</p>)}
           <ul className="plain" data-testid="proposal-rows">
-            {proposal.rows.map((r) => (
+            {proposal.rows.filter((r) => r.before !== r.after || r.area_before_m2 !== r.area_after_m2).map((r) => (
               <li key={r.code}>{t('plan.row', {
                 name: r.name, code: r.code, before: r.before < 0 ? t('plan.newGrid') : r.before, after: r.after < 0 ? '—' : r.after,
                 status: status(r.status), area: `${r.area_before_m2} → ${r.area_after_m2} m²`,
@@ -127,5 +127,7 @@ function Scores({ before, after }: { before: PlanScores; after: PlanScores }) {
 /** The proposal on the map: its grids outlined, labelled with their households; what they replace in grey. */
 function previewOf(p: Proposal): Feature[] {
   const byCode = new Map(p.rows.map((r) => [r.code, r]));
-  return p.after.map((g) => ({ type: 'Feature', geometry: g.geometry, properties: { code: g.properties.code, change: 'added', version: 'after', label: String(byCode.get(g.properties.code)?.after ?? '') } }));
+  // the grids it makes or reshapes (neighbours that only got a vertex on their edge are not drawn)
+  const changed = (code: string) => { const r = byCode.get(code); return !r || r.before < 0 || r.area_before_m2 !== r.area_after_m2; };
+  return p.after.filter((g) => changed(g.properties.code)).map((g) => ({ type: 'Feature', geometry: g.geometry, properties: { code: g.properties.code, change: 'added', version: 'after', label: String(byCode.get(g.properties.code)?.after ?? '') } }));
 }

@@ -247,4 +247,28 @@ describe('the grid editor', () => {
     expect(await landFindings()).toHaveLength(planted.gaps.length + planted.overlaps.length - 2);
     console.log(`editor: page updated after each edit in ${timings.join(', ')} ms`);
   });
+
+  it('auto-splits an over-band grid: the proposal on the map with its counts, accepted as one edit, undone', async () => {
+    await openEditor();
+    const code = '370705006001003';
+    await selectGrid(code);
+    const grids0 = await page().evaluate(() => window.gridscope.district.grids.length);
+    await page().getByTestId('plan-split').click();
+    await page().getByTestId('proposal').waitFor({ timeout: 20_000 });
+    const rows = await page().getByTestId('proposal-rows').textContent();
+    expect(rows).toContain(code);
+    expect(await page().getByTestId('plan-scores').textContent()).toContain('Polsby-Popper');
+    expect(await done()).toBe(0); // nothing changed yet
+    await page().getByTestId('plan-accept').click();
+    await afterEdit(1);
+    const after = await page().evaluate((c) => window.gridscope.report.grids.filter((g) => g.code.startsWith(c.slice(0, 12))).map((g) => [g.code, g.households, g.band_status]), code);
+    expect(await page().evaluate(() => window.gridscope.district.grids.length)).toBeGreaterThan(grids0);
+    expect(Object.fromEntries(after.map(([c, , s]) => [c, s]))[code]).toBe('in');
+    expect(await landFindings()).toHaveLength(planted.gaps.length + planted.overlaps.length); // no new gap or overlap
+    await page().getByTestId('undo').click();
+    await afterEdit(0);
+    expect(await page().evaluate(() => window.gridscope.district.grids.length)).toBe(grids0);
+    expect(await households(code)).toBe(902);
+  });
 });
+
