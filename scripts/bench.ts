@@ -1,10 +1,11 @@
 // npm run bench: prints figures; asserts nothing (machines here are shared and noisy).
-// BENCH=checks, page, import, cases or editing runs one part only; BENCH_RUNS sets the runs.
+// BENCH=checks, page, import, cases, editing or proposals runs one part only; BENCH_RUNS sets the runs.
 import { benchChecks } from './bench/checks';
 import { benchPageLoad } from './bench/page-load';
 import { benchImport } from './bench/import';
 import { benchCases } from './bench/cases';
 import { benchEditing } from './bench/editing';
+import { benchProposals } from './bench/proposals';
 
 const only = process.env.BENCH;
 const runs = process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined;
@@ -13,3 +14,4 @@ if (!only || only === 'page') await benchPageLoad(runs ?? 5);
 if (!only || only === 'import') await benchImport(runs ?? 3); // slow: 200k footprints, twice drawn
 if (!only || only === 'cases') await benchCases(runs ?? 5);
 if (!only || only === 'editing') await benchEditing();
+if (!only || only === 'proposals') await benchProposals();
