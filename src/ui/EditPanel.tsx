@@ -9,7 +9,8 @@ import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
 import type { DraftState } from '../workspace/session';
 import type { Feature } from 'geojson';
-import { ProposalSection } from './ProposalSection';
+import { ProposalSection, Scores } from './ProposalSection';
+import type { PlanScores } from '../plan/scores';
 import type { EditOp } from '../plan/types';
 import type { Comparison } from '../plan/compare';
 import { MODE_KEYS, type ModeHint, type ModeHost, type ModeId } from '../map/modes/types';
@@ -171,7 +172,7 @@ function Versions({ draft, language, onRestore, onComparison, name }: { draft: D
   const { t } = useTranslation();
   const [list, setList] = useState<VersionInfo[]>([]);
   const [label, setLabel] = useState('');
-  const [compared, setCompared] = useState<{ v: VersionInfo; c: Comparison } | null>(null);
+  const [compared, setCompared] = useState<{ v: VersionInfo; c: Comparison & { scores: { before: PlanScores; after: PlanScores } } } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => { draftVersions().then(setList).catch((e: unknown) => setError(String(e))); }, [draft.workspaceId]);
   const vName = (v: VersionInfo) => v.name || t('edit.imported');
@@ -210,6 +211,7 @@ function Versions({ draft, language, onRestore, onComparison, name }: { draft: D
       {compared && summary && (
         <div className="edit-compare" data-testid="comparison">
           <p>{t('edit.comparison', summary)}</p>
+          <Scores before={compared.c.scores.before} after={compared.c.scores.after} />
           <ul className="plain">
             {compared.c.grids.slice(0, 30).map((g) => <li key={g.code}>{g.name}（{g.code}）{t(`edit.change.${g.change}`)} · {g.households_before} → {g.households_after}</li>)}
           </ul>

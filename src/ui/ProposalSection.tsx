@@ -100,7 +100,8 @@ export function ProposalSection({ draft, selected, onAccept, onPreview, onNotice
   );
 }
 
-function Scores({ before, after }: { before: PlanScores; after: PlanScores }) {
+/** The plan's scores before and after (a proposal, or a draft against a version). */
+export function Scores({ before, after }: { before: PlanScores; after: PlanScores }) {
   const { t } = useTranslation();
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const f2 = (x: number) => x.toFixed(2);

@@ -8,7 +8,6 @@ import { DistrictSession, type DraftState, type EditAnswer, type ProposalAnswer 
 import type { ProposalRequest } from '../workspace/proposals';
 import { Drafts } from '../store/drafts';
 import type { EditOp } from '../plan/types';
-import type { Comparison } from '../plan/compare';
 import { runChecks } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import { GridLocator } from '../checks/locate';
@@ -205,7 +204,7 @@ const api = {
   },
 
   /** The draft compared with a version. */
-  async compare(id: string): Promise<Comparison> {
+  async compare(id: string): Promise<ReturnType<DistrictSession['compareWith']>> {
     const s = open();
     return s.compareWith(await versionGrids(s, id));
   },

@@ -14,6 +14,7 @@ import { PlanError, type EditOp, type EditType, type GridChange } from '../plan/
 import { usableGrids } from '../checks/engine';
 import type { Drafts } from '../store/drafts';
 import { compareVersions, type Comparison, type Placed } from '../plan/compare';
+import { planScores, type PlanScores } from '../plan/scores';
 import { propose, type Proposal, type ProposalContext, type ProposalRequest } from './proposals';
 import { assembleDistrict, checkInputOf, nowFor, statsOf, type RawLayers } from './assemble';
 import { casesAt } from './caseTable';
@@ -265,13 +266,21 @@ export class DistrictSession {
   }
 
   /** The draft against another version's grids: that version checked in full, then compared. */
-  compareWith(version: GridFeature[]): Comparison {
+  compareWith(version: GridFeature[]): Comparison & { scores: { before: PlanScores; after: PlanScores } } {
     const then = new CoverageChecker(checkInputOf({ ...this.raw, grids: version }));
     const placed = (c: CoverageChecker): Placed => {
       const a = c.assignment();
       return { grids: a.grids, householdGrid: a.householdGrid, buildingGrid: a.buildingGrid, households: Int32Array.from(c.report().grids, (g) => g.households) };
     };
-    return compareVersions(placed(then), placed(this.checker));
+    const a = placed(then), b = placed(this.checker);
+    const c = compareVersions(a, b);
+    // the plan scores of the base grids in each version
+    const scored = (p: Placed, c2: CoverageChecker) => {
+      const bands = c2.report().grids;
+      return p.grids.flatMap((g, i) => (g.properties.kind === 'base' ? [{ geometry: g.geometry, households: p.households[i], band: bands[i].band }] : []));
+    };
+    const moved = { households: c.moves.reduce((n, m) => n + m.households, 0), buildings: c.moves.reduce((n, m) => n + m.buildings, 0) };
+    return { ...c, scores: { before: planScores(scored(a, then)), after: planScores(scored(b, this.checker), moved) } };
   }
 
   private context(): PlanContext {

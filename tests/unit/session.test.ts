@@ -71,6 +71,8 @@ describe('district session', () => {
     const c = session.compareWith(session.importedGrids());
     expect(Object.fromEntries(c.grids.map((g) => [g.code, g.change]))).toEqual({ '310101001001003': 'reshaped', '310101001001005': 'added' });
     expect(c.moves).toEqual([{ from: '310101001001003', to: '310101001001005', households: 4, buildings: 1 }]);
+    expect([c.scores.before.grids, c.scores.after.grids]).toEqual([4, 5]);
+    expect(c.scores.after.movedHouseholds).toBe(4);
     expect(c.features.map((f) => `${f.properties!.code} ${f.properties!.version}`)).toEqual(['310101001001003 before', '310101001001003 after', '310101001001005 after']);
 
     // A line meeting the edge between 004 and its neighbours away from their corners: 004 is
