@@ -48,11 +48,13 @@ interface Props {
   } | null;
   /** outlines of a comparison of the draft with a version, drawn over everything */
   comparison?: Feature[] | null;
+  /** map labels this many times their desk size (the big screen) */
+  labelScale?: number;
   /** called once when the district has been fully drawn the first time, with when (performance.now()) */
   onDrawn: (map: MapLibreMap, atMs: number) => void;
 }
 
-export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn, edit = null, comparison = null }: Props) {
+export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn, edit = null, comparison = null, labelScale = 1 }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
@@ -199,7 +201,7 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
       layers: [
         ...buildLayers({
           district, visibility, zoom, selection, households, cases, caseBins, gridLoad,
-          gridLabels: labels.grid, communityLabels: labels.community, report,
+          gridLabels: labels.grid, communityLabels: labels.community, report, labelScale,
         }),
         ...(comparison ? comparisonLayers(comparison) : []),
         ...(edit && hostRef.current ? edit.mode.layers(hostRef.current) : []),
@@ -209,7 +211,7 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
       drawnFor.current = map;
       whenSettled(map, (at) => onDrawn(map, at));
     }
-  }, [district, report, visibility, zoom, selection, households, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick, comparison]);
+  }, [district, report, visibility, zoom, selection, households, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick, comparison, labelScale]);
 
   useEffect(() => {
     const map = mapRef.current;

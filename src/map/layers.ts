@@ -111,6 +111,8 @@ export interface LayerInputs {
   /** open cases (of those shown) per 100 households, per grid */
   gridLoad: Float32Array;
   gridLabels: LabelPoint[];
+  /** labels this many times their desk size (the big screen scales them with the wall's height) */
+  labelScale?: number;
   communityLabels: LabelPoint[];
   report: Report;
 }
@@ -280,7 +282,7 @@ export function buildLayers(p: LayerInputs): Layer[] {
     outlineColor: [8, 15, 30, 255],
     getPosition: (l) => l.position,
     getText: (l) => l.text,
-    getSize: zoom >= GRID_LABEL_ZOOM ? 15 : 17,
+    getSize: (zoom >= GRID_LABEL_ZOOM ? 15 : 17) * (p.labelScale ?? 1),
     getColor: [235, 245, 255, 255],
     sizeUnits: 'pixels',
   }));

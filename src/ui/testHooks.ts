@@ -22,6 +22,8 @@ interface Exposed {
   caseFilter?: CaseFilter;
   shownCases?: number;
   draft?: DraftState;
+  /** the big screen: the area shown, the tour's step, the feed, whether it is fully drawn */
+  screen?: { area: string; step: number; polls: number; feed: { lastOk: number | null; failing: string | null }; drawn: boolean; ready: boolean };
   /** the last edit: codes it changed, ms from asking to the page's new state, the worker's own ms */
   lastEdit?: { changed: string[]; ms: number; worker: { plan: number; check: number; save: number; view: number } };
 }
@@ -65,6 +67,7 @@ export function exposeForTests(part: Exposed) {
     caseFilter: state.caseFilter,
     shownCases: state.shownCases,
     draft: state.draft,
+    screen: state.screen,
     lastEdit: state.lastEdit,
   };
 }

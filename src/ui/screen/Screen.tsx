@@ -1,0 +1,239 @@
+// The command-centre big screen (/screen): an unattended wall display of the grids, the
+// coverage and the live cases, configured by its URL (config.ts). Dark and high-contrast, sized
+// in viewport units so it fills any wall from 1920×1080 to 7680×2160, no cursor, no scroll bars.
+// It tours the streets (or communities) at an interval, pausing while someone interacts; it
+// refreshes the cases from a feed and, when the feed fails, says since when the data is stale and
+// keeps it. It shows no personal data: no households layer, no names or phones, cases by
+// category, grid and status only.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import type { District } from '../../domain/district';
+import type { Report } from '../../checks/report';
+import { MapView, type Focus } from '../../map/MapView';
+import { DEFAULT_VISIBILITY, type LayerVisibility } from '../../map/state';
+import { selectionBBox } from '../../map/focus';
+import { withCaseFindings } from '../../checks/cases';
+import { pollCases, type PendingLoad } from '../loadDistrict';
+import { screenStats } from '../../domain/screenStats';
+import { CaseStatus, DISPATCH_LEVELS } from '../../domain/cases';
+import { categoryName } from '../format';
+import { exposeForTests } from '../testHooks';
+import type { FeedUpdate } from '../../workers/district.worker';
+import type { ScreenConfig } from './config';
+import { Chart } from './Chart';
+
+const RULES = ['land', 'buildings', 'households', 'people', 'size', 'codes', 'shape'] as const;
+
+export function Screen({ load, config }: { load: PendingLoad; config: ScreenConfig }) {
+  const { t, i18n } = useTranslation();
+  const [district, setDistrict] = useState<District | null>(null);
+  const [report, setReport] = useState<Report | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const [step, setStep] = useState(0);
+  const [focus, setFocus] = useState<Focus | null>(null);
+  const [feed, setFeed] = useState<{ lastOk: number | null; failing: string | null }>({ lastOk: null, failing: null });
+  const polls = useRef(0);
+  const lastTouch = useRef(0);
+  // As many newest cases in the ticker as the wall's width holds (each about half a screen height wide).
+  const [tickerRoom, setTickerRoom] = useState(() => tickerFits());
+  useEffect(() => { const on = () => setTickerRoom(tickerFits()); window.addEventListener('resize', on); return () => window.removeEventListener('resize', on); }, []);
+
+  useEffect(() => {
+    load.district.then(({ draft: _d, ...d }) => { setDistrict(d); setReport(d.report); }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, [load]);
+
+  // The clock, once a second (one timer for the page's life).
+  useEffect(() => { const id = setInterval(() => setNow(Date.now()), 1000); return () => clearInterval(id); }, []);
+
+  // The areas the tour goes through: the district's streets, a street's communities, or the one area.
+  const areas = useMemo(() => {
+    if (!district) return [config.area];
+    const a = config.area;
+    const list = district.boundaries.filter((b) => (a === '' ? b.properties.level === 'street' : a.length === 9 ? b.properties.level === 'community' && b.properties.parent_code === a : false)).map((b) => b.properties.code);
+    return config.tour && list.length ? list : [a];
+  }, [district, config.area, config.tour]);
+  const area = areas[step % areas.length];
+
+  // Tour: the next area every tourS seconds (once the first frame is complete), unless someone
+  // touched the screen within quietS.
+  const [drawn, setDrawn] = useState(false);
+  useEffect(() => {
+    if (!config.tour || areas.length < 2 || !drawn) return;
+    const id = setInterval(() => {
+      if (performance.now() - lastTouch.current < config.quietS * 1000) return;
+      setStep((s) => s + 1);
+    }, config.tourS * 1000);
+    return () => clearInterval(id);
+  }, [config.tour, config.tourS, config.quietS, areas.length, drawn]);
+  useEffect(() => {
+    const touch = () => { lastTouch.current = performance.now(); };
+    for (const e of ['pointerdown', 'wheel', 'keydown'] as const) window.addEventListener(e, touch);
+    return () => { for (const e of ['pointerdown', 'wheel', 'keydown'] as const) window.removeEventListener(e, touch); };
+  }, []);
+
+  // Fly to the area.
+  useEffect(() => {
+    if (!district || !report) return;
+    const i = district.boundaries.findIndex((b) => b.properties.code === area);
+    const b = i >= 0 ? selectionBBox(district, { kind: 'boundary', index: i }, report) : null;
+    if (b) setFocus({ bbox: b, nonce: performance.now() });
+  }, [district, area]);
+
+  // Live cases: the feed polled every refreshS; a failure keeps the last good data and says so.
+  const applyFeed = useCallback((u: FeedUpdate) => {
+    setDistrict((d) => d && { ...d, cases: u.cases, gridStats: { ...d.gridStats, openCases: u.openCases, overdueCases: u.overdueCases } });
+    setReport((r) => r && withCaseFindings(r, u.cases));
+  }, []);
+  useEffect(() => {
+    // polled once the first frame is complete (a wall's first picture before its updates)
+    if (!drawn || !config.feed) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const u = await pollCases(new URL(config.feed!, location.href).href, Math.max(5000, config.refreshS * 1000));
+        if (stopped) return;
+        applyFeed(u);
+        setFeed({ lastOk: Date.now(), failing: null });
+      } catch (e) {
+        if (!stopped) setFeed((f) => ({ ...f, failing: e instanceof Error ? e.message : String(e) }));
+      }
+      polls.current++;
+      if (!stopped) timer = setTimeout(() => void poll(), config.refreshS * 1000);
+    };
+    void poll();
+    return () => { stopped = true; clearTimeout(timer); };
+  }, [drawn, config.feed, config.refreshS, applyFeed]);
+
+  const stats = useMemo(() => (district && report ? screenStats(district, report, area, district.cases.asOf) : null), [district, report, area]);
+  const visibility: LayerVisibility = useMemo(() => ({
+    ...DEFAULT_VISIBILITY, households: false, buildings: config.layers.buildings3d, buildings3d: config.layers.buildings3d,
+    baseGrids: config.layers.grids, dedicatedGrids: config.layers.grids, findings: config.layers.findings, cases: config.layers.cases,
+  }), [config.layers]);
+  const caseMask = useMemo(() => (district ? Uint8Array.from(district.cases.status, (s) => (s === CaseStatus.closed ? 0 : 1)) : new Uint8Array(0)), [district?.cases]);
+  const gridLoad = useMemo(() => new Float32Array(district?.grids.length ?? 0), [district?.grids]);
+  const onDrawn = useCallback((map: MapLibreMap, at: number) => { setDrawn(true); exposeForTests({ map, drawnAt: at }); }, []);
+  useEffect(() => exposeForTests({ screen: { area, step, polls: polls.current, feed, drawn, ready: drawn && stats !== null } }), [area, step, feed, drawn, stats]);
+
+  const areaName = (code: string) => (code === '' ? district?.meta.district_name ?? '' : district?.boundaries.find((b) => b.properties.code === code)?.properties.name ?? code);
+  const lang = i18n.language;
+  // map labels as large, for the wall's height, as 15 px are on a 1080p desk... and a half
+  const labelScale = Math.max(1, (window.innerHeight / 1080) * 1.5);
+  const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
+  const time = (ms: number) => new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+  const trend = useMemo(() => stats && chartTrend(stats.days, t('screen.received'), t('screen.closed'), lang), [stats?.days, t, lang]);
+  const byCategory = useMemo(() => stats && chartCategories(stats.categories.slice(0, 6).map((c) => ({ ...c, name: categoryName(c.name, t) }))), [stats?.categories, t]);
+  const seams = config.wall ? { gridTemplateColumns: `calc(${100 / config.wall[0]}vw - 1.5vh) 1fr calc(${100 / config.wall[0]}vw - 1.5vh)` } : undefined;
+
+  if (error) return <div className="screen screen-message" role="alert">{t('load.failed', { message: error })}</div>;
+  if (!district || !report || !stats) return <div className="screen screen-message" role="status">{t('load.loading')}</div>;
+  const k = stats.kpis;
+  const ranked = [...stats.ranking].sort((a, b) => b.overdue - a.overdue || a.code.localeCompare(b.code)).slice(0, 6);
+  const byClosure = [...stats.ranking].filter((r) => Number.isFinite(r.closureRate)).sort((a, b) => b.closureRate - a.closureRate).slice(0, 6);
+  return (
+    <div className={`screen theme-${config.theme}`} data-testid="screen" style={seams}>
+      <header className="screen-head">
+        <div className="screen-title">{t('app.title')}<span>{areaName(area)}</span></div>
+        <div className="screen-status">
+          {config.feed && feed.failing && <span className="screen-stale" role="alert" data-testid="screen-stale">{t('screen.stale', { time: feed.lastOk ? time(feed.lastOk) : t('screen.never') })}</span>}
+          <span>{t('screen.asOf', { time: new Date(config.feed && feed.lastOk ? feed.lastOk : district.cases.asOf).toLocaleString(lang, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) })}</span>
+          <span className="screen-clock" data-testid="screen-clock">{new Date(now).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</span>
+        </div>
+      </header>
+      <section className="screen-kpis" data-testid="screen-kpis">
+        <Tile label={t('screen.grids')} value={stats.grids} />
+        <Tile label={t('screen.households')} value={stats.households.toLocaleString(lang)} />
+        <Tile label={t('screen.open')} value={k.open} tone="warn" />
+        <Tile label={t('screen.overdue')} value={k.overdue} tone="bad" />
+        <Tile label={t('screen.closure')} value={pct(k.closureRate)} />
+        <Tile label={t('screen.onTime')} value={pct(k.onTimeRate)} />
+        <Tile label={t('screen.satisfaction')} value={pct(k.satisfactionRate)} />
+        <div className="screen-tile screen-levels">
+          <div className="screen-label">{t('screen.levels')}</div>
+          <div className="screen-level-row">
+            {DISPATCH_LEVELS.map((l, i) => <span key={l}><b>{k.byLevel[i].received}</b>{t(`inspector.dispatchLevels.${l}`)}</span>)}
+          </div>
+        </div>
+        <div className="screen-tile screen-scores">
+          <div className="screen-label">{t('screen.coverage')}</div>
+          <div className="screen-score-row">
+            {RULES.map((r) => <span key={r}><b>{pct(stats.scores[r])}</b>{t(`rules.${r}`)}</span>)}
+          </div>
+        </div>
+      </section>
+      <main className="screen-map">
+        <MapView district={district} report={report} visibility={visibility} selection={null} caseMask={caseMask} gridLoad={gridLoad} focus={focus} onSelect={() => undefined} onDrawn={onDrawn} labelScale={labelScale} />
+      </main>
+      <aside className="screen-side">
+        <div className="screen-box">
+          <div className="screen-label">{t('screen.rankOverdue')}</div>
+          <ol className="screen-rank" data-testid="screen-rank">
+            {ranked.map((r) => <li key={r.code}><span>{r.name}</span><b>{r.overdue}</b></li>)}
+          </ol>
+        </div>
+        <div className="screen-box">
+          <div className="screen-label">{t('screen.rankClosure')}</div>
+          <ol className="screen-rank">
+            {byClosure.map((r) => <li key={r.code}><span>{r.name}</span><b>{pct(r.closureRate)}</b></li>)}
+          </ol>
+        </div>
+        <div className="screen-box"><div className="screen-label">{t('screen.trend')}</div>{trend && <Chart option={trend} testId="screen-trend" />}</div>
+        <div className="screen-box"><div className="screen-label">{t('screen.byCategory')}</div>{byCategory && <Chart option={byCategory} testId="screen-categories" />}</div>
+      </aside>
+      <footer className="screen-ticker" data-testid="screen-ticker">
+        <span className="screen-label">{t('screen.newest')}</span>
+        {stats.newest.slice(0, tickerRoom).map((i) => {
+          const g = district.cases.grid[i];
+          return (
+            <span key={i} className={`screen-case status-${district.cases.status[i]}`}>
+              {categoryName(district.cases.categoryNames[district.cases.category[i]], t)} · {g >= 0 ? district.grids[g].properties.name : t('inspector.noGrid')} · {time(district.cases.requested[i])}
+            </span>
+          );
+        })}
+      </footer>
+    </div>
+  );
+}
+
+function tickerFits(): number {
+  return Math.max(1, Math.min(10, Math.floor((window.innerWidth - window.innerHeight * 0.2) / (window.innerHeight * 0.62))));
+}
+
+function Tile({ label, value, tone }: { label: string; value: string | number; tone?: 'warn' | 'bad' }) {
+  return (
+    <div className={`screen-tile${tone ? ` tone-${tone}` : ''}`}>
+      <div className="screen-value">{value}</div>
+      <div className="screen-label">{label}</div>
+    </div>
+  );
+}
+
+/** Chart text in proportion to the screen's height (2 % of it), as the rest of the wall. */
+const chartFont = () => Math.round(window.innerHeight * 0.02);
+const axis = () => ({ axisLabel: { color: '#cbd5e1', fontSize: chartFont() }, axisLine: { lineStyle: { color: '#475569' } }, splitLine: { lineStyle: { color: '#1e293b' } } });
+
+function chartTrend(days: { day: number; received: number; closed: number }[], received: string, closed: string, lang: string) {
+  return {
+    animation: false,
+    grid: { left: chartFont() * 2.6, right: chartFont(), top: chartFont() * 2.2, bottom: chartFont() * 1.8 },
+    legend: { textStyle: { color: '#e2e8f0', fontSize: chartFont() }, itemWidth: chartFont() * 1.5, itemHeight: chartFont() * 0.8, top: 0 },
+    xAxis: { type: 'category', data: days.map((d) => new Date(d.day).toLocaleDateString(lang, { month: 'numeric', day: 'numeric' })), ...axis() },
+    yAxis: { type: 'value', minInterval: 1, ...axis() },
+    series: [
+      { name: received, type: 'line', data: days.map((d) => d.received), lineStyle: { width: 3, color: '#38bdf8' }, itemStyle: { color: '#38bdf8' }, showSymbol: false },
+      { name: closed, type: 'line', data: days.map((d) => d.closed), lineStyle: { width: 3, color: '#4ade80' }, itemStyle: { color: '#4ade80' }, showSymbol: false },
+    ],
+  };
+}
+
+function chartCategories(cats: { name: string; open: number }[]) {
+  return {
+    animation: false,
+    grid: { left: chartFont() * 6, right: chartFont() * 1.5, top: chartFont() * 0.5, bottom: chartFont() * 1.6 },
+    xAxis: { type: 'value', minInterval: 1, ...axis() },
+    yAxis: { type: 'category', inverse: true, data: cats.map((c) => c.name), ...axis() },
+    series: [{ type: 'bar', data: cats.map((c) => c.open), itemStyle: { color: '#f59e0b' }, barMaxWidth: chartFont() * 1.3 }],
+  };
+}
