@@ -1,11 +1,12 @@
 // npm run bench: prints figures; asserts nothing (machines here are shared and noisy).
-// BENCH=checks, page, import, cases, editing or proposals runs one part only; BENCH_RUNS sets the runs.
+// BENCH=checks, page, import, cases, editing, proposals or screen runs one part only; BENCH_RUNS sets the runs.
 import { benchChecks } from './bench/checks';
 import { benchPageLoad } from './bench/page-load';
 import { benchImport } from './bench/import';
 import { benchCases } from './bench/cases';
 import { benchEditing } from './bench/editing';
 import { benchProposals } from './bench/proposals';
+import { benchScreen } from './bench/screen';
 
 const only = process.env.BENCH;
 const runs = process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined;
@@ -15,3 +16,4 @@ if (!only || only === 'import') await benchImport(runs ?? 3); // slow: 200k foot
 if (!only || only === 'cases') await benchCases(runs ?? 5);
 if (!only || only === 'editing') await benchEditing();
 if (!only || only === 'proposals') await benchProposals();
+if (!only || only === 'screen') await benchScreen();

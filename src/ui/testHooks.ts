@@ -23,7 +23,7 @@ interface Exposed {
   shownCases?: number;
   draft?: DraftState;
   /** the big screen: the area shown, the tour's step, the feed, whether it is fully drawn */
-  screen?: { area: string; step: number; polls: number; feed: { lastOk: number | null; failing: string | null }; drawn: boolean; ready: boolean };
+  screen?: { area: string; step: number; stepAt: number; polls: number; feed: { lastOk: number | null; failing: string | null }; drawn: boolean; ready: boolean };
   /** the last edit: codes it changed, ms from asking to the page's new state, the worker's own ms */
   lastEdit?: { changed: string[]; ms: number; worker: { plan: number; check: number; save: number; view: number } };
 }
@@ -56,6 +56,8 @@ export function exposeForTests(part: Exposed) {
     project: (lon: number, lat: number) => map && map.project([lon, lat]),
     unproject: (x: number, y: number) => map && map.unproject([x, y]),
     jumpTo: (lon: number, lat: number, zoom: number) => map?.jumpTo({ center: [lon, lat], zoom }),
+    /** when the map next has nothing left to draw (performance.now()) */
+    whenIdle: () => map && new Promise<number>((done) => map.once('idle', () => done(performance.now()))),
     locate: (lon: number, lat: number) => {
       if (!d) return -1;
       if (located?.district !== d) located = { district: d, locator: new GridLocator(d.grids) };

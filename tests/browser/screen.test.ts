@@ -72,6 +72,21 @@ describe('the big screen', () => {
     });
   }
 
+  it('tours the streets, pauses while someone touches the wall, and resumes once it has been quiet', async () => {
+    const { page, errors } = await openScreen('tourS=0.4&quietS=3', 1920, 1080);
+    const step = () => page.evaluate(() => window.gridscope.screen!.step);
+    const area = () => page.evaluate(() => window.gridscope.screen!.area);
+    await expect.poll(step, { timeout: 15_000 }).toBeGreaterThan(1);
+    expect(await area()).toMatch(/^\d{9}$/); // a street
+    await page.mouse.click(900, 500);
+    const paused = await step();
+    await page.waitForTimeout(1800);
+    expect(await step()).toBe(paused); // still within the quiet time
+    await expect.poll(step, { timeout: 15_000 }).toBeGreaterThan(paused); // resumed
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows no household names or phones, whatever the workspace holds', async () => {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const desk = await context.newPage();

@@ -35,7 +35,7 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
   const [focus, setFocus] = useState<Focus | null>(null);
   const [feed, setFeed] = useState<{ lastOk: number | null; failing: string | null }>({ lastOk: null, failing: null });
   const polls = useRef(0);
-  const lastTouch = useRef(0);
+  const lastTouch = useRef(-Infinity); // nobody has touched it yet
   // As many newest cases in the ticker as the wall's width holds (each about half a screen height wide).
   const [tickerRoom, setTickerRoom] = useState(() => tickerFits());
   useEffect(() => { const on = () => setTickerRoom(tickerFits()); window.addEventListener('resize', on); return () => window.removeEventListener('resize', on); }, []);
@@ -115,7 +115,8 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
   const caseMask = useMemo(() => (district ? Uint8Array.from(district.cases.status, (s) => (s === CaseStatus.closed ? 0 : 1)) : new Uint8Array(0)), [district?.cases]);
   const gridLoad = useMemo(() => new Float32Array(district?.grids.length ?? 0), [district?.grids]);
   const onDrawn = useCallback((map: MapLibreMap, at: number) => { setDrawn(true); exposeForTests({ map, drawnAt: at }); }, []);
-  useEffect(() => exposeForTests({ screen: { area, step, polls: polls.current, feed, drawn, ready: drawn && stats !== null } }), [area, step, feed, drawn, stats]);
+  const stepAt = useMemo(() => performance.now(), [step]);
+  useEffect(() => exposeForTests({ screen: { area, step, stepAt, polls: polls.current, feed, drawn, ready: drawn && stats !== null } }), [area, step, stepAt, feed, drawn, stats]);
 
   const areaName = (code: string) => (code === '' ? district?.meta.district_name ?? '' : district?.boundaries.find((b) => b.properties.code === code)?.properties.name ?? code);
   const lang = i18n.language;
