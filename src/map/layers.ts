@@ -271,20 +271,15 @@ export function buildLayers(p: LayerInputs): Layer[] {
   // Labels over everything but the selection: no circle or finding hides a name.
   const labels = zoom >= GRID_LABEL_ZOOM ? p.gridLabels : p.communityLabels;
   layers.push(new TextLayer<LabelPoint>({
+    ...LABEL_STYLE,
     id: 'labels',
     data: labels,
     visible: v.labels,
-    characterSet: 'auto',
-    fontFamily: LABEL_FONT,
     fontWeight: 600,
-    fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
-    outlineWidth: 4,
-    outlineColor: [8, 15, 30, 255],
     getPosition: (l) => l.position,
     getText: (l) => l.text,
     getSize: (zoom >= GRID_LABEL_ZOOM ? 15 : 17) * (p.labelScale ?? 1),
     getColor: [235, 245, 255, 255],
-    sizeUnits: 'pixels',
   }));
 
   const hl = highlightFeature(d, selection, p.report);
@@ -373,23 +368,24 @@ function highlightFeature(d: District, s: Selection | null, report: Report): Fea
   }
 }
 
+/** How map labels are drawn: SDF text with a dark outline, sized in pixels. */
+const LABEL_STYLE = {
+  characterSet: 'auto', fontFamily: LABEL_FONT, fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
+  outlineWidth: 4, outlineColor: [8, 15, 30, 255] as RGBA, sizeUnits: 'pixels',
+} as const;
+
 /** The outlines of a comparison (plan/compare.ts features): before in grey, after by change; a proposal's grids with their households. */
 export function comparisonLayers(features: Feature[]): Layer[] {
   const labelled = features.filter((f) => f.properties?.label);
   return [comparisonLayer(features), new TextLayer<Feature>({
+    ...LABEL_STYLE,
     id: 'comparison-labels',
     data: labelled,
-    characterSet: 'auto',
-    fontFamily: LABEL_FONT,
     fontWeight: 700,
-    fontSettings: { sdf: true, fontSize: 64, buffer: 6 },
-    outlineWidth: 4,
-    outlineColor: [8, 15, 30, 255],
     getPosition: (f) => labelAt(f),
     getText: (f) => String(f.properties!.label),
     getSize: 18,
     getColor: COLORS.compare.added,
-    sizeUnits: 'pixels',
   })];
 }
 

@@ -51,7 +51,7 @@ const overlap = (a: { x: number; y: number; r: number; b: number }, b: { x: numb
   Math.min(a.r, b.r) - Math.max(a.x, b.x) > 1 && Math.min(a.b, b.b) - Math.max(a.y, b.y) > 1;
 
 describe('the big screen', () => {
-  for (const [w, h] of [[1920, 1080], [3840, 2160], [7680, 2160]]) {
+  for (const [w, h] of [[1920, 1080], [3840, 2160], [7680, 2160], [5760, 1080]]) {
     it(`fills ${w}×${h} with nothing cut or overlapping and text readable from across the room`, async () => {
       const { page, errors } = await openScreen('tour=off', w, h);
       const m = await measure(page);
