@@ -35,15 +35,16 @@ function measure(page: Page) {
     });
     let smallest = Infinity;
     let cut = 0;
+    const cutWhat: string[] = [];
     for (const e of document.querySelectorAll('.screen *')) {
       if (!(e instanceof HTMLElement) || !e.childNodes.length || ![...e.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim())) continue;
       const r = e.getBoundingClientRect();
       if (r.width === 0) continue;
       smallest = Math.min(smallest, parseFloat(getComputedStyle(e).fontSize));
-      if (r.right > W + 0.5 || r.bottom > H + 0.5 || r.left < -0.5 || r.top < -0.5) cut++;
-      if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).textOverflow !== 'ellipsis') cut++;
+      if (r.right > W + 0.5 || r.bottom > H + 0.5 || r.left < -0.5 || r.top < -0.5) { cut++; cutWhat.push(`${e.className}: ${e.textContent} outside`); }
+      if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).textOverflow !== 'ellipsis') { cut++; cutWhat.push(`${e.className}: ${e.textContent} too wide`); }
     }
-    return { W, H, blocks, smallest, cut, scroll: [document.documentElement.scrollWidth > W, document.documentElement.scrollHeight > H] };
+    return { W, H, blocks, smallest, cut, cutWhat, scroll: [document.documentElement.scrollWidth > W, document.documentElement.scrollHeight > H] };
   });
 }
 
@@ -56,7 +57,7 @@ describe('the big screen', () => {
       const { page, errors } = await openScreen('tour=off', w, h);
       const m = await measure(page);
       expect(m.scroll).toEqual([false, false]);
-      expect(m.cut).toBe(0);
+      expect(m.cutWhat).toEqual([]);
       // the smallest text at least 1.7 % of the screen's height (18 px on a 1080p panel)
       expect(m.smallest).toBeGreaterThanOrEqual(h * 0.017);
       const top = m.blocks.filter((b) => /^screen-(head|kpis|map|side|ticker)/.test(b.cls));
@@ -71,6 +72,20 @@ describe('the big screen', () => {
       await page.close();
     });
   }
+
+  it('keeps every tile off the seams of a wall of 2×2 panels', async () => {
+    const { page, errors } = await openScreen('tour=off&wall=2x2', 3840, 2160);
+    const m = await measure(page);
+    expect(m.cutWhat).toEqual([]);
+    const tiles = m.blocks.filter((b) => b.cls.startsWith('screen-tile') || b.cls.startsWith('screen-box'));
+    expect(tiles.length).toBeGreaterThan(8);
+    for (const b of tiles) {
+      expect(b.x < 1920 && b.r > 1920, `${b.cls} across the vertical seam`).toBe(false);
+      expect(b.y < 1080 && b.b > 1080, `${b.cls} across the horizontal seam`).toBe(false);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
   it('tours the streets, pauses while someone touches the wall, and resumes once it has been quiet', async () => {
     const { page, errors } = await openScreen('tourS=0.4&quietS=3', 1920, 1080);

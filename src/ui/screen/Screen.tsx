@@ -5,7 +5,7 @@
 // refreshes the cases from a feed and, when the feed fails, says since when the data is stale and
 // keeps it. It shows no personal data: no households layer, no names or phones, cases by
 // category, grid and status only.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { District } from '../../domain/district';
@@ -126,7 +126,13 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
   const time = (ms: number) => new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
   const trend = useMemo(() => stats && chartTrend(stats.days, t('screen.received'), t('screen.closed'), lang), [stats?.days, t, lang]);
   const byCategory = useMemo(() => stats && chartCategories(stats.categories.slice(0, 6).map((c) => ({ ...c, name: categoryName(c.name, t) }))), [stats?.categories, t]);
-  const seams = config.wall ? { gridTemplateColumns: `calc(${100 / config.wall[0]}vw - 1.5vh) 1fr calc(${100 / config.wall[0]}vw - 1.5vh)` } : undefined;
+  // three or more panels across: the side columns one panel wide, their edges just inside the seams
+  // (with two, the default columns already lie within the outer panels)
+  const seams = config.wall && config.wall[0] >= 3 ? { gridTemplateColumns: `calc(${100 / config.wall[0]}vw - 1.5vh) 1fr calc(${100 / config.wall[0]}vw - 1.5vh)` } : undefined;
+  // A wall of several rows of panels: the side columns cut into one group a panel row, the gap
+  // between two groups on the seam, so no tile is split by a bezel.
+  const rows = config.wall?.[1] ?? 1;
+  const panelRows = rows > 1 ? { display: 'grid', gridTemplateColumns: '1fr', gridTemplateRows: seamRows(rows).map((h) => `${h}vh`).join(' '), rowGap: '1vh', alignContent: 'start' } : undefined;
 
   if (error) return <div className="screen screen-message" role="alert">{t('load.failed', { message: error })}</div>;
   if (!district || !report || !stats) return <div className="screen screen-message" role="status">{t('load.loading')}</div>;
@@ -143,7 +149,8 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
           <span className="screen-clock" data-testid="screen-clock">{new Date(now).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</span>
         </div>
       </header>
-      <section className="screen-kpis" data-testid="screen-kpis">
+      <section className="screen-kpis" data-testid="screen-kpis" style={panelRows}>
+        <Panels rows={rows} className="screen-kpi-group" weights={[0, 10, 0, 10, 0, 10, 10, 9, 16]}>
         <Tile label={t('screen.grids')} value={stats.grids} />
         <Tile label={t('screen.households')} value={stats.households.toLocaleString(lang)} />
         <Tile label={t('screen.open')} value={k.open} tone="warn" />
@@ -163,11 +170,13 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
             {RULES.map((r) => <span key={r}><b>{pct(stats.scores[r])}</b>{t(`rules.${r}`)}</span>)}
           </div>
         </div>
+        </Panels>
       </section>
       <main className="screen-map">
         <MapView district={district} report={report} visibility={visibility} selection={null} caseMask={caseMask} gridLoad={gridLoad} focus={focus} onSelect={() => undefined} onDrawn={onDrawn} labelScale={labelScale} />
       </main>
-      <aside className="screen-side">
+      <aside className="screen-side" style={panelRows}>
+        <Panels rows={rows} className="screen-side-group" weights={[11, 11, 20, 20]}>
         <div className="screen-box">
           <div className="screen-label">{t('screen.rankOverdue')}</div>
           <ol className="screen-rank" data-testid="screen-rank">
@@ -182,6 +191,7 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
         </div>
         <div className="screen-box"><div className="screen-label">{t('screen.trend')}</div>{trend && <Chart option={trend} testId="screen-trend" />}</div>
         <div className="screen-box"><div className="screen-label">{t('screen.byCategory')}</div>{byCategory && <Chart option={byCategory} testId="screen-categories" />}</div>
+        </Panels>
       </aside>
       <footer className="screen-ticker" data-testid="screen-ticker">
         <span className="screen-label">{t('screen.newest')}</span>
@@ -196,6 +206,36 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
       </footer>
     </div>
   );
+}
+
+/** Heights (vh) of the column's pieces between the seams of a wall `rows` panels high. */
+export function seamRows(rows: number): number[] {
+  // the columns run from 10vh (under the head) to 92vh (above the ticker); a 1vh gap on each seam
+  const top = 10, bottom = 92;
+  const cuts = Array.from({ length: rows - 1 }, (_, k) => (100 * (k + 1)) / rows).filter((y) => y > top + 2 && y < bottom - 2);
+  const edges = [top, ...cuts.flatMap((y) => [y - 0.5, y + 0.5]), bottom];
+  const out: number[] = [];
+  for (let k = 0; k < edges.length; k += 2) out.push(edges[k + 1] - edges[k]);
+  return out;
+}
+
+/**
+ * Children as they are, or (a wall of several rows) in groups, one a panel row: filled in
+ * order by their rough heights (vh, `weights`) up to each row's height.
+ */
+function Panels({ rows, className, weights, children }: { rows: number; className: string; weights: number[]; children: React.ReactNode }) {
+  const items = React.Children.toArray(children);
+  const room = rows > 1 ? seamRows(rows) : [];
+  if (room.length <= 1) return <>{items}</>;
+  const groups: React.ReactNode[][] = room.map(() => []);
+  let g = 0, used = 0;
+  items.forEach((item, i) => {
+    const w = weights[i] ?? 5;
+    if (used > 0 && used + w > room[g] && g < room.length - 1) { g++; used = 0; }
+    groups[g].push(item);
+    used += w;
+  });
+  return <>{groups.map((list, k) => <div key={k} className={className}>{list}</div>)}</>;
 }
 
 function tickerFits(): number {
