@@ -18,8 +18,11 @@ describe('messages', () => {
   });
 
   it('components hold no Chinese text of their own (it all comes from the message files)', () => {
-    for (const f of readdirSync('src/ui').filter((n) => n.endsWith('.tsx'))) {
-      const src = readFileSync(`src/ui/${f}`, 'utf8').replace(/\/\/.*$/gm, '');
+    // src/ui and its folders (the big screen), and the editing modes' hints
+    const files = readdirSync('src/ui', { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.tsx')).map((n) => `src/ui/${n}`);
+    expect(files).toContain('src/ui/screen/Screen.tsx');
+    for (const f of [...files, ...readdirSync('src/map/modes').map((n) => `src/map/modes/${n}`)]) {
+      const src = readFileSync(f, 'utf8').replace(/\/\/.*$/gm, '');
       expect(src, f).not.toMatch(/[\u4e00-\u9fff]/);
     }
   });
