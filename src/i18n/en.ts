@@ -556,7 +556,7 @@ export const en: Messages = {
     never: '(none yet)',
     asOf: 'Data as of {{time}}',
     grids: 'Grids',
-    households: 'Households covered',
+    households: 'Households',
     open: 'Open cases',
     overdue: 'Overdue',
     closure: 'Closure rate',

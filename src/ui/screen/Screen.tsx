@@ -258,7 +258,7 @@ const axis = () => ({ axisLabel: { color: '#cbd5e1', fontSize: chartFont() }, ax
 function chartTrend(days: { day: number; received: number; closed: number }[], received: string, closed: string, lang: string) {
   return {
     animation: false,
-    grid: { left: chartFont() * 2.6, right: chartFont(), top: chartFont() * 2.2, bottom: chartFont() * 1.8 },
+    grid: { left: chartFont() * 0.5, right: chartFont(), top: chartFont() * 2.2, bottom: chartFont() * 0.5, containLabel: true },
     legend: { textStyle: { color: '#e2e8f0', fontSize: chartFont() }, itemWidth: chartFont() * 1.5, itemHeight: chartFont() * 0.8, top: 0 },
     xAxis: { type: 'category', data: days.map((d) => new Date(d.day).toLocaleDateString(lang, { month: 'numeric', day: 'numeric' })), ...axis() },
     yAxis: { type: 'value', minInterval: 1, ...axis() },
@@ -272,9 +272,10 @@ function chartTrend(days: { day: number; received: number; closed: number }[], r
 function chartCategories(cats: { name: string; open: number }[]) {
   return {
     animation: false,
-    grid: { left: chartFont() * 6, right: chartFont() * 1.5, top: chartFont() * 0.5, bottom: chartFont() * 1.6 },
+    grid: { left: chartFont() * 0.5, right: chartFont() * 1.5, top: chartFont() * 0.5, bottom: chartFont() * 0.5, containLabel: true },
     xAxis: { type: 'value', minInterval: 1, ...axis() },
-    yAxis: { type: 'category', inverse: true, data: cats.map((c) => c.name), ...axis() },
+    // long (English) category names are cut with an ellipsis inside the chart, never off its edge
+    yAxis: { type: 'category', inverse: true, data: cats.map((c) => c.name), ...axis(), axisLabel: { ...axis().axisLabel, width: chartFont() * 9, overflow: 'truncate' } },
     series: [{ type: 'bar', data: cats.map((c) => c.open), itemStyle: { color: '#f59e0b' }, barMaxWidth: chartFont() * 1.3 }],
   };
 }
