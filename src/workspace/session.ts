@@ -135,7 +135,19 @@ export class DistrictSession {
     this.versions.set(id, grids);
   }
 
-  async applyEdit(op: EditOp): Promise<EditAnswer> {
+  /** Edits one after another: each waits for the one before to be saved (a quick undo after a drag must not overtake it). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  applyEdit(op: EditOp): Promise<EditAnswer> {
+    return this.serial(() => this.edit(op));
+  }
+
+  private async edit(op: EditOp): Promise<EditAnswer> {
     if (!this.editable) return { ok: false, code: 'not_editable', values: {} };
     const t0 = performance.now();
     let change: GridChange;
@@ -162,12 +174,12 @@ export class DistrictSession {
     return { ok: true, view };
   }
 
-  async undo(): Promise<EditAnswer> {
-    return this.step(undo(this.history));
+  undo(): Promise<EditAnswer> {
+    return this.serial(() => this.step(undo(this.history)));
   }
 
-  async redo(): Promise<EditAnswer> {
-    return this.step(redo(this.history));
+  redo(): Promise<EditAnswer> {
+    return this.serial(() => this.step(redo(this.history)));
   }
 
   private async step(s: ReturnType<typeof undo>): Promise<EditAnswer> {

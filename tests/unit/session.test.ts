@@ -103,6 +103,16 @@ describe('district session', () => {
     const redone = await again.session.redo();
     expect(redone.ok && redone.view.grids).toHaveLength(4);
 
+    // Edits asked for at once are made one after the other, none lost.
+    const burst = await Promise.all([
+      again.session.applyEdit({ type: 'lock', codes: ['310101001001001'], locked: true }),
+      again.session.undo(),
+      again.session.redo(),
+    ]);
+    expect(burst.map((a) => a.ok)).toEqual([true, true, true]);
+    expect(again.session.draft()).toMatchObject({ done: 3, total: 3, undoType: 'lock' });
+    await again.session.undo(); // the lock back: split and merge as before
+
     // A new edit after an undo drops the undone one, in storage too.
     await again.session.undo();
     await again.session.applyEdit({ type: 'delete', code: '310101001001002' });
