@@ -14,11 +14,6 @@ export function applyChange(grids: GridFeature[], change: GridChange): GridFeatu
 
 export const revert = (change: GridChange): GridChange => ({ before: change.after, after: change.before });
 
-/** Codes a change touches (removed, added or reshaped). */
-export function touchedCodes(change: GridChange): string[] {
-  return [...new Set([...change.before, ...change.after].map((g) => g.properties.code))];
-}
-
 /**
  * The next free code of a community for a grid of this kind: its 12 digits and the lowest
  * three-digit number above every one in use — 001–899 for base grids, 901–999 for dedicated
