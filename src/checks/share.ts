@@ -115,6 +115,10 @@ function clipHalf(src: Float64Array, m: number, dst: Float64Array, ax: number, a
   return k;
 }
 
+// Degrees (about 1 µm): a grid vertex this close to a footprint's side is on it.
+const ON = 1e-11;
+const near = (f: number, tol: number) => (Math.abs(f) <= tol ? 0 : f);
+
 /**
  * The same area for a grid of many thousands of vertices, from its edges near each triangle
  * only (Green's theorem: the outline of grid ∩ triangle is the grid's edges inside the
@@ -136,9 +140,11 @@ function areaInsideBig(P: PackedPolygons, p: number, signs: Int8Array, tris: Flo
       let t0 = 0, t1 = 1;
       for (let s = 0; s < 3 && t0 <= t1; s++) {
         const px = tris[t + 2 * s], py = tris[t + 2 * s + 1], qx = tris[t + (2 * s + 2) % 6], qy = tris[t + (2 * s + 3) % 6];
-        // Inside = left of p→q: f(u) = cross(q − p, a + u(b − a) − p) ≥ 0.
-        const fa = (qx - px) * (ay - py) - (qy - py) * (ax - px);
-        const fb = (qx - px) * (by - py) - (qy - py) * (bx - px);
+        // Inside = left of p→q: f(u) = cross(q − p, a + u(b − a) − p) ≥ 0; a grid vertex within
+        // ON of the side (a crossing the noder computed on the footprint's wall) is on it.
+        const tol = ON * Math.hypot(qx - px, qy - py);
+        const fa = near((qx - px) * (ay - py) - (qy - py) * (ax - px), tol);
+        const fb = near((qx - px) * (by - py) - (qy - py) * (bx - px), tol);
         if (fa < 0 && fb < 0) { t1 = -1; break; }
         if (fa < 0) t0 = Math.max(t0, fa / (fa - fb));
         else if (fb < 0) t1 = Math.min(t1, fa / (fa - fb));
@@ -147,14 +153,25 @@ function areaInsideBig(P: PackedPolygons, p: number, signs: Int8Array, tris: Flo
       const sx = ax + t0 * (bx - ax), sy = ay + t0 * (by - ay), ex = ax + t1 * (bx - ax), ey = ay + t1 * (by - ay);
       total += signs[e.ring[k]] * term(sx, sy, ex, ey);
     }
-    // The triangle's sides, cut where grid edges cross them, the pieces inside the grid.
+    // The triangle's sides, cut where grid edges cross or run along them, the pieces inside
+    // the grid. A piece along a grid edge (a grid drawn on the footprint's wall) is on the grid's
+    // outline, so it is judged a hair outside the triangle: counted when the grid lies beyond
+    // it (it cancels the grid's edge, counted above, running the other way), not when the grid
+    // lies within (the grid's edge, counted above, is then the outline).
     for (let s = 0; s < 3; s++) {
       const px = tris[t + 2 * s], py = tris[t + 2 * s + 1], qx = tris[t + (2 * s + 2) % 6], qy = tris[t + (2 * s + 3) % 6];
+      const len2 = (qx - px) * (qx - px) + (qy - py) * (qy - py);
       const cuts = [0, 1];
       for (const k of e.index.search(Math.min(px, qx) + ox, Math.min(py, qy) + oy, Math.max(px, qx) + ox, Math.max(py, qy) + oy)) {
         if (k >= e.from.length) continue;
         const j = e.from[k], i = e.to[k];
         const ax = coords[2 * j] - ox, ay = coords[2 * j + 1] - oy, bx = coords[2 * i] - ox, by = coords[2 * i + 1] - oy;
+        const tol = ON * Math.sqrt(len2);
+        if (Math.abs((qx - px) * (ay - py) - (qy - py) * (ax - px)) <= tol && Math.abs((qx - px) * (by - py) - (qy - py) * (bx - px)) <= tol) {
+          // along the side: its ends cut the side
+          for (const [x, y] of [[ax, ay], [bx, by]]) { const u = ((x - px) * (qx - px) + (y - py) * (qy - py)) / len2; if (u > 0 && u < 1) cuts.push(u); }
+          continue;
+        }
         const d = (qx - px) * (by - ay) - (qy - py) * (bx - ax);
         if (d === 0) continue;
         const u = ((ax - px) * (by - ay) - (ay - py) * (bx - ax)) / d;
@@ -162,11 +179,14 @@ function areaInsideBig(P: PackedPolygons, p: number, signs: Int8Array, tris: Flo
         if (u > 0 && u < 1 && v >= 0 && v <= 1) cuts.push(u);
       }
       cuts.sort((a, b) => a - b);
+      // a hair (ten times ON) to the right of p→q: outside the counter-clockwise triangle
+      const hair = (10 * ON) / Math.sqrt(len2);
+      const hx = (qy - py) * hair, hy = -(qx - px) * hair;
       for (let c = 0; c + 1 < cuts.length; c++) {
         const u0 = cuts[c], u1 = cuts[c + 1];
         if (u1 <= u0) continue;
         const mu = (u0 + u1) / 2;
-        if (!pointInPacked(P, p, px + mu * (qx - px) + ox, py + mu * (qy - py) + oy)) continue;
+        if (!pointInPacked(P, p, px + mu * (qx - px) + hx + ox, py + mu * (qy - py) + hy + oy)) continue;
         total += term(px + u0 * (qx - px), py + u0 * (qy - py), px + u1 * (qx - px), py + u1 * (qy - py));
       }
     }

@@ -105,3 +105,49 @@ describe('a grid of thousands of vertices', () => {
     expect(compared).toBeGreaterThan(30);
   });
 });
+
+describe('a big grid drawn along a footprint’s walls', () => {
+  // As an auto-split draws a border along a row house's shared wall: the grid's outline runs
+  // along the footprint's walls, through crossings the noder computed on them (a hair off the
+  // wall in floating point), and round the land on one side. Footprints turned at random.
+  const cases = (n: number) => {
+    const r = seedrandom('walls');
+    return Array.from({ length: n }, () => {
+      const a = r() * Math.PI, s = 0.0002 + r() * 0.0004;
+      const ux = Math.cos(a) * s, uy = Math.sin(a) * s, vx = -Math.sin(a) * s * 0.6, vy = Math.cos(a) * s * 0.6;
+      const x0 = 13.3 + r() * 0.1, y0 = 52.5 + r() * 0.1;
+      const at = (p: number, q: number): Position => [x0 + p * ux + q * vx, y0 + p * uy + q * vy];
+      const fp: Polygon = { type: 'Polygon', coordinates: [[at(0, 0), at(1, 0), at(1, 1), at(0, 1), at(0, 0)]] };
+      // crossings on the wall (0,0)→(1,0) and on the wall (1,0)→(1,1), where random lines cross them
+      const cross = (p: Position, q: Position): Position => {
+        const t = 0.2 + r() * 0.6;
+        const c = [p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])];
+        const d = [c[0] + (r() - 0.5) * 1e-3, c[1] + (r() - 0.5) * 1e-3], e = [2 * c[0] - d[0], 2 * c[1] - d[1]];
+        const den = (q[0] - p[0]) * (e[1] - d[1]) - (q[1] - p[1]) * (e[0] - d[0]);
+        const k = ((d[0] - p[0]) * (e[1] - d[1]) - (d[1] - p[1]) * (e[0] - d[0])) / den;
+        return [p[0] + k * (q[0] - p[0]), p[1] + k * (q[1] - p[1])];
+      };
+      const m1 = cross(at(0, 0), at(1, 0)), m2 = cross(at(1, 0), at(1, 1));
+      const arc = (from: number, to: number, q: number) => Array.from({ length: 301 }, (_, i) => at(from + ((to - from) * i) / 300, q + (i % 2 ? 1e-3 : 0)));
+      // holding: along both walls, then round the footprint's far side; beyond: round the other side
+      const holding: Polygon = { type: 'Polygon', coordinates: [[at(0, 0), m1, at(1, 0), m2, at(1, 1), ...arc(1, -2, 3), ...arc(-2, 0, -0.0), at(0, 0)].filter((p, i, l) => i === 0 || p[0] !== l[i - 1][0] || p[1] !== l[i - 1][1])] };
+      const beyond: Polygon = { type: 'Polygon', coordinates: [[at(1, 1), m2, at(1, 0), m1, at(0, 0), ...arc(0, 3, -3), ...arc(3, 1, 1), at(1, 1)].filter((p, i, l) => i === 0 || p[0] !== l[i - 1][0] || p[1] !== l[i - 1][1])] };
+      return { fp, holding, beyond };
+    });
+  };
+  const shareIn = (fp: Polygon, g: Polygon) => {
+    const p = packPolygons([g]);
+    const [ox, oy] = fp.coordinates[0][0];
+    const tris = footprintTriangles(fp as AreaGeometry, ox, oy);
+    return areaInside(p, 0, ringSigns(p), tris, ox, oy) / trianglesArea(tris);
+  };
+  it('gives the footprint wholly to the grid that holds it, none to the grid beyond the wall', () => {
+    const wrong: string[] = [];
+    cases(300).forEach(({ fp, holding, beyond }, i) => {
+      expect(packPolygons([holding]).coords.length / 2).toBeGreaterThan(600);
+      const a = shareIn(fp, holding), b = shareIn(fp, beyond);
+      if (Math.abs(a - 1) > 1e-9 || Math.abs(b) > 1e-9) wrong.push(`case ${i}: ${a} / ${b}`);
+    });
+    expect(wrong).toEqual([]);
+  });
+});
