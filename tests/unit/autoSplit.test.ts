@@ -12,8 +12,8 @@ import { makeCommunity } from '../support/community';
 
 const LAND = ['gap', 'overlap', 'spill', 'invalid_edges'];
 
-function setUp(seed: number, households = 2000) {
-  const c = makeCommunity(seed, { blocks: 6, perBlock: 9, households });
+function setUp(seed: number, households = 2000, rows = false) {
+  const c = makeCommunity(seed, { blocks: 6, perBlock: 9, households, rows });
   const input = { boundaries: [c.boundary], grids: [c.grid], buildings: c.buildings, households: householdsFromFeatures(c.households) };
   const checker = new CoverageChecker(input);
   const units = unitsIn(checker.assignment(), input.households.positions, new Set([0]));
@@ -21,9 +21,9 @@ function setUp(seed: number, households = 2000) {
 }
 
 describe('auto-split', () => {
-  for (const seed of [1, 2, 3]) {
-    it(`cuts a 2,000-household community into grids of about 180 (community ${seed})`, () => {
-      const { c, input, checker, units } = setUp(seed);
+  for (const [seed, rows] of [[1, false], [2, false], [3, false], [11, true], [12, true]] as const) {
+    it(`cuts a 2,000-household community into grids of about 180 (community ${seed}${rows ? ', city blocks of row houses' : ''})`, () => {
+      const { c, input, checker, units } = setUp(seed, 2000, rows);
       const before = checker.report();
       expect(before.findings.filter((f) => LAND.includes(f.kind))).toEqual([]);
       const { change, problems } = autoSplit([c.grid], [c.grid.properties.code], units, { band: [150, 300], target: 180, seed: 1 });
