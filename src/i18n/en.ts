@@ -437,6 +437,7 @@ export const en: Messages = {
       no_vertex: 'No vertex here',
       no_edge: 'No edge here',
       no_change: 'Nothing would change',
+      repair_worse: 'This repair would make a new $t(plan.kinds.{{kind}}) of {{area}} m² ({{codes}}); it was dropped and nothing changed',
       too_few_vertices: 'Grid {{code}} has too few vertices to remove one',
       split_no_cross: 'The line does not cross grid {{code}} from side to side; nothing changed',
       merge_too_few: 'Pick at least two grids',
@@ -511,6 +512,7 @@ export const en: Messages = {
     legend: { handle: 'Vertex', shared: 'Shared vertex', midpoint: 'Edge midpoint (click: add a vertex)', active: 'Picked vertex', snap: 'Snap point', sketch: 'Line being drawn', picked: 'Picked for the edit', before: 'Compared: outline before', added: 'Compared: grid added', reshaped: 'Compared: grid changed', removed: 'Compared: grid removed' },
   },
   plan: {
+    nothingToApply: 'Nothing can be repaired within these limits; what is left is listed for the planner',
     title: 'Proposals',
     target: 'Households a grid',
     tolerance: 'How far a grid may be from the target, in per cent',
@@ -547,7 +549,7 @@ export const en: Messages = {
       still_under: 'The merged grid {{code}} still has only {{n}} households (minimum {{min}})',
     },
     left: 'Left for the planner: {{kind}} of {{area}} m² ({{codes}})',
-    kinds: { gap: 'gap', overlap: 'overlap' },
+    kinds: { gap: 'gap', overlap: 'overlap', spill: 'spill' },
   },
   screen: {
     received: 'Received',

@@ -434,6 +434,7 @@ export const zhCN = {
       no_vertex: '这里没有顶点',
       no_edge: '这里没有边',
       no_change: '没有变化',
+      repair_worse: '这次修复会新出现$t(plan.kinds.{{kind}}) {{area}} 平方米（{{codes}}），已放弃，没有修改',
       too_few_vertices: '网格 {{code}} 的顶点已经太少，不能再删',
       split_no_cross: '拆分线没有完整穿过网格 {{code}}，没有修改',
       merge_too_few: '至少要选两个网格',
@@ -508,6 +509,7 @@ export const zhCN = {
     legend: { handle: '顶点', shared: '共用顶点', midpoint: '边的中点（点击加顶点）', active: '选中的顶点', snap: '吸附点', sketch: '正在画的线', picked: '选中待操作', before: '对比：原来的边界', added: '对比：新增网格', reshaped: '对比：改动的网格', removed: '对比：删除的网格' },
   },
   plan: {
+    nothingToApply: '在这些限值内没有可自动修复的；剩下的已列出，留给规划人员',
     title: '自动方案',
     target: '每格目标户数',
     tolerance: '允许偏离目标的百分比',
@@ -544,7 +546,7 @@ export const zhCN = {
       still_under: '合并后的网格 {{code}} 仍只有 {{n}} 户（下限 {{min}}）',
     },
     left: '留给规划人员：{{kind}} {{area}} 平方米（{{codes}}）',
-    kinds: { gap: '缝隙', overlap: '重叠' },
+    kinds: { gap: '缝隙', overlap: '重叠', spill: '越界' },
   },
   screen: {
     received: '受理',

@@ -1,13 +1,15 @@
 // Repair of the land findings, in the spirit of PostGIS ST_CoverageClean and mapshaper's
-// -clean: vertices closer than a tolerance to another grid's vertex (or edge, or the
-// community's outline) snapped onto it; each gap and overlap under a size limit given to the
-// neighbouring grid with the longest shared border (larger ones listed for the planner);
-// spill clipped to the community's outline. All on one arrangement of the grids and the
-// outline, so the repaired grids share their vertices exactly.
+// -clean: vertices closer than a tolerance to another grid's vertex (or the community's
+// outline) snapped onto it; spill clipped to the community's outline; each overlap and then
+// each gap under a size limit given to the grid with the longest shared border (larger ones
+// listed for the planner). All on one arrangement of every grid near the ones repaired and
+// the outlines, across communities (a sliver between two communities' grids is repaired as
+// one between two grids of one), so the repaired grids share their vertices exactly.
 import Flatbush from 'flatbush';
 import type { AreaGeometry, GridFeature } from '../domain/types';
 import { geodesicArea } from '../checks/area';
-import { traceRegions } from '../checks/faces';
+import { interiorPoint, RingTest, traceRegions } from '../checks/faces';
+import { flatRings, geomBBox } from '../checks/land';
 import { arrange } from './overlay';
 import { isLocked } from './grids';
 import { VertexOwners } from '../checks/vertices';
@@ -24,6 +26,13 @@ export interface RepairOptions {
 }
 
 export const DEFAULT_REPAIR: RepairOptions = { snapM: 1, maxAreaM2: 500 };
+
+export interface RepairScope {
+  /** the grids the repair may change; absent: every grid */
+  codes?: Set<string>;
+  /** each community's outline, where it has one */
+  regions: Map<string, AreaGeometry>;
+}
 
 export interface RepairRow {
   code: string;
@@ -49,26 +58,32 @@ export interface RepairProposal {
 
 const M_PER_DEG = 111_320;
 
-export function repairLand(all: GridFeature[], members: GridFeature[], region: AreaGeometry | null, o: RepairOptions = DEFAULT_REPAIR): RepairProposal {
-  const editable = members.filter((g) => !isLocked(g));
-  const lat = region ? rings(region)[0][0][1] : rings(members[0].geometry)[0][0][1];
-  const tol = o.snapM / (M_PER_DEG * Math.cos((lat * Math.PI) / 180));
+export function repairLand(grids: GridFeature[], scope: RepairScope, o: RepairOptions = DEFAULT_REPAIR): RepairProposal {
+  const inScope = (g: GridFeature) => !scope.codes || scope.codes.has(g.properties.code);
+  const mayChange = (g: GridFeature) => inScope(g) && !isLocked(g);
+  const members = near(withoutOnTop(grids), grids.filter(inScope), scope.regions);
   const rows = new Map<string, RepairRow>();
   const row = (code: string) => rows.get(code) ?? rows.set(code, { code, snapped: 0, gained_m2: 0, lost_m2: 0, clipped_m2: 0 }).get(code)!;
+  if (members.length === 0) return { change: { before: [], after: [] }, rows: [], left: [] };
+  const regionCodes = [...new Set(members.map((g) => g.properties.community_code))].filter((c) => scope.regions.has(c));
+  const regions = regionCodes.map((c) => scope.regions.get(c)!);
+  const lat = rings(members[0].geometry)[0][0][1];
+  const tol = o.snapM / (M_PER_DEG * Math.cos((lat * Math.PI) / 180));
 
-  // 1. Snap: a vertex no other grid (nor the outline) has, onto the nearest vertex within tol
-  // that another grid or the outline has. Vertices already shared stay where they are.
+  // 1. Snap: a vertex no other grid (nor an outline) has, onto the nearest vertex within tol
+  // that another grid or an outline has. Vertices already shared stay where they are; of two
+  // lone ones, the one of the grid listed later moves.
   const targets: { x: number; y: number; rank: number }[] = [];
-  if (region) for (const r of rings(region)) for (const p of r) targets.push({ x: p[0], y: p[1], rank: -1 });
-  members.forEach((g, i) => { for (const r of rings(g.geometry)) for (const p of r) targets.push({ x: p[0], y: p[1], rank: isLocked(g) ? -1 : i }); });
+  for (const r of regions) for (const ring of rings(r)) for (const p of ring) targets.push({ x: p[0], y: p[1], rank: -1 });
+  members.forEach((g, i) => { for (const r of rings(g.geometry)) for (const p of r) targets.push({ x: p[0], y: p[1], rank: mayChange(g) ? i : -1 }); });
   const index = new Flatbush(Math.max(1, targets.length));
   for (const t of targets) index.add(t.x, t.y, t.x, t.y);
   if (targets.length === 0) index.add(0, 0, 0, 0);
   index.finish();
-  const owners = new VertexOwners([...members.map((g) => g.geometry), ...(region ? [region] : [])]);
+  const owners = new VertexOwners([...members.map((g) => g.geometry), ...regions]);
   const snappedGeom = new Map<GridFeature, AreaGeometry>();
   members.forEach((g, i) => {
-    if (isLocked(g)) return;
+    if (!mayChange(g) || tol <= 0) return;
     let n = 0;
     const geometry = mapRings(g.geometry, (r) => r.map((p, at) => {
       if (owners.count(p[0], p[1]) > 1) return p;
@@ -76,6 +91,8 @@ export function repairLand(all: GridFeature[], members: GridFeature[], region: A
       for (const k of index.search(p[0] - tol, p[1] - tol, p[0] + tol, p[1] + tol)) {
         const t = targets[k];
         if (t.rank === i || (t.x === p[0] && t.y === p[1])) continue;
+        // two lone vertices near each other: the later grid's moves onto the earlier's (not both, crosswise)
+        if (t.rank > i && owners.count(t.x, t.y) < 2) continue;
         const d = Math.hypot(t.x - p[0], t.y - p[1]);
         if (d < bestD) { bestD = d; best = t; }
       }
@@ -87,106 +104,144 @@ export function repairLand(all: GridFeature[], members: GridFeature[], region: A
   });
   const geomOf = (g: GridFeature) => snappedGeom.get(g) ?? g.geometry;
 
-  // 2. One arrangement of the grids (snapped) and the outline; each face with what covers it.
-  const areas = [...members.map(geomOf), ...(region ? [region] : [])];
-  const A = arrange(areas);
+  // 2. One arrangement of the grids (snapped) and the outlines; each face with what covers it.
+  const A = arrange([...members.map(geomOf), ...regions]);
   const R = members.length;
   const F = A.F;
-  const inRegion = (f: number) => (region ? A.cover[f].includes(R) : true);
-  const gridsOf = (f: number) => A.cover[f].filter((k) => k < R);
-  const faceOf = (h: number) => (F.cycle[h] < 0 ? -1 : F.cycleFace[F.cycle[h]]);
-  const owned: Set<number>[] = F.faces.map((_, f) => new Set(inRegion(f) ? gridsOf(f) : []));
   const nf = F.faces.length;
+  const gridsOf = (f: number) => A.cover[f].filter((k) => k < R);
+  const regionOf = (f: number) => { const k = A.cover[f].find((x) => x >= R); return k === undefined ? '' : regionCodes[k - R]; };
+  const faceOf = (h: number) => (F.cycle[h] < 0 ? -1 : F.cycleFace[F.cycle[h]]);
+  const owned: Set<number>[] = F.faces.map((_, f) => new Set(gridsOf(f)));
   const faceArea = (fs: number[]) => geodesicAreaOf(F, fs);
+  const community = (k: number) => members[k].properties.community_code;
 
-  // spill: faces outside the region leave their grids
+  // spill: a grid leaves the faces outside its community's outline
   for (let f = 0; f < nf; f++) {
-    if (inRegion(f) || gridsOf(f).length === 0) continue;
-    const a = faceArea([f]);
-    for (const k of gridsOf(f)) row(members[k].properties.code).clipped_m2 += a;
+    for (const k of gridsOf(f)) {
+      const c = community(k);
+      if (!scope.regions.has(c) || regionOf(f) === c || !mayChange(members[k])) continue;
+      owned[f].delete(k);
+      row(members[k].properties.code).clipped_m2 += faceArea([f]);
+    }
   }
 
-  // 3. Pieces of gap (in region, no grid) and overlap (two or more grids), joined across edges.
-  const kindOf = (f: number) => (!inRegion(f) ? '' : gridsOf(f).length === 0 ? 'gap' : gridsOf(f).length > 1 ? `overlap:${gridsOf(f).join(',')}` : '');
-  const parent = F.faces.map((_, f) => f);
-  const find = (f: number): number => (parent[f] === f ? f : (parent[f] = find(parent[f])));
-  for (let e = 0; e < F.graph.u.length; e++) {
-    if (F.dropped[e]) continue;
-    const a = faceOf(2 * e), b = faceOf(2 * e + 1);
-    if (a >= 0 && b >= 0 && kindOf(a) && kindOf(a) === kindOf(b)) parent[find(a)] = find(b);
-  }
-  const pieces = new Map<number, number[]>();
-  for (let f = 0; f < nf; f++) if (kindOf(f)) { const r = find(f); pieces.set(r, [...(pieces.get(r) ?? []), f]); }
-  // A gap touching the outside of all grids with no outline is the world, not a gap.
   const left: LeftPiece[] = [];
-  const xy = F.graph.xy;
-  for (const [root, fs] of pieces) {
-    const isGap = kindOf(root) === 'gap';
-    const inPiece = new Set(fs);
-    // border with each grid: edges of the piece whose other side is held by that grid alone
-    const border = new Map<number, number>();
-    let open = false;
-    for (const f of fs) {
-      for (let e = 0; e < F.graph.u.length; e++) {
-        if (F.dropped[e]) continue;
-        const a = faceOf(2 * e), b = faceOf(2 * e + 1);
-        const other = a === f ? b : b === f ? a : -2;
-        if (other === -2 || inPiece.has(other)) continue;
-        if (other < 0) { open = true; continue; }
-        const g = gridsOf(other);
-        if (g.length !== 1 || !inRegion(other)) continue;
-        const u = F.graph.u[e], v = F.graph.v[e];
-        border.set(g[0], (border.get(g[0]) ?? 0) + Math.hypot(xy[2 * u] - xy[2 * v], xy[2 * u + 1] - xy[2 * v + 1]));
+  const edgeLength = (e: number) => { const u = F.graph.u[e], v = F.graph.v[e], xy = F.graph.xy; return Math.hypot(xy[2 * u] - xy[2 * v], xy[2 * u + 1] - xy[2 * v + 1]); };
+  /** Pieces: faces joined across edges when they have the same key; each with its border to faces one grid holds alone. */
+  const piecesOf = (key: (f: number) => string) => {
+    const parent = F.faces.map((_, f) => f);
+    const find = (f: number): number => (parent[f] === f ? f : (parent[f] = find(parent[f])));
+    for (let e = 0; e < F.graph.u.length; e++) {
+      if (F.dropped[e]) continue;
+      const a = faceOf(2 * e), b = faceOf(2 * e + 1);
+      if (a >= 0 && b >= 0 && key(a) && key(a) === key(b)) parent[find(a)] = find(b);
+    }
+    const pieces = new Map<number, { faces: number[]; border: Map<number, number>; open: boolean }>();
+    for (let f = 0; f < nf; f++) if (key(f)) { const r = find(f); const p = pieces.get(r) ?? pieces.set(r, { faces: [], border: new Map(), open: false }).get(r)!; p.faces.push(f); }
+    for (let e = 0; e < F.graph.u.length; e++) {
+      if (F.dropped[e]) continue;
+      const a = faceOf(2 * e), b = faceOf(2 * e + 1);
+      for (const [inside, other] of [[a, b], [b, a]]) {
+        if (inside < 0 || !key(inside)) continue;
+        const p = pieces.get(find(inside))!;
+        if (other >= 0 && key(other) === key(inside) && find(other) === find(inside)) continue;
+        if (other < 0) { p.open = true; continue; }
+        if (owned[other].size !== 1) continue;
+        const g = owned[other].values().next().value!;
+        p.border.set(g, (p.border.get(g) ?? 0) + edgeLength(e));
       }
     }
-    if (isGap && open && !region) continue;
-    const area = faceArea(fs);
-    const covering = isGap ? [] : gridsOf(root);
-    // a gap goes to the grid it shares most border with; an overlap stays with the covering
-    // grid that borders it across the other grid's edges (the one it was taken from)
-    const ranked = [...border].filter(([k]) => !isLocked(members[k]) && (isGap || covering.includes(k))).sort((p, q) => q[1] - p[1] || p[0] - q[0]);
-    if (area > o.maxAreaM2 || ranked.length === 0) {
-      const p = A.inside[root] ?? [0, 0];
-      left.push({ kind: isGap ? 'gap' : 'overlap', codes: (isGap ? [...border.keys()] : covering).map((k) => members[k].properties.code).sort(), area_m2: area, at: [p[0], p[1]] });
+    return [...pieces.values()];
+  };
+  const at = (f: number): XY => { const p = A.inside[f] ?? [0, 0]; return [p[0], p[1]]; };
+  const longest = (border: Map<number, number>, allowed: (k: number) => boolean) =>
+    [...border].filter(([k]) => allowed(k)).sort((p, q) => q[1] - p[1] || p[0] - q[0])[0]?.[0];
+
+  // 3. Overlaps: the piece stays with one covering grid (one that may not change, else the
+  // one bordering it longest across the others' edges), the others give it up.
+  for (const piece of piecesOf((f) => (owned[f].size > 1 ? [...owned[f]].sort((a, b) => a - b).join(',') : ''))) {
+    const covering = [...owned[piece.faces[0]]];
+    const area = faceArea(piece.faces);
+    // a grid that may not change, spilling here out of its community's outline, has no claim
+    const region = regionOf(piece.faces[0]);
+    const claims = covering.filter((k) => !scope.regions.has(community(k)) || community(k) === region);
+    const fixed = claims.filter((k) => !mayChange(members[k]));
+    const winner = fixed.length ? (fixed.length === 1 ? fixed[0] : undefined) : longest(piece.border, (k) => claims.includes(k));
+    if (area > o.maxAreaM2 || winner === undefined) {
+      left.push({ kind: 'overlap', codes: covering.map((k) => members[k].properties.code).sort(), area_m2: area, at: at(piece.faces[0]) });
       continue;
     }
-    const winner = ranked[0][0];
-    if (isGap) {
-      for (const f of fs) owned[f].add(winner);
-      row(members[winner].properties.code).gained_m2 += area;
-    } else {
-      for (const k of covering) {
-        if (k === winner || isLocked(members[k])) continue;
-        for (const f of fs) owned[f].delete(k);
-        row(members[k].properties.code).lost_m2 += area;
-      }
+    for (const k of covering) {
+      if (k === winner) continue;
+      for (const f of piece.faces) owned[f].delete(k);
+      row(members[k].properties.code).lost_m2 += area;
     }
   }
 
-  // 4. The grids whose land or vertices changed, traced from the arrangement.
+  // 4. Gaps (land in an outline, or enclosed by grids with no outline, that no grid holds): to
+  // the grid bordering it longest, of the community whose outline holds it.
+  for (const piece of piecesOf((f) => (owned[f].size === 0 ? (regionOf(f) || 'none') : ''))) {
+    const c = regionOf(piece.faces[0]);
+    const bordering = [...piece.border.keys()];
+    if (!c && (piece.open || bordering.some((k) => scope.regions.has(community(k))))) continue; // outside the district's land
+    const area = faceArea(piece.faces);
+    const winner = longest(piece.border, (k) => mayChange(members[k]) && (!c || community(k) === c));
+    if (area > o.maxAreaM2 || winner === undefined) {
+      left.push({ kind: 'gap', codes: bordering.map((k) => members[k].properties.code).sort(), area_m2: area, at: at(piece.faces[0]) });
+      continue;
+    }
+    for (const f of piece.faces) owned[f].add(winner);
+    row(members[winner].properties.code).gained_m2 += area;
+  }
+
+  // 5. The grids whose land or vertices changed, traced from the arrangement.
   const before: GridFeature[] = [];
   const after: GridFeature[] = [];
-  editable.forEach((g) => {
-    const k = members.indexOf(g);
-    const was = F.faces.map((_, f) => gridsOf(f).includes(k));
-    const now = F.faces.map((_, f) => owned[f].has(k));
-    const landChanged = was.some((w, f) => w !== now[f]);
+  const changedLand = new Set<number>();
+  for (let f = 0; f < nf; f++) {
+    const was = gridsOf(f);
+    for (const k of was) if (!owned[f].has(k)) changedLand.add(k);
+    for (const k of owned[f]) if (!was.includes(k)) changedLand.add(k);
+  }
+  members.forEach((g, k) => {
+    if (!mayChange(g)) return;
+    const landChanged = changedLand.has(k);
     if (!landChanged && !snappedGeom.has(g)) return;
     before.push(g);
     if (!landChanged) { after.push({ ...g, geometry: geomOf(g) }); return; }
-    const traced = traceRegions(F, (f) => (now[f] ? 0 : -1)).map((t) => t.rings.map((r) => { const out: number[][] = []; for (let i = 0; i < r.length; i += 2) out.push([r[i], r[i + 1]]); return out; }));
+    const traced = traceRegions(F, (f) => (owned[f].has(k) ? 0 : -1)).map((t) => t.rings.map((r) => { const out: number[][] = []; for (let i = 0; i < r.length; i += 2) out.push([r[i], r[i + 1]]); return out; }));
     if (traced.length === 0) return; // nothing left: the grid goes
     after.push({ ...g, geometry: traced.length === 1 ? { type: 'Polygon', coordinates: traced[0] } : { type: 'MultiPolygon', coordinates: traced } });
   });
-  const change = assertValid(withNeighbourVertices(all, { before, after }));
+  const change = assertValid(withNeighbourVertices(grids, { before, after }));
   const round = (v: number) => Math.round(v * 10) / 10;
   return {
     change,
     rows: [...rows.values()].filter((r) => r.snapped || r.gained_m2 || r.lost_m2 || r.clipped_m2)
       .map((r) => ({ ...r, gained_m2: round(r.gained_m2), lost_m2: round(r.lost_m2), clipped_m2: round(r.clipped_m2) }))
       .sort((a, b) => (a.code < b.code ? -1 : 1)),
-    left,
+    left: left.sort((a, b) => b.area_m2 - a.area_m2),
   };
+}
+
+/** The grids whose box meets the box of those repaired (and their outlines): the neighbourhood. */
+function near(all: GridFeature[], repaired: GridFeature[], regions: Map<string, AreaGeometry>): GridFeature[] {
+  if (repaired.length === all.length) return all;
+  const boxes = [...repaired.map((g) => geomBBox(g.geometry)), ...[...new Set(repaired.map((g) => g.properties.community_code))].flatMap((c) => (regions.has(c) ? [geomBBox(regions.get(c)!)] : []))];
+  if (boxes.length === 0) return [];
+  const [w, s, e, n] = boxes.reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
+  return all.filter((g) => { const b = geomBBox(g.geometry); return b[0] <= e && b[2] >= w && b[1] <= n && b[3] >= s; });
+}
+
+/** The grids less the dedicated ones laid on top of base grids (meant to overlap them, as the land check tells them apart). */
+export function withoutOnTop(grids: GridFeature[]): GridFeature[] {
+  const base = grids.filter((g) => g.properties.kind === 'base').map((g) => new RingTest(flatRings(g.geometry)));
+  return grids.filter((g) => {
+    if (g.properties.kind !== 'dedicated') return true;
+    const p = interiorPoint(flatRings(g.geometry));
+    return !(p && base.some((t) => t.contains(p[0], p[1])));
+  });
 }
 
 /** Geodesic area (m²) of a set of faces (their shells less their holes). */

@@ -3,19 +3,18 @@
 // (and taking them back), so the planner sees every proposed grid's households, the plan's
 // scores before and after, and what could not be done, before accepting it as one edit.
 import type { CoverageChecker } from '../checks/engine';
-import type { GridReport } from '../checks/report';
+import type { GridReport, Report } from '../checks/report';
+import { interiorPoint, RingTest } from '../checks/faces';
+import { flatRings } from '../checks/land';
 import type { AreaGeometry, GridFeature } from '../domain/types';
 import { DEFAULT_BAND } from '../domain/bands';
 import { autoSplit, type Problem } from '../plan/autoSplit';
 import { autoMerge } from '../plan/autoMerge';
 import { DEFAULT_REPAIR, repairLand, type LeftPiece } from '../plan/repairLand';
-import { applyChange, isLocked } from '../plan/grids';
-import { restoreGrids } from '../plan/restore';
+import { isLocked } from '../plan/grids';
 import { unitsIn } from '../plan/units';
 import { planScores, type PlanScores } from '../plan/scores';
 import { geodesicArea } from '../checks/area';
-import { interiorPoint, RingTest } from '../checks/faces';
-import { flatRings } from '../checks/land';
 import { PlanError, type GridChange } from '../plan/types';
 
 export type ProposalKind = 'split' | 'merge' | 'repair';
@@ -95,25 +94,20 @@ export async function propose(ctx: ProposalContext, req: ProposalRequest): Promi
     problems = p.problems;
     scope = [req.community];
   } else {
+    // one arrangement over the community (and its neighbours, unchanged) or the whole district
     const communities = req.community ? [req.community] : ctx.communities();
-    let work = grids;
-    const o = { snapM: req.snapM ?? DEFAULT_REPAIR.snapM, maxAreaM2: req.maxAreaM2 ?? DEFAULT_REPAIR.maxAreaM2 };
-    for (let k = 0; k < communities.length; k++) {
-      const code = communities[k];
-      // dedicated grids drawn on top of the base grids are meant to overlap them: not repaired
-      const inCommunity = work.filter((g) => g.properties.community_code === code);
-      const members = withoutOnTop(inCommunity);
-      if (members.length) {
-        const p = repairLand(work, members, ctx.region(code) ?? null, o);
-        work = applyChange(work, p.change);
-        left = [...left, ...p.left];
-      }
-      if (ctx.progress && await ctx.progress(k + 1, communities.length)) throw new PlanError('cancelled');
-    }
-    change = restoreGrids(grids, work);
+    const regions = new Map<string, AreaGeometry>();
+    for (const c of new Set([...ctx.communities(), ...grids.map((g) => g.properties.community_code)])) { const r = ctx.region(c); if (r) regions.set(c, r); }
+    const codes = req.community ? new Set(grids.filter((g) => g.properties.community_code === req.community).map((g) => g.properties.code)) : undefined;
+    if (ctx.progress && await ctx.progress(0, 2)) throw new PlanError('cancelled');
+    const p = repairLand(grids, { codes, regions }, { snapM: req.snapM ?? DEFAULT_REPAIR.snapM, maxAreaM2: req.maxAreaM2 ?? DEFAULT_REPAIR.maxAreaM2 });
+    if (ctx.progress && await ctx.progress(1, 2)) throw new PlanError('cancelled');
+    change = p.change;
+    left = p.left;
     scope = communities;
   }
-  if (change.before.length === 0 && change.after.length === 0) throw new PlanError('no_change');
+  // A repair that would leave nothing to change still lists what it leaves for the planner.
+  if (change.before.length === 0 && change.after.length === 0 && left.length === 0) throw new PlanError('no_change');
 
   // The counts after: the change applied to the live checker for a moment.
   const beforeGrid = checker.assignment();
@@ -131,6 +125,10 @@ export async function propose(ctx: ProposalContext, req: ProposalRequest): Promi
     after = { report: checker.report(), grids: now.slice(), moved: { households: movedH, buildings: movedB } };
   } finally {
     checker.replaceGrids(change.after, change.before);
+  }
+  if (req.kind === 'repair') {
+    const worse = newLand(report, after.report);
+    if (worse) throw new PlanError('repair_worse', worse);
   }
   const judgedAfter = new Map(after.report.grids.map((g) => [g.code, g]));
   const codes = [...new Set([...change.before, ...change.after].map((g) => g.properties.code))].sort();
@@ -159,12 +157,20 @@ function communityOf(grids: GridFeature[], codes: string[]): string[] {
   return [...new Set(grids.filter((g) => codes.includes(g.properties.code)).map((g) => g.properties.community_code))];
 }
 
-/** The grids less the dedicated ones laid on top of base grids (as the land check tells them apart). */
-function withoutOnTop(grids: GridFeature[]): GridFeature[] {
-  const base = grids.filter((g) => g.properties.kind === 'base').map((g) => new RingTest(flatRings(g.geometry)));
-  return grids.filter((g) => {
-    if (g.properties.kind !== 'dedicated') return true;
-    const p = interiorPoint(flatRings(g.geometry));
-    return !(p && base.some((t) => t.contains(p[0], p[1])));
-  });
+const LAND = ['gap', 'overlap', 'spill'];
+
+/**
+ * The first land finding after a change that lies where no land finding was before (a repair
+ * must only take findings away), with its kind (in the report's words), area and grids.
+ */
+export function newLand(before: Report, after: Report): Record<string, string | number> | null {
+  const was = before.findings.filter((f) => LAND.includes(f.kind) && f.geometry && f.geometry.type !== 'GeometryCollection')
+    .map((f) => new RingTest(flatRings(f.geometry as AreaGeometry)));
+  for (const f of after.findings) {
+    if (!LAND.includes(f.kind) || !f.geometry || (f.geometry.type !== 'Polygon' && f.geometry.type !== 'MultiPolygon')) continue;
+    const p = interiorPoint(flatRings(f.geometry));
+    if (!p || was.some((t) => t.contains(p[0], p[1]))) continue;
+    return { kind: f.kind, area: Math.round(f.measure.area_m2 ?? 0), codes: f.ids.join('、') };
+  }
+  return null;
 }
