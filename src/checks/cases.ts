@@ -3,7 +3,7 @@
 // have been located.
 import type { Finding, Report } from './report';
 import { FINDING_RULE } from './report';
-import { compareFindings } from './engine';
+import { compareFindings } from './finish';
 
 export function withCaseFindings(report: Report, cases: { ids: string[]; positions: Float64Array; grid: Int32Array }): Report {
   const found: Finding[] = [];

@@ -20,10 +20,8 @@ import { IdIndex, markRepeats } from './ids';
 import { assignBuilding, gridEdgeIndex, newBuildingState, type BuildingState } from './buildings';
 import { ringSigns } from './share';
 import { assignHousehold, newHouseholdState, Outcome, type HouseholdState } from './households';
-import {
-  FINDING_KINDS, FINDING_RULE, RULES, type BandStatus, type Finding, type FindingKind, type GridReport,
-  type Report, type RuleCheck, type RuleName, type Skipped,
-} from './report';
+import { FINDING_RULE, type BandStatus, type Finding, type FindingKind, type GridReport, type Report, type Skipped } from './report';
+import { finishReport } from './finish';
 
 export interface CheckSettings {
   /** gap/overlap/spill pieces under this are slivers (m²) */
@@ -380,60 +378,12 @@ export class CoverageChecker {
     }
     for (const f of findings) if (f.kind === 'invalid_edges') f.ids.forEach((c) => shapeBad.add(c));
 
-    const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
-    for (const f of findings) counts[f.kind]++;
-    const baseGrids = gridReports.filter((g) => g.kind === 'base');
-    const checks = this.ruleChecks(kept, baseGrids.length);
-    const share = (rule: RuleName, ok: number, all: number) => (checks[rule].status !== 'checked' || all === 0 ? null : round(ok / all, 6));
-    const scores: Record<RuleName, number | null> = {
-      land: checks.land.status === 'checked' && this.landArea > 0 ? round(Math.max(0, 1 - landBad / this.landArea), 6) : null,
-      buildings: share('buildings', cleanBuildings, buildings.length),
-      // households placed cleanly, and residential buildings that have households
-      households: checks.households.status === 'checked' && kept > 0 ? round((householdsOk / kept) * (residential ? 1 - empty / residential : 1), 6) : null,
-      people: share('people', peopleOk, kept),
-      size: share('size', baseGrids.filter((g) => g.band_status === 'in').length, baseGrids.length),
-      codes: share('codes', grids.length - codesBad.size, grids.length),
-      shape: share('shape', grids.length - shapeBad.size, grids.length),
-    };
-    findings.sort(compareFindings);
-    return {
-      version: 2,
-      summary: {
-        totals: {
-          grids: grids.length, base_grids: baseGrids.length, dedicated_grids: grids.length - baseGrids.length,
-          buildings: buildings.length, households: kept, residents: residentsTotal,
-          land_m2: this.singleRegion?.geometry === null ? null : round(this.landArea, 1),
-        },
-        scores,
-        checks,
-        counts,
-        slivers: { count: slivers.count, area_m2: round(slivers.area_m2, 3) },
-        skipped: this.skipped.length,
-        repaired: this.repaired.length,
-        clean: findings.length === 0,
-      },
-      grids: gridReports,
-      findings,
-      skipped: [...this.skipped],
-      repaired: [...this.repaired],
-    };
-  }
-
-  /** What each rule could check with the data loaded. */
-  private ruleChecks(households: number, baseGrids: number): Record<RuleName, RuleCheck> {
-    const grids = this.grids.length;
-    const ok: RuleCheck = { status: 'checked' };
-    const none = (note: RuleCheck['note']): RuleCheck => ({ status: 'no_data', note });
-    const noBoundary = this.singleRegion?.geometry === null;
-    return {
-      land: grids === 0 ? none('no_grids') : noBoundary ? { status: 'partial', note: 'no_boundary' } : ok,
-      buildings: grids === 0 ? none('no_grids') : this.buildings.length === 0 ? none('no_buildings') : ok,
-      households: grids === 0 ? none('no_grids') : households === 0 ? none('no_households') : ok,
-      people: households === 0 ? none('no_households') : ok,
-      size: baseGrids === 0 ? none('no_base_grids') : households === 0 ? none('no_households') : ok,
-      codes: grids === 0 ? none('no_grids') : ok,
-      shape: grids === 0 ? none('no_grids') : ok,
-    };
+    return finishReport({
+      grids: gridReports, findings, skipped: this.skipped, repaired: this.repaired,
+      buildings: buildings.length, cleanBuildings, households: kept, householdsOk, peopleOk, residents: residentsTotal,
+      residential, emptyBuildings: empty, codesBad: codesBad.size, shapeBad: shapeBad.size,
+      landBad, landArea: this.singleRegion?.geometry === null ? null : this.landArea, slivers,
+    });
   }
 
   // ---------------------------------------------------------------- internals
@@ -588,12 +538,6 @@ export function runChecks(input: CheckInput, settings: CheckSettings = DEFAULT_S
 function stopwatch(into: Record<string, number>, onStage?: (stage: string) => void) {
   let t0 = performance.now();
   return (name: string) => { const t = performance.now(); into[name] = t - t0; t0 = t; onStage?.(name); };
-}
-
-const RULE_ORDER = Object.fromEntries(RULES.map((r, i) => [r, i]));
-export function compareFindings(a: Finding, b: Finding): number {
-  return RULE_ORDER[a.rule] - RULE_ORDER[b.rule] || FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind)
-    || String(a.ids[0] ?? '').localeCompare(String(b.ids[0] ?? '')) || String(a.ids[1] ?? '').localeCompare(String(b.ids[1] ?? ''));
 }
 
 function round(x: number, digits: number): number {

@@ -1,0 +1,97 @@
+// The report's summary from what the rules found: counts, what each rule could check, the
+// scores, the totals; findings in the report's order. One writer for both engines (the one
+// in the page and the CLI, and the one in PostgreSQL/PostGIS), so their reports compare
+// field for field.
+import { FINDING_KINDS, RULES, type Finding, type FindingKind, type GridReport, type Report, type RuleCheck, type RuleName, type Skipped } from './report';
+
+export interface ReportParts {
+  grids: GridReport[];
+  findings: Finding[];
+  skipped: Skipped[];
+  repaired: Skipped[];
+  /** buildings kept, and those whose grid holds enough of them */
+  buildings: number;
+  cleanBuildings: number;
+  /** households kept, placed cleanly, with residents; residents in all */
+  households: number;
+  householdsOk: number;
+  peopleOk: number;
+  residents: number;
+  residential: number;
+  emptyBuildings: number;
+  /** grids with a code finding, grids with a shape finding */
+  codesBad: number;
+  shapeBad: number;
+  /** m² of gaps, overlaps and spill; m² of the boundaries (null: none loaded) */
+  landBad: number;
+  landArea: number | null;
+  slivers: { count: number; area_m2: number };
+}
+
+export function finishReport(p: ReportParts): Report {
+  const { grids, findings } = p;
+  const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
+  for (const f of findings) counts[f.kind]++;
+  const baseGrids = grids.filter((g) => g.kind === 'base');
+  const checks = ruleChecks(grids.length, p.buildings, p.households, baseGrids.length, p.landArea === null);
+  const share = (rule: RuleName, ok: number, all: number) => (checks[rule].status !== 'checked' || all === 0 ? null : round(ok / all, 6));
+  const scores: Record<RuleName, number | null> = {
+    land: checks.land.status === 'checked' && (p.landArea ?? 0) > 0 ? round(Math.max(0, 1 - p.landBad / p.landArea!), 6) : null,
+    buildings: share('buildings', p.cleanBuildings, p.buildings),
+    // households placed cleanly, and residential buildings that have households
+    households: checks.households.status === 'checked' && p.households > 0
+      ? round((p.householdsOk / p.households) * (p.residential ? 1 - p.emptyBuildings / p.residential : 1), 6) : null,
+    people: share('people', p.peopleOk, p.households),
+    size: share('size', baseGrids.filter((g) => g.band_status === 'in').length, baseGrids.length),
+    codes: share('codes', grids.length - p.codesBad, grids.length),
+    shape: share('shape', grids.length - p.shapeBad, grids.length),
+  };
+  findings.sort(compareFindings);
+  return {
+    version: 2,
+    summary: {
+      totals: {
+        grids: grids.length, base_grids: baseGrids.length, dedicated_grids: grids.length - baseGrids.length,
+        buildings: p.buildings, households: p.households, residents: p.residents,
+        land_m2: p.landArea === null ? null : round(p.landArea, 1),
+      },
+      scores,
+      checks,
+      counts,
+      slivers: { count: p.slivers.count, area_m2: round(p.slivers.area_m2, 3) },
+      skipped: p.skipped.length,
+      repaired: p.repaired.length,
+      clean: findings.length === 0,
+    },
+    grids,
+    findings,
+    skipped: [...p.skipped],
+    repaired: [...p.repaired],
+  };
+}
+
+/** What each rule could check with the data loaded. */
+function ruleChecks(grids: number, buildings: number, households: number, baseGrids: number, noBoundary: boolean): Record<RuleName, RuleCheck> {
+  const ok: RuleCheck = { status: 'checked' };
+  const none = (note: RuleCheck['note']): RuleCheck => ({ status: 'no_data', note });
+  return {
+    land: grids === 0 ? none('no_grids') : noBoundary ? { status: 'partial', note: 'no_boundary' } : ok,
+    buildings: grids === 0 ? none('no_grids') : buildings === 0 ? none('no_buildings') : ok,
+    households: grids === 0 ? none('no_grids') : households === 0 ? none('no_households') : ok,
+    people: households === 0 ? none('no_households') : ok,
+    size: baseGrids === 0 ? none('no_base_grids') : households === 0 ? none('no_households') : ok,
+    codes: grids === 0 ? none('no_grids') : ok,
+    shape: grids === 0 ? none('no_grids') : ok,
+  };
+}
+
+const RULE_ORDER = Object.fromEntries(RULES.map((r, i) => [r, i]));
+export function compareFindings(a: Finding, b: Finding): number {
+  return RULE_ORDER[a.rule] - RULE_ORDER[b.rule] || FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind)
+    || String(a.ids[0] ?? '').localeCompare(String(b.ids[0] ?? '')) || String(a.ids[1] ?? '').localeCompare(String(b.ids[1] ?? ''));
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
