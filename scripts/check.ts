@@ -1,86 +1,35 @@
 // The coverage checks from the command line, for a district's own CI:
 //   npm run check -- --grids G [--buildings B] [--households H] [--boundaries A] [--out report.json]
+// or, where the data already lives in PostgreSQL/PostGIS (loaded by npm run load, or tables
+// of one's own), the same rules run there as SQL and only the report comes back:
+//   npm run check -- --engine postgis --db postgres://… [--schema gridscope] [--table grids=my.grids …]
 // Files are read exactly as the console's import reads them (one file → canonical features
 // step: readAnyFile, the column guess, prepareLayer), so a file gives the same report here
 // and in the page. Exit code: 0 all rules clean, 1 findings, 2 unusable input.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Feature } from 'geojson';
 import { runChecks, type HouseholdColumns } from '../src/checks/engine';
-import { RULES, type Report, type Skipped } from '../src/checks/report';
+import { RULES, type Report } from '../src/checks/report';
 import { findingsCsv, findingsGeoJSON } from '../src/io/findings';
-import { householdsFromFeatures, REQUIRED_FIELDS, type FieldMapping, type LayerName } from '../src/io/layers';
-import { guessFields } from '../src/io/fieldGuess';
-import { defaultCrs } from '../src/io/crs';
-import { guessRole, prepareLayer, readAnyFile, type ReadFile } from '../src/workspace/importFile';
+import { householdsFromFeatures } from '../src/io/layers';
+import { InputError, parseMappings, readLayer, type Role } from './cliRead';
+import pg from 'pg';
+import { checkInPostgis, tablesIn, type Tables } from './postgis/engine';
+import type { PgLayer } from './postgis/schema';
 import type { BoundaryFeature, BuildingFeature, GridFeature } from '../src/domain/types';
 import { zhCN } from '../src/i18n/zh-CN';
 
 const USAGE = `usage: npm run check -- --grids FILE [--buildings FILE] [--households FILE] [--boundaries FILE]
                       [--out report.json] [--geojson findings.geojson] [--csv findings.csv]
                       [--map LAYER.FIELD=SOURCE ...]
+       npm run check -- --engine postgis --db postgres://USER@HOST/DB [--schema gridscope]
+                      [--table LAYER=SCHEMA.TABLE ...] [--out report.json] [--geojson …] [--csv …]
+  --engine postgis: the rules run as SQL in PostgreSQL/PostGIS on the tables npm run load made
+                      (schema gridscope), or on tables of your own with the same columns (--table)
   FILE: .geojson/.json, .fgb, zipped Shapefile (.zip), .csv or .xlsx, read as the console's import reads it
   --map grids.code=WGBM maps a column of the file onto a canonical field (repeatable)
 exit code: 0 no finding in what could be checked, 1 findings, 2 unusable input or output, 3 internal error`;
-
-class InputError extends Error {}
-
-type Role = Exclude<LayerName, 'cases'>;
-
-const MAX_FILE_BYTES = 2 * 2 ** 30;
-
-/** One layer's file, read and made canonical; what was rejected and repaired is reported. */
-async function readLayer(path: string, role: Role, overrides: Record<string, string> = {}) {
-  let bytes: Buffer;
-  try {
-    // A device or a pipe (/dev/zero) would be read forever: only regular files, of a sane size.
-    const st = statSync(path);
-    if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
-    if (st.size > MAX_FILE_BYTES) throw new InputError(`${path}: ${Math.round(st.size / 2 ** 20)} MB, more than the ${MAX_FILE_BYTES / 2 ** 30} GB a file may have`);
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  let files: ReadFile[];
-  try {
-    files = await readAnyFile(basename(path), new Uint8Array(bytes));
-  } catch (e) {
-    throw new InputError(`${path}: ${(e as Error).message.replace(`${basename(path)}: `, '')}`);
-  }
-  // A zip of several layers: the one that looks like this role, else the first.
-  const file = files.find((f) => guessRole(f) === role) ?? files[0];
-  const mapping = { ...guessFields(role, file.columns), ...overrides };
-  for (const field of REQUIRED_FIELDS[role] ?? []) {
-    if (mapping[field]) continue;
-    const like = file.columns.filter((c) => /name|code|id|编|码|号|名/i.test(c)).slice(0, 3);
-    throw new InputError(`${path}: no column for the ${role} "${field}" (columns: ${file.columns.join(', ') || 'none'}); `
-      + `say which one with --map ${role}.${field}=COLUMN${like.length ? ` (e.g. --map ${role}.${field}=${like[0]})` : ''}`);
-  }
-  for (const field of REQUIRED_FIELDS[role] ?? []) {
-    if (!overrides[field] && /^(name|名称|网格名称)$/i.test(mapping[field])) {
-      console.log(`${path}: no ${field} column; the "${mapping[field]}" column serves as the ${role} ${field} (--map ${role}.${field}=COLUMN to choose another)`);
-    }
-  }
-  for (const [field, column] of Object.entries(overrides)) {
-    if (!file.columns.includes(column)) throw new InputError(`${path}: --map ${role}.${field}=${column}: no such column (columns: ${file.columns.join(', ')})`);
-  }
-  const prepared = prepareLayer(file, role, mapping, defaultCrs(file.crsGuess));
-  if (prepared.conversion.kind !== 'none') console.log(`${path}: coordinates converted (${prepared.conversion.kind}, ${prepared.conversion.features} features)`);
-  const repaired: Skipped[] = prepared.repaired.map((r) => ({ layer: role, id: r.id, code: r.how, params: {}, reason: `repaired on reading: ${r.how.replace(/_/g, ' ')}` }));
-  return { features: prepared.features, rejected: prepared.rejected, repaired };
-}
-
-function parseMappings(specs: string[]): FieldMapping {
-  const out: FieldMapping = {};
-  for (const s of specs) {
-    const m = /^(boundaries|grids|buildings|households)\.([a-z_]+)=(.+)$/.exec(s);
-    if (!m) throw new InputError(`--map ${s}: expected LAYER.FIELD=SOURCE, e.g. grids.code=WGBM`);
-    (out[m[1] as LayerName] ??= {})[m[2]] = m[3];
-  }
-  return out;
-}
 
 function printSummary(r: Report) {
   const s = r.summary;
@@ -111,6 +60,7 @@ async function main(): Promise<number> {
       options: {
         grids: { type: 'string' }, buildings: { type: 'string' }, households: { type: 'string' }, boundaries: { type: 'string' },
         out: { type: 'string' }, geojson: { type: 'string' }, csv: { type: 'string' }, map: { type: 'string', multiple: true },
+        engine: { type: 'string' }, db: { type: 'string' }, schema: { type: 'string' }, table: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -120,6 +70,8 @@ async function main(): Promise<number> {
     return 2;
   }
   if (args.help) { console.log(USAGE); return 0; }
+  if (args.engine && args.engine !== 'postgis' && args.engine !== 'page') { console.error(`--engine ${args.engine}: postgis or page\n${USAGE}`); return 2; }
+  if (args.engine === 'postgis') return postgis(args);
   if (!args.grids) { console.error(`--grids is required\n${USAGE}`); return 2; }
   try {
     const mapping = parseMappings(args.map ?? []);
@@ -140,6 +92,15 @@ async function main(): Promise<number> {
     report.summary.skipped = report.skipped.length;
     report.summary.repaired = report.repaired.length;
     if (report.summary.totals.grids === 0) throw new InputError(`${args.grids}: no usable grid (${report.skipped.filter((s) => s.layer === 'grids').slice(0, 3).map((s) => `${s.id}: ${s.reason}`).join('; ') || 'the file is empty'})`);
+    return output(report, args);
+  } catch (e) {
+    return failed(e);
+  }
+}
+
+/** The report printed and written where asked; the exit code. */
+function output(report: Report, args: { out?: string; geojson?: string; csv?: string }): number {
+  {
     printSummary(report);
     if (args.out) {
       write(args.out, JSON.stringify(report));
@@ -152,7 +113,37 @@ async function main(): Promise<number> {
       console.log(`findings as CSV (Excel, UTF-8 with BOM): ${args.csv}`);
     }
     return report.summary.clean ? 0 : 1;
+  }
+}
+
+/** The same rules as SQL in PostgreSQL/PostGIS: nothing but the report leaves the database. */
+async function postgis(args: { db?: string; schema?: string; table?: string[]; out?: string; geojson?: string; csv?: string }): Promise<number> {
+  if (!args.db) { console.error(`--engine postgis needs --db postgres://…\n${USAGE}`); return 2; }
+  const db = new pg.Client({ connectionString: args.db });
+  try {
+    try { await db.connect(); } catch (e) { throw new InputError(`--db: cannot connect (${(e as Error).message})`); }
+    const tables: Tables = args.table?.length ? {} : tablesIn(args.schema ?? 'gridscope');
+    for (const spec of args.table ?? []) {
+      const m = /^(boundaries|grids|buildings|households)=(.+)$/.exec(spec);
+      if (!m) throw new InputError(`--table ${spec}: expected LAYER=SCHEMA.TABLE, e.g. grids=public.wangge`);
+      tables[m[1] as PgLayer] = m[2];
+    }
+    if (!tables.grids) throw new InputError('--table: the grids table is required (--table grids=SCHEMA.TABLE)');
+    const started = performance.now();
+    let report: Report;
+    try { report = await checkInPostgis(db, tables); } catch (e) { throw new InputError(`PostGIS: ${(e as Error).message}`); }
+    console.log(`checked in PostgreSQL/PostGIS in ${Math.round(performance.now() - started)} ms`);
+    if (report.summary.totals.grids === 0) throw new InputError(`${tables.grids}: no usable grid`);
+    return output(report, args);
   } catch (e) {
+    return failed(e);
+  } finally {
+    await db.end().catch(() => {});
+  }
+}
+
+function failed(e: unknown): number {
+  {
     if (e instanceof InputError) { console.error(`unusable input: ${e.message}`); return 2; }
     // Not the input's fault, not a finding: its own exit code, one line (a district's CI must
     // not read a crash as "findings").

@@ -1,0 +1,360 @@
+// The seven coverage rules as SQL inside PostgreSQL/PostGIS (DESIGN "The coverage rules"),
+// for data that already lives there: a province's grids, buildings and households. The same
+// answers as the engine in the page (src/checks), worked out where the data is: only the
+// findings and the per-grid counts come back, and the one report writer (checks/finish.ts)
+// turns them into the same report.
+//
+// Where the engines must agree to the bit, the SQL does what the page does:
+// - grids in code order, "lowest index wins" = lowest code;
+// - a point on a shared edge belongs to one grid by the page's half-open crossing rule
+//   (gs_holds: the same floating-point expression, evaluated only near an outline);
+// - a building goes to the grid holding the largest share of its footprint, dedicated grids
+//   first; straddling under 95 %;
+// - land in the way GEOS's coverage validation works: directed edges matched by their exact
+//   coordinates, and only communities with unmatched edges have their linework noded into
+//   faces (ST_Polygonize), each face classified by what covers a point inside it, faces of one
+//   finding merged; areas on the ellipsoid (geography).
+// Joins that test a grid against many items are driven grid by grid (CROSS JOIN LATERAL), so
+// PostGIS reuses each grid's prepared geometry: 38 s → 3.5 s on the city for households.
+import type { Client } from 'pg';
+import type { Geometry } from 'geojson';
+import { DEFAULT_SETTINGS, type CheckSettings } from '../../src/checks/engine';
+import { FINDING_RULE, type BandStatus, type Finding, type FindingKind, type GridReport, type Report, type Skipped } from '../../src/checks/report';
+import { finishReport } from '../../src/checks/finish';
+import { ident, type PgLayer } from './schema';
+
+export type Tables = Partial<Record<PgLayer, string>>;
+
+export function tablesIn(schema: string): Tables {
+  return { boundaries: `${schema}.boundaries`, grids: `${schema}.grids`, buildings: `${schema}.buildings`, households: `${schema}.households` };
+}
+
+const EMPTY: Record<PgLayer, string> = {
+  boundaries: 'SELECT NULL::int AS seq, NULL::text AS code, NULL::text AS name, NULL::text AS level, NULL::text AS parent_code, NULL::float8 AS band_min, NULL::float8 AS band_max, NULL::geometry AS geom WHERE false',
+  grids: 'SELECT NULL::int AS seq, NULL::text AS code, NULL::text AS name, NULL::text AS kind, NULL::text AS community_code, NULL::text AS dedicated_type, NULL::float8 AS band_min, NULL::float8 AS band_max, NULL::geometry AS geom WHERE false',
+  buildings: 'SELECT NULL::int AS seq, NULL::text AS id, NULL::boolean AS residential, NULL::geometry AS geom WHERE false',
+  households: 'SELECT NULL::int AS seq, NULL::text AS id, NULL::text AS building_id, NULL::float8 AS residents, NULL::geometry AS geom WHERE false',
+};
+
+/** The statements, in order; each makes a temporary table the next ones read. */
+function statements(t: Tables, s: CheckSettings): string[] {
+  const src = (layer: PgLayer) => (t[layer] ? `(SELECT * FROM ${ident(t[layer]!)})` : `(${EMPTY[layer]})`);
+  const [dMin, dMax] = s.defaultBand;
+  return [
+    // The page's crossing test (checks/rings.ts pointInPacked) over a polygon's rings, with the
+    // same arithmetic: edge from the previous vertex j to the current i.
+    `CREATE FUNCTION pg_temp.gs_crossing(poly geometry, x float8, y float8) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+      SELECT coalesce(sum(CASE WHEN (yi > y) <> (yj > y) AND x < xi + ((y - yi) * (xj - xi)) / (yj - yi) THEN 1 ELSE 0 END), 0) % 2 = 1
+      FROM (SELECT ST_X(ST_EndPoint(d.geom)) AS xi, ST_Y(ST_EndPoint(d.geom)) AS yi, ST_X(ST_StartPoint(d.geom)) AS xj, ST_Y(ST_StartPoint(d.geom)) AS yj
+            FROM ST_DumpSegments(poly) d) e $$`,
+    // Does the polygon hold the point (the half-open rule on its outline)? Away from the
+    // outline the exact predicate and the crossing test agree; near it, the crossing test decides.
+    `CREATE FUNCTION pg_temp.gs_holds(poly geometry, outline geometry, p geometry) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+      SELECT CASE WHEN ST_DWithin(outline, p, 1e-9) THEN pg_temp.gs_crossing(poly, ST_X(p), ST_Y(p)) ELSE ST_Intersects(poly, p) END $$`,
+
+    // ---- the layers as checked: usable, invalid ones made valid, grids in code order
+    `CREATE TEMP TABLE gs_bnd AS
+      SELECT seq, code, name, level, band_min, band_max, geom FROM (
+        SELECT *, row_number() OVER (PARTITION BY code ORDER BY seq) AS nth FROM (
+          SELECT seq, code, name, level, band_min, band_max,
+            CASE WHEN ST_IsValid(geom) THEN geom ELSE ST_CollectionExtract(ST_MakeValid(geom), 3) END AS geom, ST_IsValid(geom) AS valid
+          FROM ${src('boundaries')} x WHERE code IS NOT NULL AND code <> '' AND geom IS NOT NULL) v
+        WHERE NOT ST_IsEmpty(geom) AND ST_Area(geom) > 0) w WHERE nth = 1`,
+    `CREATE TEMP TABLE gs_grid AS
+      SELECT (row_number() OVER (ORDER BY code COLLATE "C", seq) - 1)::int AS idx, seq, code, coalesce(name, '') AS name,
+        CASE WHEN kind = 'dedicated' THEN 'dedicated' ELSE 'base' END AS kind, community_code, band_min, band_max,
+        CASE WHEN ST_NumGeometries(geom) = 1 THEN ST_GeometryN(geom, 1) ELSE geom END AS geom, NOT valid AS repaired
+      FROM (SELECT seq, code, name, kind, community_code, band_min, band_max,
+              CASE WHEN ST_IsValid(geom) THEN geom ELSE ST_CollectionExtract(ST_MakeValid(geom), 3) END AS geom, ST_IsValid(geom) AS valid
+            FROM ${src('grids')} x WHERE code IS NOT NULL AND code <> '' AND geom IS NOT NULL) v
+      WHERE NOT ST_IsEmpty(geom) AND ST_Area(geom) > 0`,
+    `ALTER TABLE gs_grid ADD COLUMN outline geometry`,
+    `UPDATE gs_grid SET outline = ST_Boundary(geom)`,
+    `CREATE INDEX ON gs_grid USING gist (geom)`,
+    `ANALYZE gs_grid`,
+    `CREATE TEMP TABLE gs_bld AS
+      SELECT (row_number() OVER (ORDER BY seq) - 1)::int AS bi, seq, id, residential, geom, ST_Area(geom) AS area, NOT valid AS repaired FROM (
+        SELECT *, row_number() OVER (PARTITION BY id ORDER BY seq) AS nth FROM (
+          SELECT seq, id, coalesce(residential, false) AS residential,
+            CASE WHEN ST_IsValid(geom) THEN geom ELSE ST_CollectionExtract(ST_MakeValid(geom), 3) END AS geom, ST_IsValid(geom) AS valid
+          FROM ${src('buildings')} x WHERE id IS NOT NULL AND id <> '' AND geom IS NOT NULL) v
+        WHERE NOT ST_IsEmpty(geom) AND ST_Area(geom) > 0) w WHERE nth = 1`,
+    `ALTER TABLE gs_bld ADD COLUMN outline geometry`,
+    `UPDATE gs_bld SET outline = ST_Boundary(geom)`,
+    `CREATE INDEX ON gs_bld USING gist (geom)`,
+    `CREATE INDEX ON gs_bld (id)`,
+    `ANALYZE gs_bld`,
+    `CREATE TEMP TABLE gs_hh AS
+      SELECT (row_number() OVER (ORDER BY seq) - 1)::int AS hi, seq, id, building_id, coalesce(residents, -1) AS residents, geom,
+        (building_id IS NOT NULL AND building_id <> '') AS has_bid
+      FROM (SELECT *, row_number() OVER (PARTITION BY id ORDER BY seq) AS nth FROM ${src('households')} x WHERE id IS NOT NULL AND id <> '') v
+      WHERE nth = 1 AND (geom IS NULL OR (abs(ST_X(geom)) <= 180 AND abs(ST_Y(geom)) <= 90))`,
+    `ALTER TABLE gs_hh ADD COLUMN bi int`,
+    `UPDATE gs_hh h SET bi = b.bi FROM gs_bld b WHERE b.id = h.building_id`,
+    `CREATE INDEX ON gs_hh USING gist (geom)`,
+    `ANALYZE gs_hh`,
+
+    // ---- rule 2: each building to the grid holding the largest share of its footprint,
+    // dedicated grids first (a base grid's share is what is left of it after them)
+    `CREATE TEMP TABLE gs_bcand AS
+      SELECT b.bi, g.idx, g.kind, g.geom AS ggeom FROM gs_grid g CROSS JOIN LATERAL (SELECT bi FROM gs_bld b WHERE b.geom && g.geom) b`,
+    `CREATE TEMP TABLE gs_bded AS SELECT DISTINCT bi FROM gs_bcand WHERE kind = 'dedicated'`,
+    `CREATE TEMP TABLE gs_bshare AS
+      SELECT c.bi, c.idx, c.kind,
+        CASE WHEN ST_Covers(c.ggeom, b.geom) AND (c.kind = 'dedicated' OR d.bi IS NULL) THEN 1.0
+          WHEN d.bi IS NULL OR c.kind = 'dedicated' THEN ST_Area(ST_Intersection(b.geom, c.ggeom)) / b.area
+          ELSE ST_Area(ST_Difference(ST_Intersection(b.geom, c.ggeom),
+            (SELECT ST_Union(ST_Intersection(b.geom, c2.ggeom)) FROM gs_bcand c2 WHERE c2.bi = c.bi AND c2.kind = 'dedicated'))) / b.area END AS share
+      FROM gs_bcand c JOIN gs_bld b ON b.bi = c.bi LEFT JOIN gs_bded d ON d.bi = c.bi`,
+    `DELETE FROM gs_bshare WHERE NOT (share > 1e-6)`,
+    // ties (shares within 1e-9: a building cut exactly in half) to the lower index
+    `CREATE TEMP TABLE gs_bgrid AS
+      SELECT DISTINCT ON (s.bi) s.bi, s.idx, least(1.0, s.share) AS share
+      FROM gs_bshare s JOIN (SELECT bi, max(share) AS top FROM gs_bshare GROUP BY bi) m ON m.bi = s.bi
+      WHERE s.share >= m.top - 1e-9 ORDER BY s.bi, s.idx`,
+    `CREATE INDEX ON gs_bgrid (bi)`,
+
+    // ---- rule 3: each household's grid (by its point, else by its building)
+    `CREATE TEMP TABLE gs_hit AS
+      SELECT h.hi, g.idx, g.kind FROM gs_grid g CROSS JOIN LATERAL (
+        SELECT hi FROM gs_hh h WHERE h.geom && g.geom AND pg_temp.gs_holds(g.geom, g.outline, h.geom)) h`,
+    `CREATE TEMP TABLE gs_hpick AS
+      SELECT hi, coalesce(min(idx) FILTER (WHERE kind = 'dedicated'), min(idx)) AS idx,
+        count(*) FILTER (WHERE kind = 'base') AS base_hits, bool_or(kind = 'dedicated') AS dedicated
+      FROM gs_hit GROUP BY hi`,
+    // a point on an outline the half-open rule gives to no grid (beside a gap, the district's edge)
+    `INSERT INTO gs_hpick
+      SELECT h.hi, coalesce(min(g.idx) FILTER (WHERE g.kind = 'dedicated'), min(g.idx)), CASE WHEN bool_or(g.kind = 'base') THEN 1 ELSE 0 END, bool_or(g.kind = 'dedicated')
+      FROM gs_hh h JOIN gs_grid g ON h.geom && g.geom AND ST_Intersects(g.outline, h.geom)
+      WHERE h.geom IS NOT NULL AND NOT EXISTS (SELECT 1 FROM gs_hit x WHERE x.hi = h.hi) GROUP BY h.hi`,
+    `CREATE INDEX ON gs_hpick (hi)`,
+    `CREATE TEMP TABLE gs_hout AS
+      SELECT h.hi, h.id, h.building_id, h.residents, h.geom, h.bi,
+        CASE WHEN h.geom IS NULL THEN bg.idx ELSE p.idx END AS idx,
+        CASE
+          WHEN h.geom IS NULL THEN CASE WHEN h.bi IS NULL THEN (CASE WHEN h.has_bid THEN 'dangling' ELSE 'orphan' END) WHEN bg.idx IS NULL THEN 'orphan' ELSE 'ok' END
+          WHEN p.idx IS NULL THEN 'orphan'
+          WHEN NOT p.dedicated AND p.base_hits > 1 THEN 'double'
+          WHEN h.has_bid AND h.bi IS NULL THEN 'dangling'
+          WHEN h.bi IS NOT NULL AND NOT pg_temp.gs_holds(b.geom, b.outline, h.geom) AND dist.m > ${s.misplacedM} THEN 'misplaced'
+          ELSE 'ok' END AS outcome,
+        dist.m AS distance
+      FROM gs_hh h
+      LEFT JOIN gs_hpick p ON p.hi = h.hi
+      LEFT JOIN gs_bld b ON b.bi = h.bi
+      LEFT JOIN gs_bgrid bg ON bg.bi = h.bi
+      LEFT JOIN LATERAL (SELECT CASE WHEN b.bi IS NULL OR h.geom IS NULL THEN NULL ELSE
+        (sqrt(power(greatest(ST_XMin(b.geom) - ST_X(h.geom), 0, ST_X(h.geom) - ST_XMax(b.geom)) * 111320 * cos(radians(ST_Y(h.geom))), 2)
+            + power(greatest(ST_YMin(b.geom) - ST_Y(h.geom), 0, ST_Y(h.geom) - ST_YMax(b.geom)) * 111320, 2)))::real END AS m) dist ON true`,
+
+    // ---- rule 1: land, per region (community; else district; else one region with no outline)
+    `CREATE TEMP TABLE gs_region AS
+      SELECT code, geom FROM gs_bnd WHERE level = 'community'
+      UNION ALL SELECT code, geom FROM gs_bnd WHERE level = 'district' AND NOT EXISTS (SELECT 1 FROM gs_bnd WHERE level = 'community')`,
+    `INSERT INTO gs_region SELECT '', NULL WHERE NOT EXISTS (SELECT 1 FROM gs_region)`,
+    `CREATE TEMP TABLE gs_member AS
+      SELECT g.idx, g.code, g.kind, g.geom,
+        coalesce(
+          (SELECT r.code FROM gs_region r WHERE (SELECT count(*) FROM gs_region) = 1 AND NOT EXISTS (SELECT 1 FROM gs_bnd WHERE level = 'community')),
+          (SELECT r.code FROM gs_region r WHERE r.code = g.community_code),
+          (SELECT r.code FROM gs_region r WHERE r.geom IS NOT NULL AND ST_Intersects(r.geom, ST_PointOnSurface(g.geom)) LIMIT 1)) AS region,
+        (g.kind = 'dedicated' AND EXISTS (SELECT 1 FROM gs_grid o WHERE o.kind = 'base' AND o.geom && g.geom
+          AND pg_temp.gs_holds(o.geom, o.outline, ST_PointOnSurface(g.geom)))) AS on_top
+      FROM gs_grid g`,
+    // directed edges: grid shells clockwise, the region's outline the other way; an edge is
+    // matched when exactly it and its reverse, of another owner, are there
+    `CREATE TEMP TABLE gs_seg AS
+      SELECT m.region, m.idx AS owner, ST_X(ST_StartPoint(d.geom)) AS ax, ST_Y(ST_StartPoint(d.geom)) AS ay, ST_X(ST_EndPoint(d.geom)) AS bx, ST_Y(ST_EndPoint(d.geom)) AS by, d.geom
+      FROM gs_member m CROSS JOIN LATERAL ST_DumpSegments(ST_ForcePolygonCW(m.geom)) d WHERE NOT m.on_top AND m.region IS NOT NULL
+      UNION ALL
+      SELECT r.code, -1, ST_X(ST_StartPoint(d.geom)), ST_Y(ST_StartPoint(d.geom)), ST_X(ST_EndPoint(d.geom)), ST_Y(ST_EndPoint(d.geom)), d.geom
+      FROM gs_region r CROSS JOIN LATERAL ST_DumpSegments(ST_ForcePolygonCCW(r.geom)) d WHERE r.geom IS NOT NULL`,
+    `DELETE FROM gs_seg WHERE ax = bx AND ay = by`,
+    `ALTER TABLE gs_seg ADD COLUMN fwd boolean`,
+    `UPDATE gs_seg SET fwd = (ax, ay) < (bx, by)`,
+    `CREATE TEMP TABLE gs_unmatched AS
+      SELECT s.* FROM gs_seg s JOIN (
+        SELECT region, least((ax, ay), (bx, by)) AS lo, greatest((ax, ay), (bx, by)) AS hi
+        FROM gs_seg GROUP BY 1, 2, 3
+        HAVING NOT (count(*) = 2 AND bool_or(fwd) AND bool_or(NOT fwd) AND min(owner) <> max(owner))) k
+      ON k.region = s.region AND k.lo = least((s.ax, s.ay), (s.bx, s.by)) AND k.hi = greatest((s.ax, s.ay), (s.bx, s.by))`,
+    // faces of the linework of every region with an unmatched edge, each with what covers it
+    `CREATE TEMP TABLE gs_face AS
+      SELECT r.code AS region, (ST_Dump(ST_Polygonize(l.geom))).geom AS geom
+      FROM gs_region r CROSS JOIN LATERAL (
+        SELECT ST_Union(x.geom) AS geom FROM (
+          SELECT ST_Boundary(m.geom) AS geom FROM gs_member m WHERE m.region = r.code
+          UNION ALL SELECT ST_Boundary(r.geom) WHERE r.geom IS NOT NULL) x) l
+      WHERE EXISTS (SELECT 1 FROM gs_unmatched u WHERE u.region = r.code)
+      GROUP BY r.code`,
+    `CREATE TEMP TABLE gs_label AS
+      SELECT f.region, f.geom, c.covering, c.base, c.dedicated, c.on_top,
+        (SELECT r.geom IS NULL OR ST_Intersects(r.geom, f.pt) FROM gs_region r WHERE r.code = f.region) AS inside
+      FROM (SELECT region, geom, ST_PointOnSurface(geom) AS pt FROM gs_face) f CROSS JOIN LATERAL (
+        SELECT
+          array_agg(m.code ORDER BY m.code COLLATE "C") FILTER (WHERE NOT m.on_top) AS covering,
+          array_agg(m.code ORDER BY m.code COLLATE "C") FILTER (WHERE NOT m.on_top AND m.kind = 'base') AS base,
+          array_agg(m.code ORDER BY m.code COLLATE "C") FILTER (WHERE NOT m.on_top AND m.kind = 'dedicated') AS dedicated,
+          bool_or(m.on_top) AS on_top
+        FROM gs_member m WHERE m.region = f.region AND m.geom && f.pt AND ST_Intersects(m.geom, f.pt)) c`,
+    `CREATE TEMP TABLE gs_piece AS
+      SELECT region, kind, ids, (ST_Dump(ST_Union(geom))).geom AS geom FROM (
+        SELECT region, geom,
+          CASE WHEN NOT inside THEN CASE WHEN covering IS NOT NULL THEN 'spill' END
+            WHEN covering IS NULL THEN CASE WHEN NOT coalesce(on_top, false) THEN 'gap' END
+            WHEN coalesce(cardinality(base), 0) > 1 OR coalesce(cardinality(dedicated), 0) > 1 THEN 'overlap' END AS kind,
+          CASE WHEN NOT inside THEN covering
+            WHEN covering IS NULL THEN '{}'::text[]
+            ELSE (SELECT array_agg(c ORDER BY c COLLATE "C") FROM unnest(
+              (CASE WHEN coalesce(cardinality(base), 0) > 1 THEN base ELSE '{}' END) || (CASE WHEN coalesce(cardinality(dedicated), 0) > 1 THEN dedicated ELSE '{}' END)) c) END AS ids
+        FROM gs_label) l
+      WHERE kind IS NOT NULL GROUP BY region, kind, ids`,
+    `ALTER TABLE gs_piece ADD COLUMN area float8`,
+    `UPDATE gs_piece SET area = ST_Area(geom::geography, true)`,
+    `DELETE FROM gs_piece WHERE area < 1e-6`,
+    // a gap's grids: those whose outline runs along it
+    `UPDATE gs_piece p SET ids = coalesce((SELECT array_agg(m.code ORDER BY m.code COLLATE "C") FROM gs_member m
+        WHERE m.region = p.region AND NOT m.on_top AND m.geom && p.geom AND ST_Relate(p.geom, m.geom, '****1****')), '{}') WHERE kind = 'gap'`,
+    // invalid edges: unmatched grid edges lying along another grid's unmatched edge, or
+    // around a sliver between grids, in a group of unmatched edges with nothing listed there
+    `CREATE TEMP TABLE gs_ucluster AS
+      SELECT u.*, ST_ClusterDBSCAN(u.geom, 0, 1) OVER (PARTITION BY u.region) AS cluster FROM gs_unmatched u`,
+    `CREATE TEMP TABLE gs_suspect AS
+      SELECT DISTINCT u.region, u.cluster, u.owner, u.ax, u.ay, u.bx, u.by FROM gs_ucluster u WHERE u.owner >= 0 AND (
+        EXISTS (SELECT 1 FROM gs_ucluster o WHERE o.region = u.region AND o.owner >= 0 AND o.owner <> u.owner AND o.geom && u.geom
+          AND ST_Length(ST_Intersection(o.geom, u.geom)) > 0)
+        OR EXISTS (SELECT 1 FROM gs_piece p WHERE p.region = u.region AND p.area < ${s.sliverM2} AND p.geom && u.geom
+          AND ST_Length(ST_Intersection(ST_Boundary(p.geom), u.geom)) > 0
+          AND NOT EXISTS (SELECT 1 FROM gs_ucluster r WHERE r.region = p.region AND r.owner = -1 AND r.geom && p.geom AND ST_Length(ST_Intersection(ST_Boundary(p.geom), r.geom)) > 0)))`,
+    `DELETE FROM gs_suspect s WHERE EXISTS (SELECT 1 FROM gs_ucluster u JOIN gs_piece p ON p.region = u.region AND p.area >= ${s.sliverM2} AND p.geom && u.geom
+        AND ST_Length(ST_Intersection(ST_Boundary(p.geom), u.geom)) > 0 WHERE u.region = s.region AND u.cluster = s.cluster)`,
+
+    // ---- rule 5: each base grid's band (its own, its community's, the default)
+    `CREATE TEMP TABLE gs_band AS
+      SELECT g.idx, CASE WHEN g.kind <> 'base' THEN NULL
+        WHEN g.band_min IS NOT NULL AND g.band_max IS NOT NULL AND g.band_max > 0 THEN ARRAY[g.band_min, g.band_max]
+        WHEN c.band_max IS NOT NULL AND c.band_min IS NOT NULL AND c.band_max > 0 THEN ARRAY[c.band_min, c.band_max]
+        ELSE ARRAY[${dMin}::float8, ${dMax}::float8] END AS band
+      FROM gs_grid g LEFT JOIN gs_bnd c ON c.code = g.community_code`,
+  ];
+}
+
+interface Row { [k: string]: unknown }
+
+export async function checkInPostgis(db: Client, tables: Tables, settings: CheckSettings = DEFAULT_SETTINGS): Promise<Report> {
+  await db.query('BEGIN');
+  try {
+    for (const sql of statements(tables, settings)) await db.query(sql);
+    return await collect(db, settings);
+  } finally {
+    await db.query('ROLLBACK'); // temporary tables and functions go; the data was only read
+  }
+}
+
+async function collect(db: Client, s: CheckSettings): Promise<Report> {
+  const q = async (sql: string) => (await db.query(sql)).rows as Row[];
+  const findings: Finding[] = [];
+  const add = (kind: FindingKind, ids: string[], measure: Finding['measure'], geometry: unknown) =>
+    findings.push({ kind, rule: FINDING_RULE[kind], ids, measure, geometry: geometry ? JSON.parse(String(geometry)) as Geometry : null });
+  const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+  // rule 1 and the edge part of rule 7
+  let landBad = 0;
+  const slivers = { count: 0, area_m2: 0 };
+  for (const r of await q(`SELECT kind, ids, area, ST_AsGeoJSON(geom, 15) AS g FROM gs_piece`)) {
+    const area = Number(r.area);
+    if (area < s.sliverM2) { slivers.count++; slivers.area_m2 += area; continue; }
+    landBad += area;
+    add(r.kind as FindingKind, r.ids as string[], { area_m2: round(area, 2) }, r.g);
+  }
+  for (const r of await q(`SELECT array_agg(DISTINCT m.code ORDER BY m.code) AS ids,
+      ST_AsGeoJSON(ST_Collect(ST_MakeLine(ST_MakePoint(ax, ay), ST_MakePoint(bx, by))), 15) AS g
+      FROM gs_suspect x JOIN gs_grid m ON m.idx = x.owner GROUP BY x.region, x.cluster HAVING count(DISTINCT x.owner) > 1`)) {
+    add('invalid_edges', r.ids as string[], {}, r.g);
+  }
+
+  // rule 2
+  const gridRows = await q(`SELECT g.idx, g.code, g.name, g.kind, g.community_code, ST_AsGeoJSON(g.geom, 15) AS g, b.band,
+      GeometryType(g.geom) = 'MULTIPOLYGON' AND ST_NumGeometries(g.geom) > 1 AS islands, ST_NumGeometries(g.geom) AS parts
+      FROM gs_grid g JOIN gs_band b ON b.idx = g.idx ORDER BY g.idx`);
+  const code = gridRows.map((g) => String(g.code));
+  const straddling = await q(`SELECT b.id, bg.share, (SELECT array_agg(x.idx ORDER BY x.share DESC, x.idx) FROM gs_bshare x WHERE x.bi = b.bi AND x.idx <> bg.idx) AS others,
+      bg.idx, ST_AsGeoJSON(b.geom, 15) AS g FROM gs_bld b LEFT JOIN gs_bgrid bg ON bg.bi = b.bi WHERE bg.bi IS NULL OR bg.share < ${s.cleanShare}`);
+  for (const r of straddling) {
+    if (r.idx === null) add('orphan_building', [String(r.id)], {}, r.g);
+    else add('straddling_building', [String(r.id), ...[Number(r.idx), ...((r.others as number[] | null) ?? [])].map((k) => code[k])], { share: round(Number(r.share), 4) }, r.g);
+  }
+  const [bt] = await q(`SELECT count(*) AS n, count(bg.bi) FILTER (WHERE bg.share >= ${s.cleanShare}) AS clean FROM gs_bld b LEFT JOIN gs_bgrid bg ON bg.bi = b.bi`);
+  const perGridB = new Map((await q(`SELECT idx, count(*) AS n FROM gs_bgrid GROUP BY idx`)).map((r) => [Number(r.idx), Number(r.n)]));
+
+  // rules 3 and 4
+  for (const r of await q(`SELECT o.id, o.building_id, o.outcome, o.distance, o.residents, ST_AsGeoJSON(o.geom, 15) AS g,
+      CASE WHEN o.outcome = 'double' THEN (SELECT array_agg(x.idx ORDER BY x.idx) FROM gs_hit x WHERE x.hi = o.hi AND x.kind = 'base') END AS codes
+      FROM gs_hout o WHERE o.outcome <> 'ok' OR NOT (o.residents > 0)`)) {
+    const res = r.residents === null ? NaN : Number(r.residents);
+    if (!(res > 0)) add('no_residents', [String(r.id)], { count: res === 0 ? 0 : -1 }, r.g);
+    if (r.outcome === 'dangling') add('dangling_household', [String(r.id), String(r.building_id)], {}, r.g);
+    else if (r.outcome === 'orphan') add('orphan_household', [String(r.id)], {}, r.g);
+    else if (r.outcome === 'misplaced') add('misplaced_household', [String(r.id), String(r.building_id)], { distance_m: round(Number(r.distance), 1) }, r.g);
+    else if (r.outcome === 'double') {
+      const codes = (r.codes as number[]).map((k) => code[k]);
+      add('double_household', [String(r.id), ...codes], { count: codes.length }, r.g);
+    }
+  }
+  const [ht] = await q(`SELECT count(*) AS kept, count(*) FILTER (WHERE outcome = 'ok') AS ok, count(*) FILTER (WHERE residents > 0) AS people,
+      coalesce(sum(residents) FILTER (WHERE residents > 0), 0) AS residents FROM gs_hout`);
+  const perGridH = new Map((await q(`SELECT idx, count(*) AS n, coalesce(sum(residents) FILTER (WHERE residents > 0), 0) AS r FROM gs_hout WHERE idx IS NOT NULL GROUP BY idx`))
+    .map((r) => [Number(r.idx), { n: Number(r.n), r: Number(r.r) }]));
+  for (const r of await q(`SELECT b.id, ST_AsGeoJSON(b.geom, 15) AS g FROM gs_bld b WHERE b.residential AND NOT EXISTS (SELECT 1 FROM gs_hout o WHERE o.bi = b.bi)`)) {
+    add('empty_building', [String(r.id)], { count: 0 }, r.g);
+  }
+  const [rt] = await q(`SELECT count(*) FILTER (WHERE residential) AS residential FROM gs_bld`);
+  const empty = findings.filter((f) => f.kind === 'empty_building').length;
+
+  // rule 5
+  const kept = Number(ht.kept);
+  const grids: GridReport[] = gridRows.map((g) => {
+    const i = Number(g.idx);
+    const band = g.band ? (g.band as number[]).map(Number) as [number, number] : null;
+    const n = perGridH.get(i)?.n ?? 0;
+    const status: BandStatus = !band || kept === 0 ? 'none' : n < band[0] ? 'under' : n > band[1] ? 'over' : 'in';
+    if (status === 'under' || status === 'over') add(status === 'under' ? 'under_band' : 'over_band', [code[i]], { count: n, band: band! }, g.g);
+    return { code: code[i], name: String(g.name), kind: g.kind as GridReport['kind'], households: n, buildings: perGridB.get(i) ?? 0, residents: perGridH.get(i)?.r ?? 0, band, band_status: status };
+  });
+
+  // rule 6
+  const communities = new Set((await q(`SELECT code FROM gs_bnd WHERE level = 'community'`)).map((r) => String(r.code)));
+  const count = new Map<string, number>();
+  for (const c of code) count.set(c, (count.get(c) ?? 0) + 1);
+  const codesBad = new Set<number>();
+  for (const g of gridRows) {
+    const i = Number(g.idx), c = code[i], cc = g.community_code === null ? '' : String(g.community_code);
+    if (!/^[0-9]{15}$/.test(c)) { add('bad_code', [c], {}, g.g); codesBad.add(i); }
+    else if (cc && c.slice(0, 12) !== cc) { add('code_prefix_mismatch', [c, cc], {}, g.g); codesBad.add(i); }
+    if (!cc || cc.length !== 12 || (communities.size > 0 && !communities.has(cc))) { add('no_community', [c, cc], {}, g.g); codesBad.add(i); }
+    if ((count.get(c) ?? 0) > 1) codesBad.add(i);
+  }
+  for (const [c, n] of count) if (n > 1) add('duplicate_code', [c], { count: n }, null);
+
+  // rule 7: islands
+  const shapeBad = new Set<string>();
+  for (const g of gridRows) {
+    if (g.kind === 'base' && g.islands) { add('islands', [String(g.code)], { count: Number(g.parts) }, g.g); shapeBad.add(String(g.code)); }
+  }
+  for (const f of findings) if (f.kind === 'invalid_edges') f.ids.forEach((c) => shapeBad.add(c));
+
+  const [land] = await q(`SELECT bool_and(geom IS NULL) AS none, coalesce(sum(ST_Area(geom::geography, true)), 0) AS area FROM gs_region`);
+  const skipped = await skippedRows(db);
+  return finishReport({
+    grids, findings, skipped: skipped.skipped, repaired: skipped.repaired,
+    buildings: Number(bt.n), cleanBuildings: Number(bt.clean), households: kept, householdsOk: Number(ht.ok), peopleOk: Number(ht.people), residents: Number(ht.residents),
+    residential: Number(rt.residential), emptyBuildings: empty, codesBad: codesBad.size, shapeBad: shapeBad.size,
+    landBad, landArea: land.none ? null : Number(land.area), slivers,
+  });
+}
+
+/** Invalid shapes made valid before the checks (by layer and id); what could not be used is left to the loader's report. */
+async function skippedRows(db: Client): Promise<{ skipped: Skipped[]; repaired: Skipped[] }> {
+  const rows = (await db.query(`SELECT 'grids' AS layer, code AS id FROM gs_grid WHERE repaired UNION ALL SELECT 'buildings', id FROM gs_bld WHERE repaired`)).rows as { layer: Skipped['layer']; id: string }[];
+  return { skipped: [], repaired: rows.map((r) => ({ layer: r.layer, id: r.id, code: 'invalid_rings', params: {}, reason: 'made valid (ST_MakeValid)' })) };
+}
