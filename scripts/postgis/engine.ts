@@ -42,11 +42,13 @@ function statements(t: Tables, s: CheckSettings): string[] {
   const [dMin, dMax] = s.defaultBand;
   return [
     // The page's crossing test (checks/rings.ts pointInPacked) over a polygon's rings, with the
-    // same arithmetic: edge from the previous vertex j to the current i.
+    // same arithmetic: each edge worked out from its lower end.
     `CREATE FUNCTION pg_temp.gs_crossing(poly geometry, x float8, y float8) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-      SELECT coalesce(sum(CASE WHEN (yi > y) <> (yj > y) AND x < xi + ((y - yi) * (xj - xi)) / (yj - yi) THEN 1 ELSE 0 END), 0) % 2 = 1
-      FROM (SELECT ST_X(ST_EndPoint(d.geom)) AS xi, ST_Y(ST_EndPoint(d.geom)) AS yi, ST_X(ST_StartPoint(d.geom)) AS xj, ST_Y(ST_StartPoint(d.geom)) AS yj
-            FROM ST_DumpSegments(poly) d) e $$`,
+      SELECT coalesce(sum(CASE WHEN (ya > y) <> (yb > y) AND x < xa + ((y - ya) * (xb - xa)) / (yb - ya) THEN 1 ELSE 0 END), 0) % 2 = 1
+      FROM (SELECT CASE WHEN y1 < y0 THEN x1 ELSE x0 END AS xa, CASE WHEN y1 < y0 THEN y1 ELSE y0 END AS ya,
+                   CASE WHEN y1 < y0 THEN x0 ELSE x1 END AS xb, CASE WHEN y1 < y0 THEN y0 ELSE y1 END AS yb
+            FROM (SELECT ST_X(ST_EndPoint(d.geom)) AS x1, ST_Y(ST_EndPoint(d.geom)) AS y1, ST_X(ST_StartPoint(d.geom)) AS x0, ST_Y(ST_StartPoint(d.geom)) AS y0
+                  FROM ST_DumpSegments(poly) d) s) e $$`,
     // Does the polygon hold the point (the half-open rule on its outline)? Away from the
     // outline the exact predicate and the crossing test agree; near it, the crossing test decides.
     `CREATE FUNCTION pg_temp.gs_holds(poly geometry, outline geometry, p geometry) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
@@ -212,9 +214,11 @@ function statements(t: Tables, s: CheckSettings): string[] {
     `ALTER TABLE gs_piece ADD COLUMN area float8`,
     `UPDATE gs_piece SET area = ST_Area(geom::geography, true)`,
     `DELETE FROM gs_piece WHERE area < 1e-6`,
-    // a gap's grids: those whose outline runs along it
+    // a gap's grids: those whose outline runs along it (within 1e-9°: the faces' vertices are
+    // the noder's, a hair off the grids' edges), not those touching it at a corner
     `UPDATE gs_piece p SET ids = coalesce((SELECT array_agg(m.code ORDER BY m.code COLLATE "C") FROM gs_member m
-        WHERE m.region = p.region AND NOT m.on_top AND m.geom && p.geom AND ST_Relate(p.geom, m.geom, '****1****')), '{}') WHERE kind = 'gap'`,
+        WHERE m.region = p.region AND NOT m.on_top AND m.geom && p.geom
+        AND ST_Length(ST_Intersection(ST_Boundary(p.geom), ST_Buffer(ST_Boundary(m.geom), 1e-9))) > 1e-7), '{}') WHERE kind = 'gap'`,
     // invalid edges: unmatched grid edges lying along another grid's unmatched edge, or
     // around a sliver between grids, in a group of unmatched edges with nothing listed there
     `CREATE TEMP TABLE gs_ucluster AS

@@ -94,12 +94,7 @@ export function pointInPacked(P: PackedPolygons, p: number, x: number, y: number
     for (let i = start, j = end - 1; i < end; j = i++) {
       const yi = coords[2 * i + 1];
       const yj = coords[2 * j + 1];
-      if (yi > y !== yj > y) {
-        const xi = coords[2 * i];
-        const xj = coords[2 * j];
-        const xCross = xi + ((y - yi) * (xj - xi)) / (yj - yi);
-        if (x < xCross) inside = !inside;
-      }
+      if (yi > y !== yj > y && x < crossingX(coords, i, j, y)) inside = !inside;
     }
   }
   return inside;
@@ -172,11 +167,19 @@ function pointInBig(P: PackedPolygons, p: number, x: number, y: number): boolean
     if (k >= from.length) return false;
     const i = to[k], j = from[k];
     const yi = coords[2 * i + 1], yj = coords[2 * j + 1];
-    if (yi > y !== yj > y) {
-      const xi = coords[2 * i], xj = coords[2 * j];
-      if (x < xi + ((y - yi) * (xj - xi)) / (yj - yi)) inside = !inside;
-    }
+    if (yi > y !== yj > y && x < crossingX(coords, i, j, y)) inside = !inside;
     return false;
   });
   return inside;
+}
+
+/**
+ * Where the edge between vertices i and j crosses the line at y, worked out from its lower end
+ * whichever way the ring runs: two grids sharing the edge run it in opposite directions, and
+ * the same arithmetic for both is what gives a point on it to exactly one of them.
+ */
+function crossingX(coords: ArrayLike<number>, i: number, j: number, y: number): number {
+  const [a, b] = coords[2 * i + 1] < coords[2 * j + 1] ? [i, j] : [j, i];
+  const xa = coords[2 * a], ya = coords[2 * a + 1];
+  return xa + ((y - ya) * (coords[2 * b] - xa)) / (coords[2 * b + 1] - ya);
 }

@@ -1,0 +1,114 @@
+// The two engines agree: the page's (src/checks) and the one in PostgreSQL/PostGIS
+// (scripts/postgis), finding for finding and count for count, on the demo district and on
+// random districts (tests/support/randomDistrict.ts). The data goes in through the project's
+// own loader. A throwaway cluster is started unless GRIDSCOPE_TEST_DB names a server (.ci/run
+// starts one on loopback).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import pg from 'pg';
+import type { Feature } from 'geojson';
+import { runChecks } from '../../src/checks/engine';
+import type { Report } from '../../src/checks/report';
+import { householdsFromFeatures } from '../../src/io/layers';
+import type { BoundaryFeature, BuildingFeature, GridFeature } from '../../src/domain/types';
+import { startCluster, type Cluster } from '../../scripts/postgis/cluster';
+import { loadLayers } from '../../scripts/postgis/load';
+import { checkInPostgis, tablesIn } from '../../scripts/postgis/engine';
+import { readLayer } from '../../scripts/cliRead';
+import { randomDistrict } from '../support/randomDistrict';
+
+let cluster: Cluster | null = null;
+let db: pg.Client;
+let admin: pg.Client;
+const dbName = `gridscope_test_${process.pid}`;
+
+beforeAll(async () => {
+  let url = process.env.GRIDSCOPE_TEST_DB;
+  if (!url) { cluster = await startCluster(); url = cluster.url; }
+  admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const u = new URL(url);
+  u.pathname = `/${dbName}`;
+  db = new pg.Client({ connectionString: u.toString() });
+  await db.connect();
+}, 120_000);
+
+afterAll(async () => {
+  await db?.end();
+  await admin?.query(`DROP DATABASE IF EXISTS ${dbName}`);
+  await admin?.end();
+  cluster?.stop();
+});
+
+interface Layers { boundaries: BoundaryFeature[]; grids: GridFeature[]; buildings: BuildingFeature[]; households: Feature[] }
+
+async function both(l: Layers): Promise<[Report, Report]> {
+  const page = runChecks({ boundaries: l.boundaries, grids: l.grids, buildings: l.buildings, households: householdsFromFeatures(l.households as never) }).report;
+  await loadLayers(db, 'gridscope', { boundaries: l.boundaries as Feature[], grids: l.grids as Feature[], buildings: l.buildings as Feature[], households: l.households });
+  return [page, await checkInPostgis(db, tablesIn('gridscope'))];
+}
+
+/** Differences between the reports: findings by kind and ids, their measures, the per-grid rows, the summary. */
+function differences(a: Report, b: Report): string[] {
+  const out: string[] = [];
+  const key = (f: Report['findings'][number]) => `${f.kind} ${f.ids.join(',')}`;
+  const fb = new Map(b.findings.map((f) => [key(f), f]));
+  const fa = new Map(a.findings.map((f) => [key(f), f]));
+  for (const k of fa.keys()) if (!fb.has(k)) out.push(`only in the page's report: ${k}`);
+  for (const k of fb.keys()) if (!fa.has(k)) out.push(`only in PostGIS's report: ${k}`);
+  for (const [k, f] of fa) {
+    const g = fb.get(k);
+    if (!g) continue;
+    const m = f.measure, n = g.measure;
+    // areas: the page's pieces (straight edges on an equal-area map) and PostGIS's
+    // (geodesic edges) differ by a few parts per million; shares and distances by rounding
+    const near = (x: number | undefined, y: number | undefined, tol: number) => (x === undefined) === (y === undefined) && (x === undefined || Math.abs(x - y!) <= tol);
+    if (!near(m.area_m2, n.area_m2, Math.max(0.05, 1e-5 * (m.area_m2 ?? 0))) || !near(m.share, n.share, 2e-4) || !near(m.distance_m, n.distance_m, 0.2)
+      || m.count !== n.count || JSON.stringify(m.band) !== JSON.stringify(n.band)) out.push(`${k}: ${JSON.stringify(m)} ≠ ${JSON.stringify(n)}`);
+  }
+  a.grids.forEach((g, i) => { if (JSON.stringify(g) !== JSON.stringify(b.grids[i])) out.push(`grid ${JSON.stringify(g)} ≠ ${JSON.stringify(b.grids[i])}`); });
+  if (a.grids.length !== b.grids.length) out.push(`${a.grids.length} grids ≠ ${b.grids.length}`);
+  const s = a.summary, t = b.summary;
+  if (JSON.stringify(s.counts) !== JSON.stringify(t.counts)) out.push(`counts ${JSON.stringify(s.counts)} ≠ ${JSON.stringify(t.counts)}`);
+  if (JSON.stringify(s.checks) !== JSON.stringify(t.checks)) out.push(`checks ${JSON.stringify(s.checks)} ≠ ${JSON.stringify(t.checks)}`);
+  const { land_m2: la, ...ta } = s.totals, { land_m2: lb, ...tb } = t.totals;
+  if (JSON.stringify(ta) !== JSON.stringify(tb) || (la === null) !== (lb === null) || (la !== null && Math.abs(la - lb!) > 1e-6 * la + 0.2)) out.push(`totals ${JSON.stringify(s.totals)} ≠ ${JSON.stringify(t.totals)}`);
+  for (const [rule, x] of Object.entries(s.scores)) {
+    const y = t.scores[rule as keyof typeof t.scores];
+    if ((x === null) !== (y === null) || (x !== null && Math.abs(x - y!) > 2e-6)) out.push(`score ${rule} ${x} ≠ ${y}`);
+  }
+  if (s.slivers.count !== t.slivers.count) out.push(`slivers ${JSON.stringify(s.slivers)} ≠ ${JSON.stringify(t.slivers)}`);
+  return out;
+}
+
+describe('the PostGIS engine', () => {
+  it('agrees with the page’s engine on the demo district, finding for finding', async () => {
+    const read = async (role: 'boundaries' | 'grids' | 'buildings' | 'households') => (await readLayer(`data/demo/${role}.fgb`, role)).features;
+    const l = { boundaries: await read('boundaries'), grids: await read('grids'), buildings: await read('buildings'), households: await read('households') } as unknown as Layers;
+    const [page, sql] = await both(l);
+    expect(page.findings.length).toBeGreaterThan(20); // the demo's planted defects
+    expect(differences(page, sql)).toEqual([]);
+  });
+
+  it('agrees with it on random districts: gaps, overlaps, dedicated grids, points on shared edges', async () => {
+    let kinds = new Set<string>();
+    await fc.assert(fc.asyncProperty(
+      fc.record({
+        seed: fc.integer({ min: 1, max: 1e6 }), cols: fc.integer({ min: 2, max: 5 }), rows: fc.integer({ min: 2, max: 4 }),
+        communities: fc.constantFrom(1 as const, 2 as const), outlines: fc.boolean(), moved: fc.integer({ min: 0, max: 3 }),
+        onTop: fc.boolean(), badCodes: fc.boolean(),
+      }),
+      async (o) => {
+        const d = randomDistrict(o);
+        const [page, sql] = await both({ ...d, households: d.households as Feature[] });
+        for (const f of page.findings) kinds.add(f.kind);
+        expect(differences(page, sql), JSON.stringify(o)).toEqual([]);
+      },
+    ), { numRuns: 30, seed: 20261202 });
+    // the districts did exercise the rules
+    for (const k of ['gap', 'overlap', 'spill', 'straddling_building', 'double_household', 'dangling_household', 'misplaced_household', 'no_residents', 'under_band', 'bad_code', 'duplicate_code']) expect(kinds).toContain(k);
+    kinds = new Set();
+  }, 600_000);
+});
