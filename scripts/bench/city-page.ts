@@ -15,6 +15,8 @@ import { fmt, median } from './stats';
 
 const VIEWPORT = { width: 1920, height: 1080 };
 const LONG = 600_000;
+/** BENCH_VERBOSE=1: each step as it happens, on stderr */
+const say = (m: string) => { if (process.env.BENCH_VERBOSE) console.error(`  [city ${new Date().toISOString().slice(11, 19)}] ${m}`); };
 
 /** Page-side, as a string (tsx would add helpers the page lacks): long tasks and animation-frame gaps. */
 const INSTRUMENT = String.raw`(() => {
@@ -100,24 +102,31 @@ export async function benchCityPage(runs = 3) {
     await context.addInitScript({ content: INSTRUMENT });
     const p = context.pages()[0] ?? await context.newPage();
     p.on('pageerror', (e) => console.error(`  page error: ${e}`));
+    p.on('console', (m) => { if (m.type() === 'error' || /\bms\b/.test(m.text())) say(`page: ${m.text()}`); });
     await p.goto(server.url);
     await drawnFrom(p, 'demo');
+    say('demo drawn');
     await p.getByTestId('open-import').click();
     t = performance.now();
     await p.getByTestId('import-files').setInputFiles(file);
     const row = p.getByTestId('workspace').filter({ hasText: city.name });
     await row.waitFor({ timeout: LONG });
     imported = performance.now() - t;
+    say(`restored in ${fmt(imported)} ms`);
     t = performance.now();
     const clicked = await p.evaluate(() => performance.now());
     await row.getByTestId('open-workspace').click();
     await drawnFrom(p, 'workspace');
     const h = await hooks(p);
     firstOpen = { loaded: h.loadedAt - clicked, drawn: h.drawnAt - clicked };
+    say(`opened: ${JSON.stringify(firstOpen)}`);
+    if (process.env.BENCH_SHOT) await p.screenshot({ path: process.env.BENCH_SHOT });
     for (let r = 0; r < runs; r++) {
       load.push(loadavg()[0]);
       reopens.push(await reopen(p, context));
+      say(`reopened: ${JSON.stringify(reopens.at(-1))}`);
       moves.push(await panAndZoom(p));
+      say(`moved: ${JSON.stringify(moves.at(-1))}`);
     }
     load.push(loadavg()[0]);
   } finally {

@@ -16,6 +16,7 @@ import { loadLayers } from '../../scripts/postgis/load';
 import { checkInPostgis, tablesIn } from '../../scripts/postgis/engine';
 import { readLayer } from '../../scripts/cliRead';
 import { randomDistrict } from '../support/randomDistrict';
+import { differences } from '../support/compareReports';
 
 let cluster: Cluster | null = null;
 let db: pg.Client;
@@ -48,39 +49,6 @@ async function both(l: Layers): Promise<[Report, Report]> {
   const page = runChecks({ boundaries: l.boundaries, grids: l.grids, buildings: l.buildings, households: householdsFromFeatures(l.households as never) }).report;
   await loadLayers(db, 'gridscope', { boundaries: l.boundaries as Feature[], grids: l.grids as Feature[], buildings: l.buildings as Feature[], households: l.households });
   return [page, await checkInPostgis(db, tablesIn('gridscope'))];
-}
-
-/** Differences between the reports: findings by kind and ids, their measures, the per-grid rows, the summary. */
-function differences(a: Report, b: Report): string[] {
-  const out: string[] = [];
-  const key = (f: Report['findings'][number]) => `${f.kind} ${f.ids.join(',')}`;
-  const fb = new Map(b.findings.map((f) => [key(f), f]));
-  const fa = new Map(a.findings.map((f) => [key(f), f]));
-  for (const k of fa.keys()) if (!fb.has(k)) out.push(`only in the page's report: ${k}`);
-  for (const k of fb.keys()) if (!fa.has(k)) out.push(`only in PostGIS's report: ${k}`);
-  for (const [k, f] of fa) {
-    const g = fb.get(k);
-    if (!g) continue;
-    const m = f.measure, n = g.measure;
-    // areas: the page's pieces (straight edges on an equal-area map) and PostGIS's
-    // (geodesic edges) differ by a few parts per million; shares and distances by rounding
-    const near = (x: number | undefined, y: number | undefined, tol: number) => (x === undefined) === (y === undefined) && (x === undefined || Math.abs(x - y!) <= tol);
-    if (!near(m.area_m2, n.area_m2, Math.max(0.05, 1e-5 * (m.area_m2 ?? 0))) || !near(m.share, n.share, 2e-4) || !near(m.distance_m, n.distance_m, 0.2)
-      || m.count !== n.count || JSON.stringify(m.band) !== JSON.stringify(n.band)) out.push(`${k}: ${JSON.stringify(m)} ≠ ${JSON.stringify(n)}`);
-  }
-  a.grids.forEach((g, i) => { if (JSON.stringify(g) !== JSON.stringify(b.grids[i])) out.push(`grid ${JSON.stringify(g)} ≠ ${JSON.stringify(b.grids[i])}`); });
-  if (a.grids.length !== b.grids.length) out.push(`${a.grids.length} grids ≠ ${b.grids.length}`);
-  const s = a.summary, t = b.summary;
-  if (JSON.stringify(s.counts) !== JSON.stringify(t.counts)) out.push(`counts ${JSON.stringify(s.counts)} ≠ ${JSON.stringify(t.counts)}`);
-  if (JSON.stringify(s.checks) !== JSON.stringify(t.checks)) out.push(`checks ${JSON.stringify(s.checks)} ≠ ${JSON.stringify(t.checks)}`);
-  const { land_m2: la, ...ta } = s.totals, { land_m2: lb, ...tb } = t.totals;
-  if (JSON.stringify(ta) !== JSON.stringify(tb) || (la === null) !== (lb === null) || (la !== null && Math.abs(la - lb!) > 1e-6 * la + 0.2)) out.push(`totals ${JSON.stringify(s.totals)} ≠ ${JSON.stringify(t.totals)}`);
-  for (const [rule, x] of Object.entries(s.scores)) {
-    const y = t.scores[rule as keyof typeof t.scores];
-    if ((x === null) !== (y === null) || (x !== null && Math.abs(x - y!) > 2e-6)) out.push(`score ${rule} ${x} ≠ ${y}`);
-  }
-  if (s.slivers.count !== t.slivers.count) out.push(`slivers ${JSON.stringify(s.slivers)} ≠ ${JSON.stringify(t.slivers)}`);
-  return out;
 }
 
 describe('the PostGIS engine', () => {
