@@ -57,6 +57,6 @@ function gid(name: string): number { return Number(execFileSync('id', ['-g', nam
 if (import.meta.url === `file://${process.argv[1]}`) {
   const c = await startCluster();
   console.log(c.url);
-  process.on('SIGINT', () => { c.stop(); process.exit(0); });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { c.stop(); process.exit(0); });
   setInterval(() => {}, 1 << 30);
 }
