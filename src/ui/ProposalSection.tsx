@@ -60,7 +60,7 @@ export function ProposalSection({ draft, selected, onAccept, onPreview, onNotice
       </div>
       <div className="edit-actions">
         <label>{t('plan.snap')} <input type="number" min={0} step={0.1} value={snapM} onChange={(e) => setSnapM(Math.max(0, Number(e.target.value) || 0))} style={{ width: 70 }} /></label>
-        <label>{t('plan.maxArea')} <input type="number" min={0} value={maxArea} onChange={(e) => setMaxArea(Math.max(0, Number(e.target.value) || 0))} style={{ width: 90 }} /></label>
+        <label>{t('plan.maxArea')} <input type="number" min={0} value={maxArea} onChange={(e) => setMaxArea(Math.max(0, Number(e.target.value) || 0))} style={{ width: 90 }} data-testid="plan-max-area" /></label>
       </div>
       <div className="edit-actions">
         <button type="button" className="secondary" disabled={!selected || !!running} onClick={() => selected && ask({ kind: 'repair', community: selected.community, snapM, maxAreaM2: maxArea })} data-testid="plan-repair">{t('plan.repairCommunity')}</button>
@@ -78,7 +78,7 @@ export function ProposalSection({ draft, selected, onAccept, onPreview, onNotice
           <p className="muted">{t('plan.shown')}</p>
           <Scores before={proposal.scores.before} after={proposal.scores.after} />
           {proposal.problems.map((p, i) => <p key={i} className="edit-notice error">{t(`plan.problems.${p.code}`, p.values)}</p>)}
-          {proposal.left.map((l, i) => <p key={`l${i}`} className="edit-notice">{t('plan.left', { kind: t(`plan.kinds.${l.kind}`), area: Math.round(l.area_m2), codes: l.codes.join('、') })}</p>)}
+          {proposal.left.map((l, i) => <p key={`l${i}`} className="edit-notice" data-testid="proposal-left">{t('plan.left', { kind: t(`plan.kinds.${l.kind}`), area: Math.round(l.area_m2), codes: l.codes.join('、') })}</p>)}
           <ul className="plain" data-testid="proposal-rows">
             {proposal.rows.filter((r) => r.before !== r.after || r.area_before_m2 !== r.area_after_m2).map((r) => (
               <li key={r.code}>{t('plan.row', {

@@ -270,5 +270,27 @@ describe('the grid editor', () => {
     expect(await page().evaluate(() => window.gridscope.district.grids.length)).toBe(grids0);
     expect(await households(code)).toBe(902);
   });
-});
 
+  it('repairs the district: pieces over the limit listed for the planner, then all of them fixed as one edit, undone', async () => {
+    await openEditor();
+    const planted6 = planted.gaps.length + planted.overlaps.length;
+    expect(await landFindings()).toHaveLength(planted6);
+    // the default limit (500 m²) is under every planted piece (3,000–5,200 m²): nothing to apply, all listed
+    await page().getByTestId('plan-repair-district').click();
+    await page().getByTestId('proposal').waitFor({ timeout: 30_000 });
+    expect(await page().getByTestId('proposal-left').count()).toBe(planted6);
+    expect(await page().getByTestId('proposal-nothing').count()).toBe(1);
+    expect(await page().getByTestId('plan-accept').count()).toBe(0);
+    await page().getByTestId('plan-max-area').fill('10000');
+    await page().getByTestId('plan-repair-district').click();
+    await page().getByTestId('proposal-rows').waitFor({ timeout: 30_000 });
+    await page().getByTestId('plan-accept').waitFor({ timeout: 30_000 });
+    expect(await page().getByTestId('proposal-left').count()).toBe(0);
+    await page().getByTestId('plan-accept').click();
+    await afterEdit(1);
+    expect(await landFindings()).toEqual([]);
+    await page().getByTestId('undo').click();
+    await afterEdit(0);
+    expect(await landFindings()).toHaveLength(planted6);
+  });
+});
