@@ -2,7 +2,6 @@
 // grid Polsby-Popper (4πA / P²) and Reock (A / the area of the smallest circle around it),
 // and for a set of grids the ideal size, the largest deviation from it and the share in band.
 import type { AreaGeometry } from '../domain/types';
-import { geodesicArea } from '../checks/area';
 import { rings } from './topology';
 
 const M_PER_DEG = 111_320;
@@ -15,17 +14,38 @@ function local(g: AreaGeometry): { rings: [number, number][][] } {
   return { rings: all.map((r) => r.map((p) => [(p[0] - x0) * M_PER_DEG * k, (p[1] - y0) * M_PER_DEG] as [number, number])) };
 }
 
+/** Area in the same local metres as the perimeter and the circle (a ratio of like with like): shells less holes. */
+function localArea(g: AreaGeometry): number {
+  const { rings: rs } = local(g);
+  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+  let k = 0, total = 0;
+  for (const poly of polys) {
+    poly.forEach((_, r) => {
+      const ring = rs[k++];
+      let a = 0;
+      for (let i = 0; i + 1 < ring.length; i++) a += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+      total += (r === 0 ? 1 : -1) * Math.abs(a / 2);
+    });
+  }
+  return total;
+}
+
 export function polsbyPopper(g: AreaGeometry): number {
   const { rings: rs } = local(g);
   let perimeter = 0;
   for (const r of rs) for (let i = 0; i + 1 < r.length; i++) perimeter += Math.hypot(r[i + 1][0] - r[i][0], r[i + 1][1] - r[i][1]);
-  return perimeter > 0 ? (4 * Math.PI * geodesicArea(g)) / (perimeter * perimeter) : 0;
+  return perimeter > 0 ? (4 * Math.PI * localArea(g)) / (perimeter * perimeter) : 0;
 }
 
 export function reock(g: AreaGeometry): number {
-  const pts = local(g).rings[0];
+  // the circle round every part (a grid in two pieces, a tiny first one, is not the tiny one)
+  const all = local(g).rings.flat();
+  // a fixed stride through the points (a prime not dividing their count): Welzl's algorithm
+  // wants them in no particular order, and a ring's own order is its worst case
+  const stride = [7919, 7907, 7901].find((q) => all.length % q !== 0) ?? 1;
+  const pts = all.map((_, i) => all[(i * stride) % all.length]);
   const c = enclosingCircle(pts);
-  return c.r > 0 ? geodesicArea(g) / (Math.PI * c.r * c.r) : 0;
+  return c.r > 0 ? localArea(g) / (Math.PI * c.r * c.r) : 0;
 }
 
 /** The smallest circle around the points (Welzl's algorithm, iterative; points in a fixed order). */
