@@ -43,7 +43,13 @@ export interface SplitProposal {
   problems: Problem[];
 }
 
-export function autoSplit(grids: GridFeature[], codes: string[], units: Unit[], o: SplitOptions): SplitProposal {
+/** How far a long split has come (steps done of total); true: stop (the planner cancelled). */
+export type SplitProgress = (done: number, total: number) => Promise<boolean>;
+
+export async function autoSplit(grids: GridFeature[], codes: string[], units: Unit[], o: SplitOptions, progress?: SplitProgress): Promise<SplitProposal> {
+  // a split of a whole district's 8,000 buildings takes seconds: said step by step, stoppable between steps
+  const STEPS = 5;
+  const step = async (k: number) => { if (progress && await progress(k, STEPS)) throw new PlanError('cancelled'); };
   const want = new Set(codes);
   const before = grids.filter((g) => want.has(g.properties.code));
   if (before.length === 0) throw new PlanError('no_grid', { code: codes.join('、') });
@@ -66,6 +72,7 @@ export function autoSplit(grids: GridFeature[], codes: string[], units: Unit[], 
 
   const rnd = seedrandom(String(o.seed ?? 1));
   const { groups, delaunay, siteGroup } = unitSites(units);
+  await step(1);
   // overlapping buildings stay together: a cluster of them over the maximum cannot be met either
   for (const g of groups) if (g.households > max) problems.push({ code: 'building_over_band', values: { id: g.ids.join('、'), n: g.households, max } });
 
@@ -78,6 +85,7 @@ export function autoSplit(grids: GridFeature[], codes: string[], units: Unit[], 
   const lines: Position[][] = cellBorders(delaunay, [w, s, e, n], siteGroup);
   for (const g of groups) for (const p of g.prints) for (const r of rings(p)) lines.push(r);
   const A = arrange(chosen.map((g) => g.geometry), lines);
+  await step(2);
   const prints = footprintIndex(groups);
   const inPrint = A.F.faces.map(() => false);
   const faceGroup = A.F.faces.map((_, f) => {
@@ -100,12 +108,15 @@ export function autoSplit(grids: GridFeature[], codes: string[], units: Unit[], 
     return hasLand[j] ? j : -1;
   });
 
+  await step(3);
   const part = new Int32Array(groups.length);
   bisect(graph, groups.map((_, i) => i).filter((i) => hasLand[i]), k, 0, part, rnd);
+  await step(4);
   host.forEach((h, i) => { if (h >= 0) part[i] = part[h]; });
   const label = faceGroup.map((g) => (g < 0 ? -1 : part[g]));
   joinStrays(A, label, inPrint);
   const shapes = traceLabels(A, (f) => label[f]);
+  await step(5);
   // A fold-back the tracing still left (borders meeting at a footprint's corner): mended.
   for (const [p, g] of shapes) if (checkArea(g)) { const fixed = makeValid(g); if (fixed) shapes.set(p, fixed); }
 

@@ -83,7 +83,7 @@ export async function propose(ctx: ProposalContext, req: ProposalRequest): Promi
     const at = new Set(codes.map((c) => grids.findIndex((g) => g.properties.code === c)));
     const units = unitsIn(checker.assignment(), ctx.positions, at);
     const band = judged.get(codes[0])?.band ?? DEFAULT_BAND;
-    const p = autoSplit(grids, codes, units, { band, target: req.target, tolerance: req.tolerance, seed: req.seed });
+    const p = await autoSplit(grids, codes, units, { band, target: req.target, tolerance: req.tolerance, seed: req.seed }, ctx.progress);
     change = p.change;
     problems = p.problems;
     scope = communityOf(grids, codes);

@@ -22,11 +22,11 @@ function setUp(seed: number, households = 2000, rows = false) {
 
 describe('auto-split', () => {
   for (const [seed, rows] of [[1, false], [2, false], [3, false], [11, true], [12, true]] as const) {
-    it(`cuts a 2,000-household community into grids of about 180 (community ${seed}${rows ? ', city blocks of row houses' : ''})`, () => {
+    it(`cuts a 2,000-household community into grids of about 180 (community ${seed}${rows ? ', city blocks of row houses' : ''})`, async () => {
       const { c, input, checker, units } = setUp(seed, 2000, rows);
       const before = checker.report();
       expect(before.findings.filter((f) => LAND.includes(f.kind))).toEqual([]);
-      const { change, problems } = autoSplit([c.grid], [c.grid.properties.code], units, { band: [150, 300], target: 180, seed: 1 });
+      const { change, problems } = await autoSplit([c.grid], [c.grid.properties.code], units, { band: [150, 300], target: 180, seed: 1 });
       expect(problems).toEqual([]);
       const grids = applyChange([c.grid], change);
       expect(grids.length).toBe(Math.round(2000 / 180));
@@ -45,30 +45,41 @@ describe('auto-split', () => {
     });
   }
 
-  it('gives the same proposal for the same seed, another for another seed', () => {
+  it('gives the same proposal for the same seed, another for another seed', async () => {
     const { c, units } = setUp(4);
-    const run = (seed: number) => autoSplit([c.grid], [c.grid.properties.code], units, { band: [150, 300], target: 180, seed }).change;
-    expect(JSON.stringify(run(7))).toBe(JSON.stringify(run(7)));
-    expect(JSON.stringify(run(8))).not.toBe(JSON.stringify(run(7)));
+    const run = async (seed: number) => JSON.stringify((await autoSplit([c.grid], [c.grid.properties.code], units, { band: [150, 300], target: 180, seed })).change);
+    expect(await run(7)).toBe(await run(7));
+    expect(await run(8)).not.toBe(await run(7));
   });
 
-  it('says what cannot be done: too few households, a building over the band, no households', () => {
+  it('says how far it has come and stops when asked', async () => {
+    const { c, units } = setUp(9);
+    const seen: string[] = [];
+    const p = await autoSplit([c.grid], [c.grid.properties.code], units, { band: [150, 300], target: 180 }, async (done, total) => { seen.push(`${done}/${total}`); return false; });
+    expect(p.change.after.length).toBeGreaterThan(1);
+    expect(seen).toEqual(['1/5', '2/5', '3/5', '4/5', '5/5']);
+    let err: unknown;
+    try { await autoSplit([c.grid], [c.grid.properties.code], units, { band: [150, 300], target: 180 }, async (done) => done >= 2); } catch (e) { err = e; }
+    expect((err as PlanError).code).toBe('cancelled');
+  });
+
+  it('says what cannot be done: too few households, a building over the band, no households', async () => {
     const small = setUp(5, 120);
-    expect(() => autoSplit([small.c.grid], [small.c.grid.properties.code], small.units, { band: [150, 300] })).toThrow(PlanError);
+    await expect(autoSplit([small.c.grid], [small.c.grid.properties.code], small.units, { band: [150, 300] })).rejects.toThrow(PlanError);
     const { c, units } = setUp(6);
     const big = { ...units[0], households: 400 };
-    const p = autoSplit([c.grid], [c.grid.properties.code], [big, ...units.slice(1)], { band: [150, 300], target: 180 });
+    const p = await autoSplit([c.grid], [c.grid.properties.code], [big, ...units.slice(1)], { band: [150, 300], target: 180 });
     expect(p.problems).toContainEqual({ code: 'building_over_band', values: { id: big.id, n: 400, max: 300 } });
     let err: unknown;
-    try { autoSplit([c.grid], [c.grid.properties.code], [], { band: [150, 300] }); } catch (e) { err = e; }
+    try { await autoSplit([c.grid], [c.grid.properties.code], [], { band: [150, 300] }); } catch (e) { err = e; }
     expect((err as PlanError).code).toBe('no_households');
   });
 
-  it('never changes a locked or dedicated grid', () => {
+  it('never changes a locked or dedicated grid', async () => {
     const { c, units } = setUp(7);
     const locked = { ...c.grid, properties: { ...c.grid.properties, locked: true } };
     let err: unknown;
-    try { autoSplit([locked], [c.grid.properties.code], units, { band: [150, 300] }); } catch (e) { err = e; }
+    try { await autoSplit([locked], [c.grid.properties.code], units, { band: [150, 300] }); } catch (e) { err = e; }
     expect((err as PlanError).code).toBe('locked');
   });
 });
