@@ -110,12 +110,14 @@ function statements(t: Tables, s: CheckSettings): string[] {
       FROM gs_bcand c JOIN gs_bld b ON b.bi = c.bi LEFT JOIN gs_bded d ON d.bi = c.bi`,
     `DELETE FROM gs_bshare WHERE NOT (share > 1e-6)`,
     `CREATE INDEX ON gs_bshare (bi)`,
+    `ANALYZE gs_bshare`,
     // ties (shares within 1e-9: a building cut exactly in half) to the lower index
     `CREATE TEMP TABLE gs_bgrid AS
       SELECT DISTINCT ON (s.bi) s.bi, s.idx, least(1.0, s.share) AS share
       FROM gs_bshare s JOIN (SELECT bi, max(share) AS top FROM gs_bshare GROUP BY bi) m ON m.bi = s.bi
       WHERE s.share >= m.top - 1e-9 ORDER BY s.bi, s.idx`,
     `CREATE INDEX ON gs_bgrid (bi)`,
+    `ANALYZE gs_bgrid`,
 
     // ---- rule 3: each household's grid (by its point, else by its building)
     `CREATE TEMP TABLE gs_hit AS
@@ -131,6 +133,8 @@ function statements(t: Tables, s: CheckSettings): string[] {
       FROM gs_hh h JOIN gs_grid g ON h.geom && g.geom AND ST_Intersects(g.outline, h.geom)
       WHERE h.geom IS NOT NULL AND NOT EXISTS (SELECT 1 FROM gs_hit x WHERE x.hi = h.hi) GROUP BY h.hi`,
     `CREATE INDEX ON gs_hpick (hi)`,
+    // temporary tables have no statistics until analysed: without them the planner loops over a million rows
+    `ANALYZE gs_hpick`,
     `CREATE TEMP TABLE gs_hout AS
       SELECT h.hi, h.id, h.building_id, h.residents, h.geom, h.bi,
         CASE WHEN h.geom IS NULL THEN bg.idx ELSE p.idx END AS idx,
