@@ -1,12 +1,30 @@
 // The loaded district as the console holds it: small editable layers as GeoJSON, large
 // read-only tables as columns in typed arrays (DESIGN "Architecture").
 import type { Report } from '../checks/report';
+import type { PackedPolygons } from '../checks/rings';
+import type { DensityGrid } from '../workspace/density';
 import type {
-  BoundaryFeature, BuildingFeature, DemoMeta, GridFeature, RoadFeature, WaterFeature,
+  BoundaryFeature, DemoMeta, GridFeature, RoadFeature, WaterFeature,
 } from './types';
 
+/**
+ * The buildings as columns (made by src/workspace/buildingTable.ts in the worker): no object
+ * per building on the page; a feature is made for the few looked at (buildingFeature).
+ */
 export interface BuildingTable {
-  features: BuildingFeature[];
+  count: number;
+  ids: string[];
+  addresses: string[];
+  /** number of levels, NaN when not given */
+  levels: Float32Array;
+  /** 1 for a residential building */
+  residential: Uint8Array;
+  /** the footprints packed (src/checks/rings.ts): rings of x, y in one Float64Array, ring and building offsets, a box per building */
+  shapes: PackedPolygons;
+  /** the footprints cut into triangles (indices of points in shapes.coords), for the map */
+  triangles: Uint32Array;
+  /** building i's triangles are triangles[triangleStart[i] .. triangleStart[i + 1]) */
+  triangleStart: Uint32Array;
   /** effective grid index per building, -1 when none */
   grid: Int32Array;
   /** households per building */
@@ -85,6 +103,8 @@ export interface District {
   households: HouseholdTable;
   cases: CaseTable;
   gridStats: GridStats;
+  /** households and buildings counted into rasters, drawn where there are too many to draw one by one */
+  density: { households: DensityGrid; buildings: DensityGrid };
   /** the coverage report (src/checks) */
   report: Report;
 }

@@ -1,12 +1,13 @@
 // The map: MapLibre with the offline base style, deck.gl interleaved on top.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Map as MapLibreMap, NavigationControl, ScaleControl, type MapMouseEvent } from 'maplibre-gl';
+import { Map as MapLibreMap, NavigationControl, ScaleControl, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
-import { baseStyle } from './baseStyle';
-import { buildLayers, CASE_POINT_ZOOM, COLORS, comparisonLayers, HOUSEHOLD_POINT_ZOOM, pointSubset } from './layers';
+import { baseStyle, GRID_LINES_LAYER, GRID_LINES_SOURCE, gridLines } from './baseStyle';
+import { buildLayers, CASE_POINT_ZOOM, COLORS, comparisonLayers, HOUSEHOLD_POINT_ZOOM, pointSubset, type PointSubset } from './layers';
+import { BUILDING_BUDGET, buildingMesh, buildingsIn, HOUSEHOLD_BUDGET, pointsIn, widen, type BuildingMesh } from './inView';
 import type { Feature } from 'geojson';
 import { Picker, type PickView } from './pick';
 import { binCases } from './caseBins';
@@ -14,6 +15,7 @@ import { communityLabels, gridLabels } from './labels';
 import type { LayerVisibility, Selection } from './state';
 import type { EditMode, ModeEvent, ModeHint, ModeHost } from './modes/types';
 import { snapPoint } from './modes/snap';
+import { buildingFeature } from '../workspace/buildingTable';
 import type { EditOp } from '../plan/types';
 
 export type BBox = [number, number, number, number];
@@ -67,7 +69,25 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
   const { grids, households: householdTable, cases: caseTable } = district;
   const labels = useMemo(() => ({ grid: gridLabels(district), community: communityLabels(district) }), [grids]);
   // Points by their coordinates only: an edit that moves households between grids draws the same points.
-  const households = useMemo(() => pointSubset(householdTable.positions, () => true), [householdTable.positions]);
+  const allHouseholds = useMemo(() => pointSubset(householdTable.positions, () => true), [householdTable.positions]);
+  // A city's households and buildings: what is in and around the view, while that is not too
+  // many; else their density (src/map/inView.ts). A small district draws everything, as it is.
+  const [around, setAround] = useState<{ box: BBox; zoom: number } | null>(null);
+  const manyHouseholds = householdTable.count > HOUSEHOLD_BUDGET;
+  const householdBox = manyHouseholds && zoom >= HOUSEHOLD_POINT_ZOOM ? around?.box ?? null : null;
+  const householdView = useMemo((): { mode: 'points' | 'dots' | 'density'; points: PointSubset } => {
+    if (!manyHouseholds) return { mode: zoom >= HOUSEHOLD_POINT_ZOOM ? 'points' : 'dots', points: allHouseholds };
+    const near = householdBox && pointsIn(householdTable.positions, householdBox, HOUSEHOLD_BUDGET);
+    return near ? { mode: 'points', points: near } : { mode: 'density', points: NO_POINTS };
+  }, [allHouseholds, manyHouseholds, householdBox, zoom >= HOUSEHOLD_POINT_ZOOM]);
+  const households = householdView.points;
+  const buildingTable = district.buildings;
+  const buildingBox = buildingTable.count > BUILDING_BUDGET ? around?.box ?? null : null;
+  const buildingShapes = useMemo(() => {
+    if (buildingTable.count <= BUILDING_BUDGET) return allBuildings(buildingTable);
+    const near = buildingBox && buildingsIn(buildingTable, buildingBox, BUILDING_BUDGET);
+    return near ? buildingMesh(buildingTable, near) : null;
+  }, [buildingTable, buildingBox]);
   const cases = useMemo(() => pointSubset(
     caseTable.positions,
     (i) => caseMask[i] === 1,
@@ -92,6 +112,16 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     const overlay = new MapboxOverlay({ interleaved: true, layers: [] });
     map.addControl(overlay);
     map.on('zoomend', () => setZoom(map.getZoom()));
+    // What lies around the view, kept while the view stays inside it at the same zoom (a short
+    // pan changes nothing drawn), else worked out again once the map stops.
+    const look = () => {
+      const b = map.getBounds();
+      const view: BBox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+      const z = Math.floor(map.getZoom());
+      setAround((a) => (a && a.zoom === z && a.box[0] <= view[0] && a.box[1] <= view[1] && a.box[2] >= view[2] && a.box[3] >= view[3] ? a : { box: widen(view), zoom: z }));
+    };
+    map.on('moveend', look);
+    look();
     mapRef.current = map;
     overlayRef.current = overlay;
     setZoom(map.getZoom());
@@ -106,7 +136,7 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
   // software WebGL takes longer than a click lasts. The handler reads the current view here.
   const picker = useMemo(() => new Picker(district), [grids, district.buildings]);
   const view = useRef<Omit<PickView, 'degPerPx'> | null>(null);
-  view.current = { visibility, householdPoints: zoom >= HOUSEHOLD_POINT_ZOOM, households, cases, caseBins, report };
+  view.current = { visibility, householdPoints: householdView.mode === 'points', buildingShapes: buildingShapes !== null, households, cases, caseBins, report };
   useEffect(() => {
     const map = mapRef.current;
     if (!map) return;
@@ -140,7 +170,12 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     gridAt: ([x, y]) => { const g = picker.gridAt(x, y); return g >= 0 ? district.grids[g].properties.code : null; },
     buildingAt: ([x, y]) => picker.buildingAt(x, y),
     degPerPx: degPerPx(mapRef.current),
-    snap: (at, exclude) => snapPoint(at, SNAP_PX * degPerPx(mapRef.current), district.grids, district.buildings.features, exclude ?? null),
+    snap: (at, exclude) => {
+      // Building corners near the pointer only: a city's 200,000 footprints are not walked per move.
+      const tol = SNAP_PX * degPerPx(mapRef.current);
+      const near = picker.buildingsIn(at[0] - tol, at[1] - tol, at[0] + tol, at[1] + tol).map((i) => buildingFeature(district.buildings, i));
+      return snapPoint(at, tol, district.grids, near, exclude ?? null);
+    },
     apply: edit.apply,
     redraw: () => setTick((n) => n + 1),
     drawOptions: edit.drawOptions,
@@ -200,7 +235,7 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     overlay.setProps({
       layers: [
         ...buildLayers({
-          district, visibility, zoom, selection, households, cases, caseBins, gridLoad,
+          district, visibility, zoom, selection, buildings: buildingShapes, householdsMode: householdView.mode, households, cases, caseBins, gridLoad,
           gridLabels: labels.grid, communityLabels: labels.community, report, labelScale,
         }),
         ...(comparison ? comparisonLayers(comparison) : []),
@@ -211,7 +246,24 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
       drawnFor.current = map;
       whenSettled(map, (at) => onDrawn(map, at));
     }
-  }, [district, report, visibility, zoom, selection, households, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick, comparison, labelScale]);
+  }, [district, report, visibility, zoom, selection, buildingShapes, householdView, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick, comparison, labelScale]);
+
+  // The base grids' outlines are MapLibre's (baseStyle.ts): shown with the base grids, and
+  // given the grids again after an edit.
+  const linesFor = useRef(grids);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const apply = () => {
+      map.setLayoutProperty(GRID_LINES_LAYER, 'visibility', visibility.baseGrids ? 'visible' : 'none');
+      if (linesFor.current !== grids) {
+        linesFor.current = grids;
+        (map.getSource(GRID_LINES_SOURCE) as GeoJSONSource | undefined)?.setData(gridLines(grids));
+      }
+    };
+    if (map.isStyleLoaded()) apply();
+    else map.once('load', apply);
+  }, [grids, visibility.baseGrids]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -225,6 +277,17 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
   }, [focus]);
 
   return <div ref={container} className="map" data-testid="map" />;
+}
+
+const NO_POINTS: PointSubset = { index: new Uint32Array(0), positions: new Float64Array(0) };
+
+const meshes = new WeakMap<District['buildings'], BuildingMesh>();
+
+/** Every footprint of a small table, made once per table. */
+function allBuildings(t: District['buildings']): BuildingMesh {
+  let m = meshes.get(t);
+  if (!m) { m = buildingMesh(t, null); meshes.set(t, m); }
+  return m;
 }
 
 /** How near (screen pixels) a point snaps to a vertex, a building corner or an edge. */

@@ -4,6 +4,7 @@
 import type { StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import type { District } from '../domain/district';
+import type { GridFeature } from '../domain/types';
 
 export const BASE_COLORS = {
   background: '#0a1626',
@@ -19,6 +20,17 @@ export const BASE_COLORS = {
 
 const fc = (features: unknown[]): FeatureCollection => ({ type: 'FeatureCollection', features } as FeatureCollection);
 
+/** The MapLibre layer with the base grids' outlines (deck.gl draws their fills under it: map/layers.ts). */
+export const GRID_LINES_LAYER = 'grid-lines';
+export const GRID_LINES_SOURCE = 'grid-lines';
+/** The base grids' outlines in the colour of COLORS.baseGridLine (map/layers.ts). */
+const GRID_LINE = { color: '#bae6fd', opacity: 200 / 255, width: 1.5 };
+
+/** The base grids' outlines as the MapLibre source holds them: shapes only. */
+export function gridLines(grids: GridFeature[]): FeatureCollection {
+  return fc(grids.filter((g) => g.properties.kind === 'base').map((g) => ({ type: 'Feature', properties: {}, geometry: g.geometry })));
+}
+
 export function baseStyle(d: District): StyleSpecification {
   return {
     version: 8,
@@ -26,6 +38,7 @@ export function baseStyle(d: District): StyleSpecification {
       boundaries: { type: 'geojson', data: fc(d.boundaries) },
       water: { type: 'geojson', data: fc(d.water) },
       roads: { type: 'geojson', data: fc(d.roads) },
+      [GRID_LINES_SOURCE]: { type: 'geojson', data: gridLines(d.grids) },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': BASE_COLORS.background } },
@@ -61,6 +74,10 @@ export function baseStyle(d: District): StyleSpecification {
         id: 'district-line', type: 'line', source: 'boundaries',
         filter: ['==', ['get', 'level'], 'district'],
         paint: { 'line-color': BASE_COLORS.district, 'line-width': 4 },
+      },
+      {
+        id: GRID_LINES_LAYER, type: 'line', source: GRID_LINES_SOURCE,
+        paint: { 'line-color': GRID_LINE.color, 'line-opacity': GRID_LINE.opacity, 'line-width': GRID_LINE.width },
       },
     ],
   };

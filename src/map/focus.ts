@@ -4,6 +4,7 @@ import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
 import { gridIndex, type Selection } from './state';
 import type { BBox } from './MapView';
+import { buildingBBox } from '../workspace/buildingTable';
 
 export function selectionBBox(d: District, s: Selection, report: Report): BBox | null {
   switch (s.kind) {
@@ -20,7 +21,7 @@ export function selectionBBox(d: District, s: Selection, report: Report): BBox |
       return b ? (bbox(b) as BBox) : null;
     }
     case 'building':
-      return bbox(d.buildings.features[s.index]) as BBox;
+      return buildingBBox(d.buildings, s.index);
     case 'household':
     case 'case': {
       const pos = s.kind === 'household' ? d.households.positions : d.cases.positions;
@@ -29,7 +30,7 @@ export function selectionBBox(d: District, s: Selection, report: Report): BBox |
       if (Number.isFinite(x)) return [x, y, x, y];
       // A household known only by building id: fly to its building.
       const b = s.kind === 'household' ? d.households.building[s.index] : -1;
-      return b >= 0 ? (bbox(d.buildings.features[b]) as BBox) : null;
+      return b >= 0 ? buildingBBox(d.buildings, b) : null;
     }
   }
 }

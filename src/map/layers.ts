@@ -1,13 +1,20 @@
 // deck.gl data layers over the base map. Large tables go in as binary attributes
 // (positions straight from the typed arrays); the few thousand grids as GeoJSON. Nothing is
 // pickable: clicks are resolved on the CPU (pick.ts), so deck.gl never reads pixels back.
-import { GeoJsonLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
-import type { Layer } from '@deck.gl/core';
+import { BitmapLayer, GeoJsonLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
+import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
 import type { Feature } from 'geojson';
 import { CaseStatus, type CaseStatusCode } from '../domain/cases';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
-import type { BuildingFeature, GridFeature } from '../domain/types';
+import type { GridFeature } from '../domain/types';
+import type { DensityGrid } from '../workspace/density';
+import { buildingFeature } from '../workspace/buildingTable';
+import type { BuildingMesh } from './inView';
+import { GRID_LINES_LAYER } from './baseStyle';
+
+/** Drawn just under MapLibre's grid outlines (interleaved: the overlay's `beforeId`, not in deck.gl's layer types). */
+const BELOW_GRID_LINES = { beforeId: GRID_LINES_LAYER } as object;
 import { gridIndex, type LayerVisibility, type Selection } from './state';
 import type { LabelPoint } from './labels';
 import type { CaseBins } from './caseBins';
@@ -104,6 +111,11 @@ export interface LayerInputs {
   visibility: LayerVisibility;
   zoom: number;
   selection: Selection | null;
+  /** the footprints to draw (src/map/inView.ts), or null: too many in view, their density */
+  buildings: BuildingMesh | null;
+  /** households as points (clickable), as faint dots (zoomed out), or as their density (too many) */
+  householdsMode: 'points' | 'dots' | 'density';
+  /** the households drawn as points or dots */
   households: PointSubset;
   cases: PointSubset;
   /** the shown cases binned, when zoomed out (else null) */
@@ -120,16 +132,19 @@ export interface LayerInputs {
 export function buildLayers(p: LayerInputs): Layer[] {
   const { district: d, visibility: v, zoom, selection } = p;
   const layers: Layer[] = [];
-  const baseGrids = d.grids.filter((g) => g.properties.kind === 'base');
-  const gridIndexOf = new Map(d.grids.map((g, i) => [g, i]));
-  const dedicatedGrids = d.grids.filter((g) => g.properties.kind === 'dedicated');
+  // The same arrays while the grids are the same: new ones would have deck.gl cut every grid
+  // into triangles again at each zoom step (seconds for a city's 3,000).
+  const { baseGrids, dedicatedGrids, gridIndexOf } = gridsByKind(d.grids);
 
   layers.push(new GeoJsonLayer<GridFeature['properties']>({
     id: 'grids-base',
     data: baseGrids,
     visible: v.baseGrids,
     pickable: false,
-    stroked: true,
+    // Their outlines are a MapLibre line layer under this one's name (baseStyle.ts): 3,000 grids'
+    // edges as deck.gl paths take seconds a frame on software WebGL, MapLibre's lines a few ms.
+    stroked: false,
+    ...BELOW_GRID_LINES,
     filled: true,
     material: false,
     getFillColor: (f, { index }) => {
@@ -138,25 +153,34 @@ export function buildLayers(p: LayerInputs): Layer[] {
       if (v.bandColors) return COLORS.band[p.report.grids[g]?.band_status ?? 'none'];
       return COLORS.baseGridFill[gridColorIndex(f.properties.code)];
     },
-    getLineColor: COLORS.baseGridLine,
     updateTriggers: { getFillColor: [v.bandColors, v.caseLoad, p.report, p.gridLoad] },
-    getLineWidth: 1.5,
-    lineWidthUnits: 'pixels',
   }));
 
-  layers.push(new SolidPolygonLayer<BuildingFeature>({
+  // Footprints straight from the columns (binary attributes, triangles made in the worker),
+  // or, where there are too many in view to draw one by one, their density.
+  const b = p.buildings;
+  layers.push(b ? new SolidPolygonLayer({
     id: 'buildings',
-    data: d.buildings.features,
+    data: {
+      length: b.length,
+      startIndices: b.startIndices,
+      attributes: {
+        getPolygon: { value: b.positions, size: 2 },
+        indices: b.indices,
+        getFillColor: { value: b.colors, size: 4, normalized: true },
+        getElevation: { value: b.elevations, size: 1 },
+      },
+    },
+    _normalize: false,
+    _windingOrder: 'CCW',
+    positionFormat: 'XY',
     visible: v.buildings,
     pickable: false,
     extruded: v.buildings3d,
     material: v.buildings3d,
     wireframe: false,
-    getPolygon: (f) => outerRings(f),
-    getElevation: (f) => Math.max(1, Number(f.properties.levels) || 1) * 3,
-    getFillColor: (f) => (f.properties.residential ? COLORS.building : COLORS.buildingNonResidential),
     updateTriggers: { extruded: v.buildings3d },
-  }));
+  }) : densityLayer('buildings-density', d.density.buildings, COLORS.building, v.buildings));
 
   layers.push(new GeoJsonLayer<GridFeature['properties']>({
     id: 'grids-dedicated',
@@ -175,17 +199,21 @@ export function buildLayers(p: LayerInputs): Layer[] {
   // Zoomed out, households are a dot-density map (faint sub-pixel dots that add up where
   // people live); zoomed in, each is a clickable point. A GPU heatmap looks similar but
   // costs seconds per frame on software WebGL, which video walls and CI machines often have.
-  const pointsMode = zoom >= HOUSEHOLD_POINT_ZOOM;
-  layers.push(new ScatterplotLayer({
-    id: 'households',
-    data: { length: p.households.index.length, attributes: { getPosition: { value: p.households.positions, size: 2 } } },
-    visible: v.households,
-    pickable: false,
-    radiusUnits: 'pixels',
-    getRadius: pointsMode ? 2.5 : 1.2,
-    getFillColor: pointsMode ? COLORS.household : COLORS.householdDensity,
-    updateTriggers: { getRadius: pointsMode, getFillColor: pointsMode },
-  }));
+  // Where there are too many to draw one by one (a city), their counts as a raster instead.
+  if (p.householdsMode === 'density') layers.push(densityLayer('households-density', d.density.households, COLORS.household, v.households));
+  else {
+    const pointsMode = p.householdsMode === 'points';
+    layers.push(new ScatterplotLayer({
+      id: 'households',
+      data: { length: p.households.index.length, attributes: { getPosition: { value: p.households.positions, size: 2 } } },
+      visible: v.households,
+      pickable: false,
+      radiusUnits: 'pixels',
+      getRadius: pointsMode ? 2.5 : 1.2,
+      getFillColor: pointsMode ? COLORS.household : COLORS.householdDensity,
+      updateTriggers: { getRadius: pointsMode, getFillColor: pointsMode },
+    }));
+  }
 
   if (v.caseHeat) {
     // The heat map replaces the case circles (both at once hide each other).
@@ -250,9 +278,22 @@ export function buildLayers(p: LayerInputs): Layer[] {
     }));
   }
 
+  // Buildings' findings filled only (a footprint is small; its outline would be thousands of
+  // paths, which software WebGL draws slowly); the rest outlined too.
+  const findings = findingFeatures(p.report);
+  layers.push(new GeoJsonLayer({
+    id: 'findings-buildings',
+    data: findings.buildings,
+    visible: v.findings,
+    pickable: false,
+    stroked: false,
+    filled: true,
+    material: false,
+    getFillColor: COLORS.finding.building,
+  }));
   layers.push(new GeoJsonLayer({
     id: 'findings',
-    data: p.report.findings.filter((f) => f.geometry).map((f, i) => ({ type: 'Feature', properties: { kind: f.kind, rule: f.rule, i }, geometry: f.geometry })) as Feature[],
+    data: findings.others,
     visible: v.findings,
     pickable: false,
     stroked: true,
@@ -302,6 +343,31 @@ export function buildLayers(p: LayerInputs): Layer[] {
   return layers;
 }
 
+const byKind = new WeakMap<GridFeature[], { baseGrids: GridFeature[]; dedicatedGrids: GridFeature[]; gridIndexOf: Map<GridFeature, number> }>();
+
+function gridsByKind(grids: GridFeature[]) {
+  let k = byKind.get(grids);
+  if (!k) {
+    k = { baseGrids: grids.filter((g) => g.properties.kind === 'base'), dedicatedGrids: grids.filter((g) => g.properties.kind === 'dedicated'), gridIndexOf: new Map(grids.map((g, i) => [g, i])) };
+    byKind.set(grids, k);
+  }
+  return k;
+}
+
+const findingsDrawn = new WeakMap<Report, { buildings: Feature[]; others: Feature[] }>();
+
+/** The report's findings that have a shape, as features: buildings' areas, and the rest (made once per report). */
+function findingFeatures(report: Report): { buildings: Feature[]; others: Feature[] } {
+  let fs = findingsDrawn.get(report);
+  if (!fs) {
+    const all = report.findings.filter((f) => f.geometry).map((f, i) => ({ type: 'Feature', properties: { kind: f.kind, rule: f.rule, i }, geometry: f.geometry })) as Feature[];
+    const isBuilding = (f: Feature) => String(f.properties?.kind).endsWith('_building') && f.geometry.type !== 'Point';
+    fs = { buildings: all.filter(isBuilding), others: all.filter((f) => !isBuilding(f)) };
+    findingsDrawn.set(report, fs);
+  }
+  return fs;
+}
+
 function loadColor(perHundred: number): RGBA {
   let k = -1;
   while (k + 1 < CASE_LOAD_STEPS.length && perHundred >= CASE_LOAD_STEPS[k + 1]) k++;
@@ -321,10 +387,35 @@ export function gridColorIndex(code: string): number {
   return ((h % n) + n) % n;
 }
 
-/** The footprint's rings (the first part of a MultiPolygon: buildings are single parts). */
-function outerRings(f: BuildingFeature): [number, number][][] {
-  const g = f.geometry;
-  return (g.type === 'Polygon' ? g.coordinates : g.coordinates[0]) as [number, number][][];
+/** A density raster (src/workspace/density.ts) in one colour, as one image over the district. */
+function densityLayer(id: string, g: DensityGrid, color: RGBA, visible: boolean): Layer {
+  return new BitmapLayer({
+    id,
+    image: densityImage(g, color),
+    bounds: g.bounds,
+    // Cells are even in degrees: laid in longitude and latitude, not stretched in Mercator.
+    _imageCoordinateSystem: COORDINATE_SYSTEM.LNGLAT,
+    visible,
+    pickable: false,
+  });
+}
+
+const densityImages = new WeakMap<DensityGrid, ImageData>();
+
+/** The raster's levels as an image in `color` (its alpha scaled by the level); made once per raster. */
+function densityImage(g: DensityGrid, color: RGBA): ImageData {
+  let img = densityImages.get(g);
+  if (!img) {
+    const rgba = new Uint8ClampedArray(g.width * g.height * 4);
+    for (let k = 0; k < g.level.length; k++) {
+      if (g.level[k] === 0) continue;
+      rgba[4 * k] = color[0]; rgba[4 * k + 1] = color[1]; rgba[4 * k + 2] = color[2];
+      rgba[4 * k + 3] = (g.level[k] * color[3]) / 255;
+    }
+    img = new ImageData(rgba, g.width, g.height);
+    densityImages.set(g, img);
+  }
+  return img;
 }
 
 /** Land findings are filled; grid-level findings only outlined (the grid is already drawn). */
@@ -354,7 +445,7 @@ function highlightFeature(d: District, s: Selection | null, report: Report): Fea
     case 'grid':
       return d.grids[gridIndex(d.grids, s.code)] ?? null;
     case 'building':
-      return d.buildings.features[s.index];
+      return s.index >= 0 && s.index < d.buildings.count ? buildingFeature(d.buildings, s.index) : null;
     case 'boundary':
       return d.boundaries[s.index];
     case 'household':

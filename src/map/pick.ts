@@ -20,6 +20,8 @@ export interface PickView {
   visibility: LayerVisibility;
   /** households are points (not density) at this zoom */
   householdPoints: boolean;
+  /** buildings are drawn as footprints (not their density) */
+  buildingShapes: boolean;
   households: PointSubset;
   cases: PointSubset;
   caseBins: CaseBins | null;
@@ -30,12 +32,12 @@ export interface PickView {
 
 export type Pick = { selection: Selection } | { bin: number } | null;
 
-const buildingIndexes = new WeakMap<object, { packed: PackedPolygons; index: Flatbush }>();
+/** A box index of each buildings table's footprints, made at the first click and kept (an edit changes grids, not buildings). */
+const buildingIndexes = new WeakMap<PackedPolygons, Flatbush>();
 
 /** Spatial indexes of one district's layers, made when first needed and kept. */
 export class Picker {
   private grids: GridLocator | null = null;
-  private buildings: { packed: PackedPolygons; index: Flatbush } | null = null;
   private points = new WeakMap<PointSubset, Flatbush>();
   private findings: { report: Report; packed: PackedPolygons; index: Flatbush; which: number[] } | null = null;
 
@@ -64,7 +66,7 @@ export class Picker {
     }
     const g = this.gridLocator().hits(x, y);
     if (vis.dedicatedGrids && g.dedicated) return this.grid(g.effective);
-    if (vis.buildings) {
+    if (vis.buildings && v.buildingShapes) {
       const b = this.building(x, y);
       if (b >= 0) return { selection: { kind: 'building', index: b } };
     }
@@ -93,21 +95,25 @@ export class Picker {
 
   private building(x: number, y: number): number {
     // Kept per buildings table: an edit changes the grids, never the buildings.
-    this.buildings ??= buildingIndexes.get(this.district.buildings.features) ?? null;
-    if (!this.buildings) {
-      const features = this.district.buildings.features;
-      const packed = packPolygons(features.map((f) => f.geometry as AreaGeometry));
-      const index = new Flatbush(Math.max(1, features.length));
-      for (let i = 0; i < features.length; i++) index.add(packed.bbox[4 * i], packed.bbox[4 * i + 1], packed.bbox[4 * i + 2], packed.bbox[4 * i + 3]);
-      if (features.length === 0) index.add(0, 0, 0, 0);
+    const t = this.district.buildings;
+    const shapes = t.shapes;
+    let index = buildingIndexes.get(shapes);
+    if (!index) {
+      index = new Flatbush(Math.max(1, t.count));
+      for (let i = 0; i < t.count; i++) index.add(shapes.bbox[4 * i], shapes.bbox[4 * i + 1], shapes.bbox[4 * i + 2], shapes.bbox[4 * i + 3]);
+      if (t.count === 0) index.add(0, 0, 0, 0);
       index.finish();
-      this.buildings = { packed, index };
-      buildingIndexes.set(features, this.buildings);
+      buildingIndexes.set(shapes, index);
     }
-    const { packed, index } = this.buildings;
-    const n = this.district.buildings.features.length;
-    const hit = index.search(x, y, x, y).filter((i) => i < n && pointInPacked(packed, i, x, y));
+    const hit = index.search(x, y, x, y).filter((i) => i < t.count && pointInPacked(shapes, i, x, y));
     return hit.length ? Math.min(...hit) : -1;
+  }
+
+  /** Buildings whose box meets [w, s, e, n] (a lasso's, a snap's neighbourhood). */
+  buildingsIn(w: number, s: number, e: number, n: number): number[] {
+    if (this.district.buildings.count === 0) return [];
+    this.building(w, s); // makes the index
+    return buildingIndexes.get(this.district.buildings.shapes)!.search(w, s, e, n).filter((i) => i < this.district.buildings.count);
   }
 
   /** A gap, overlap or spill under the click (findings drawn as areas). */

@@ -50,7 +50,7 @@ export function Hierarchy({ district: d, place, onPlace }: Props) {
       if (s !== CaseStatus.closed) openCases++;
       if (s === CaseStatus.overdue) overdueCases++;
     }
-    return { ...all, buildings: d.buildings.features.length, households: d.households.count, residents, openCases, overdueCases };
+    return { ...all, buildings: d.buildings.count, households: d.households.count, residents, openCases, overdueCases };
   }, [d, place]);
 
   const level = place.grid !== undefined ? 'grid' : place.community ? 'community' : place.street ? 'street' : 'district';

@@ -12,6 +12,7 @@ import { DEFAULT_BAND } from '../domain/bands';
 import { gridIndex, type Selection } from '../map/state';
 import type { GridReport, Report } from '../checks/report';
 import { categoryName, duration } from './format';
+import { buildingProps } from '../workspace/buildingTable';
 
 interface Props {
   district: District;
@@ -94,7 +95,7 @@ function GridDetails({ d, index, t, judged }: { d: District; index: number; t: T
 }
 
 function BuildingDetails({ d, index, t, onSelect }: { d: District; index: number; t: T; onSelect: (s: Selection) => void }) {
-  const b = d.buildings.features[index].properties;
+  const b = buildingProps(d.buildings, index);
   const h = d.households;
   // Households of this building grouped by unit, rooms in order.
   const byUnit = new Map<number, number[]>();
@@ -110,7 +111,7 @@ function BuildingDetails({ d, index, t, onSelect }: { d: District; index: number
       <h3 className="title" data-testid="inspector-title">{b.address}</h3>
       <Rows rows={[
         [t('inspector.buildingId'), <code>{b.id}</code>],
-        [t('inspector.levels'), b.levels],
+        [t('inspector.levels'), Number.isFinite(b.levels) ? b.levels : t('inspector.none')],
         [t('inspector.residential'), b.residential ? t('inspector.residentialYes') : t('inspector.residentialNo')],
         [t('inspector.grid'), <GridLink d={d} grid={d.buildings.grid[index]} t={t} onSelect={onSelect} />],
         [t('inspector.households'), d.buildings.households[index]],
@@ -183,7 +184,7 @@ function HouseholdDetails({ d, index, t, onSelect }: { d: District; index: numbe
       <h3 className="title" data-testid="inspector-title">{h.ids[index]}</h3>
       <Rows rows={[
         [t('inspector.building'), b >= 0
-          ? <button type="button" className="link" onClick={() => onSelect({ kind: 'building', index: b })}>{d.buildings.features[b].properties.address}</button>
+          ? <button type="button" className="link" onClick={() => onSelect({ kind: 'building', index: b })}>{d.buildings.addresses[b]}</button>
           : <span className="bad">{t('inspector.buildingUnknown', { id: h.buildingIds[index] })}</span>],
         [t('inspector.unit', { unit: h.units[index] }), `${t('inspector.room')} ${h.rooms[index]}`],
         [t('inspector.residentsCount'), h.residents[index] > 0 ? h.residents[index] : <span className="bad">{h.residents[index] === 0 ? 0 : t('inspector.residentsUnknown')}</span>],

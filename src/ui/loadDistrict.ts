@@ -4,8 +4,6 @@ import * as Comlink from 'comlink';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
 import type { DistrictWorkerApi, ExportKind, LayerName, LoadProgress, PackedDistrict } from '../workers/district.worker';
-import { fromGeoColumns } from '../store/geoColumns';
-import type { BuildingFeature } from '../domain/types';
 import type { Language } from '../i18n';
 import type { DraftState, EditAnswer } from '../workspace/session';
 import type { EditOp } from '../plan/types';
@@ -69,9 +67,9 @@ export function startLoad(source: Source, caseLimits: Record<string, number> = {
   };
 }
 
-/** The district as the worker packed it, with its buildings as features again, and where its draft stands. */
-function unpackDistrict({ packedBuildings, draft, ...d }: PackedDistrict): District & { draft: DraftState } {
-  return { ...d, draft, buildings: { ...d.buildings, features: fromGeoColumns(packedBuildings) as BuildingFeature[] } };
+/** The district as the worker sent it (tables as columns: nothing to rebuild), and where its draft stands. */
+function unpackDistrict(d: PackedDistrict): District & { draft: DraftState } {
+  return d;
 }
 
 /** One edit of the draft on the map, made in its worker (the district's one owner). */

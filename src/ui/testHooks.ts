@@ -45,7 +45,7 @@ export function exposeForTests(part: Exposed) {
     counts: d && {
       baseGrids: d.grids.filter((g) => g.properties.kind === 'base').length,
       dedicatedGrids: d.grids.filter((g) => g.properties.kind === 'dedicated').length,
-      buildings: d.buildings.features.length,
+      buildings: d.buildings.count,
       households: d.households.count,
       cases: d.cases.count,
       openCases: d.cases.status.reduce((n, s) => n + (s !== CaseStatus.closed ? 1 : 0), 0),
@@ -57,7 +57,8 @@ export function exposeForTests(part: Exposed) {
     unproject: (x: number, y: number) => map && map.unproject([x, y]),
     jumpTo: (lon: number, lat: number, zoom: number) => map?.jumpTo({ center: [lon, lat], zoom }),
     /** when the map next has nothing left to draw (performance.now()) */
-    whenIdle: () => map && new Promise<number>((done) => map.once('idle', () => done(performance.now()))),
+    // (a repaint asked for first: a map already idle fires no 'idle' until something draws)
+    whenIdle: () => map && new Promise<number>((done) => { map.once('idle', () => done(performance.now())); map.triggerRepaint(); }),
     locate: (lon: number, lat: number) => {
       if (!d) return -1;
       if (located?.district !== d) located = { district: d, locator: new GridLocator(d.grids) };

@@ -13,7 +13,6 @@ import { withCaseFindings } from '../checks/cases';
 import { GridLocator } from '../checks/locate';
 import type { CaseFeature, DemoMeta, GridFeature } from '../domain/types';
 import type { CaseTable, District } from '../domain/district';
-import { toGeoColumns, type GeoColumns } from '../store/geoColumns';
 import { guardedFetch } from '../io/guardedFetch';
 import { FEED_LIMITS, fetchOpen311, type FeedCap } from '../io/open311';
 import { caseColumns, casesAtBuffers, mergeIntoColumns } from '../workspace/caseTable';
@@ -254,16 +253,14 @@ async function assemble(layers: RawLayers, workspaceId: string | null, limits: R
   session = opened.session;
   const district = opened.district;
   console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
-  // Buildings go as typed-array columns: cloning 200,000 footprint objects costs seconds on
-  // each side of postMessage (and freezes the page while it unpacks them); columns move free.
-  const buildings = toGeoColumns(district.buildings.features);
-  const packed: PackedDistrict = { ...district, draft: session.draft(), buildings: { ...district.buildings, features: [] }, packedBuildings: buildings };
-  return Comlink.transfer(packed, [...transferablesOf(district), buildings.coords.buffer as ArrayBuffer, buildings.kinds.buffer as ArrayBuffer,
-    buildings.ringEnds.buffer as ArrayBuffer, buildings.partEnds.buffer as ArrayBuffer, buildings.featureEnds.buffer as ArrayBuffer]);
+  // Buildings go as columns (buildingTable): cloning 200,000 footprint objects cost seconds on
+  // each side of postMessage, and rebuilding them on the page froze it; typed arrays move free.
+  const packed: PackedDistrict = { ...district, draft: session.draft() };
+  return Comlink.transfer(packed, transferablesOf(district));
 }
 
-/** A district as it crosses to the page: the buildings packed (unpackDistrict undoes it). */
-export type PackedDistrict = District & { packedBuildings: GeoColumns; draft: DraftState };
+/** A district as it crosses to the page, with where its draft stands. */
+export type PackedDistrict = District & { draft: DraftState };
 
 function exportOf(kind: ExportKind, layers: RawLayers, assigned: ReturnType<DistrictSession['assignment']>, includePersonal: boolean, language: Language): { ext: string; type: string; data: Uint8Array | string } {
   switch (kind) {

@@ -5,6 +5,8 @@ import { parseTime } from '../domain/cases';
 import type { District, GridStats, HouseholdTable } from '../domain/district';
 import { caseBuffers, casesAt, type CaseColumns } from './caseTable';
 import { withCaseFindings } from '../checks/cases';
+import { buildingBuffers, buildingTable } from './buildingTable';
+import { densityGrid } from './density';
 import { CoverageChecker, type CheckInput } from '../checks/engine';
 import type { Report } from '../checks/report';
 import { householdsFromFeatures, isPersonalKey } from '../io/layers';
@@ -60,6 +62,14 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
   };
   const bHouseholds = new Int32Array(assignment.buildings.length);
   for (const b of households.building) if (b >= 0) bHouseholds[b]++;
+  const buildings = buildingTable(assignment.buildings, assignment.buildingGrid.slice(), bHouseholds);
+  // A building's place in the density: the middle of its box.
+  const centres = new Float64Array(2 * buildings.count);
+  for (let i = 0; i < buildings.count; i++) {
+    const b = buildings.shapes.bbox;
+    centres[2 * i] = (b[4 * i] + b[4 * i + 2]) / 2;
+    centres[2 * i + 1] = (b[4 * i + 1] + b[4 * i + 3]) / 2;
+  }
 
   return {
     meta: raw.meta,
@@ -67,10 +77,11 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
     grids,
     roads: raw.roads,
     water: raw.water,
-    buildings: { features: assignment.buildings, grid: assignment.buildingGrid.slice(), households: bHouseholds },
+    buildings,
     households,
     cases,
     gridStats: stats,
+    density: { households: densityGrid(households.positions), buildings: densityGrid(centres) },
     report: withCaseFindings(report, cases),
   };
 }
@@ -106,9 +117,9 @@ export function checkInputOf(raw: RawLayers, columns = householdsFromFeatures(ra
 /** The typed arrays of a district, for transfer from the worker without copying. */
 export function transferablesOf(d: District): ArrayBuffer[] {
   const arrays = [
-    d.buildings.grid, d.buildings.households,
+    d.density.households.level, d.density.buildings.level,
     d.households.units, d.households.residents, d.households.positions, d.households.building, d.households.grid,
     d.gridStats.households, d.gridStats.buildings, d.gridStats.residents, d.gridStats.openCases, d.gridStats.overdueCases,
   ];
-  return [...arrays.map((a) => a.buffer as ArrayBuffer), ...caseBuffers(d.cases)];
+  return [...arrays.map((a) => a.buffer as ArrayBuffer), ...buildingBuffers(d.buildings), ...caseBuffers(d.cases)];
 }

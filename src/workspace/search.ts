@@ -30,8 +30,8 @@ export function searchDistrict(d: District, query: string, limit = 12): SearchHi
     if (b.properties.level !== 'district') consider('boundary', i, [b.properties.code, b.properties.name], b.properties.name, b.properties.code);
   });
   d.grids.forEach((g, i) => consider('grid', i, [g.properties.code, g.properties.name], g.properties.name, g.properties.code));
-  d.buildings.features.forEach((b, i) =>
-    consider('building', i, [b.properties.address, String(b.properties.id)], b.properties.address, String(b.properties.id)));
+  const b = d.buildings;
+  for (let i = 0; i < b.count; i++) consider('building', i, [b.addresses[i], b.ids[i]], b.addresses[i], b.ids[i]);
   // Households by id only (tens of thousands of rows; ids are what people type), cases by id and address.
   const h = d.households;
   for (let i = 0; i < h.count; i++) {

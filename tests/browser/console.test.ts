@@ -100,7 +100,7 @@ describe('console on the demo district', () => {
     const spots = await p.evaluate(({ gi, w, h }) => {
       const gs = window.gridscope;
       const d = gs.district as unknown as Exposed['district'] & {
-        buildings: { features: { geometry: { type: string; coordinates: number[][][] } }[] };
+        buildings: { count: number; shapes: { coords: Float64Array; ringStart: Uint32Array; polyRings: Uint32Array } };
         households: { positions: Float64Array }; cases: { positions: Float64Array; ids: string[]; status: Uint8Array };
       };
       const inRing = (x: number, y: number, ring: number[][]) => {
@@ -121,7 +121,14 @@ describe('console on the demo district', () => {
       }
       const clear = (x: number, y: number) => pts.every((q) => Math.hypot(q.x - x, q.y - y) > 12);
       const lonlat = (x: number, y: number) => gs.unproject(x, y);
-      const buildingAt = (lon: number, lat: number) => d.buildings.features.findIndex((b) => b.geometry.type === 'Polygon' && inRing(lon, lat, b.geometry.coordinates[0]));
+      // each building's outer ring, from the columns
+      const { coords, ringStart, polyRings } = d.buildings.shapes;
+      const outer = Array.from({ length: d.buildings.count }, (_, i) => {
+        const ring: number[][] = [];
+        for (let v = ringStart[polyRings[i]]; v < ringStart[polyRings[i] + 1]; v++) ring.push([coords[2 * v], coords[2 * v + 1]]);
+        return ring;
+      });
+      const buildingAt = (lon: number, lat: number) => outer.findIndex((ring) => inRing(lon, lat, ring));
       let gridSpot: { x: number; y: number } | null = null;
       let buildingSpot: { x: number; y: number; i: number } | null = null;
       for (let y = 200; y < h - 200 && (!gridSpot || !buildingSpot); y += 6) {
@@ -188,10 +195,10 @@ describe('console on the demo district', () => {
   it('a building found by address lists its households by unit and room', async () => {
     const address = await page().evaluate(() => {
       const d = window.gridscope.district as unknown as {
-        buildings: { features: { properties: { address: string; residential: boolean } }[]; households: Int32Array };
+        buildings: { addresses: string[]; residential: Uint8Array; households: Int32Array };
       };
-      const i = d.buildings.features.findIndex((b, k) => b.properties.residential && d.buildings.households[k] > 10);
-      return d.buildings.features[i].properties.address;
+      const i = d.buildings.addresses.findIndex((_, k) => d.buildings.residential[k] === 1 && d.buildings.households[k] > 10);
+      return d.buildings.addresses[i];
     });
     await page().getByTestId('search').fill(address);
     await page().getByTestId('search-results').getByRole('button').first().click();

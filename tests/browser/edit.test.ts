@@ -15,7 +15,7 @@ interface Exposed {
   jumpTo: (lon: number, lat: number, zoom: number) => void;
   district: {
     grids: { properties: { code: string }; geometry: { type: string; coordinates: number[][][] } }[];
-    buildings: { features: { properties: { id: string }; geometry: { coordinates: number[][][] } }[]; grid: Int32Array; households: Int32Array };
+    buildings: { ids: string[]; shapes: { coords: Float64Array; ringStart: Uint32Array; polyRings: Uint32Array }; grid: Int32Array; households: Int32Array };
   };
   report: { grids: GridReport[]; findings: Finding[] };
   draft: { workspaceId: string | null; done: number; total: number };
@@ -183,8 +183,11 @@ describe('the grid editor', () => {
     const { building_id: id, grids: [, to] } = planted.straddling_buildings[0];
     const info = await page().evaluate((bid) => {
       const b = window.gridscope.district.buildings;
-      const i = b.features.findIndex((f) => f.properties.id === bid);
-      const r = b.features[i].geometry.coordinates[0];
+      const i = b.ids.indexOf(bid);
+      // its outer ring, from the columns
+      const { coords, ringStart, polyRings } = b.shapes;
+      const r: number[][] = [];
+      for (let v = ringStart[polyRings[i]]; v < ringStart[polyRings[i] + 1]; v++) r.push([coords[2 * v], coords[2 * v + 1]]);
       return { i, households: b.households[i], grid: window.gridscope.district.grids[b.grid[i]].properties.code, centre: [r.reduce((s, p) => s + p[0], 0) / r.length, r.reduce((s, p) => s + p[1], 0) / r.length] as [number, number] };
     }, id);
     const target = info.grid === to ? planted.straddling_buildings[0].grids[0] : to;

@@ -127,7 +127,7 @@ describe('workspace files', () => {
     expect(d.meta.district_code).toBe('370705');
     expect(d.grids.map((g) => g.properties.code)).toEqual(of('grids').map((f: any) => f.properties.code).sort());
     expect(d.households.count).toBe(2);
-    expect(d.buildings.features).toEqual([]);
+    expect(d.buildings.count).toBe(0);
     expect(d.cases.count).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import type { Position } from 'geojson';
 import { RingTest } from '../../checks/faces';
 import { pickedLayer, sketchLayer } from './overlay';
 import type { EditMode } from './types';
+import { buildingFeature } from '../../workspace/buildingTable';
 
 export function handMode(initial: number[] = []): EditMode {
   let picked: number[] = [...initial];
@@ -20,7 +21,7 @@ export function handMode(initial: number[] = []): EditMode {
       }
       const to = h.gridAt(e.at);
       if (to && picked.length) {
-        const ids = picked.map((i) => String(h.district.buildings.features[i].properties.id));
+        const ids = picked.map((i) => h.district.buildings.ids[i]);
         picked = [];
         h.apply({ type: 'hand_buildings', buildings: ids, to });
       }
@@ -44,10 +45,15 @@ export function handMode(initial: number[] = []): EditMode {
         // Buildings whose first corner lies in the lasso (footprints are small beside it).
         const flat = new Float64Array([...ring, ring[0]].flat());
         const test = new RingTest([flat]);
-        const inside = h.district.buildings.features.flatMap((f, i) => {
-          const p = (f.geometry.type === 'Polygon' ? f.geometry.coordinates : f.geometry.coordinates[0])[0][0];
-          return test.contains(p[0], p[1]) ? [i] : [];
-        });
+        let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+        for (const [x, y] of ring) { w = Math.min(w, x); e = Math.max(e, x); s = Math.min(s, y); n = Math.max(n, y); }
+        const { coords, ringStart, polyRings } = h.district.buildings.shapes;
+        const inside: number[] = [];
+        for (let i = 0; i < h.district.buildings.count; i++) {
+          const v = ringStart[polyRings[i]];
+          const x = coords[2 * v], y = coords[2 * v + 1];
+          if (x >= w && x <= e && y >= s && y <= n && test.contains(x, y)) inside.push(i);
+        }
         picked = [...new Set([...picked, ...inside])];
       }
       h.redraw();
@@ -57,7 +63,7 @@ export function handMode(initial: number[] = []): EditMode {
       return false;
     },
     layers(h) {
-      return [pickedLayer('edit-hand', picked.map((i) => h.district.buildings.features[i])), sketchLayer('edit-lasso', lasso ?? [], true)];
+      return [pickedLayer('edit-hand', picked.map((i) => buildingFeature(h.district.buildings, i))), sketchLayer('edit-lasso', lasso ?? [], true)];
     },
     hint() {
       return picked.length ? { key: 'edit.hint.handTo', values: { n: picked.length } } : { key: 'edit.hint.handPick' };
