@@ -32,7 +32,8 @@ interface Probe { longtasks: [number, number][]; frames: number[] }
 const probe = (p: Page) => p.evaluate(() => (window as any).__city as Probe);
 const hooks = (p: Page) => p.evaluate(() => {
   const g = (window as any).gridscope;
-  return { loadedAt: g.loadedAt as number, checkedAt: g.checkedAt as number | undefined, drawnAt: g.drawnAt as number, counts: g.counts as Record<string, number> };
+  // shownAt: the preview (the layers as stored) on the page; loadedAt: the district with its checks' results
+  return { loadedAt: (g.shownAt ?? g.loadedAt) as number, checkedAt: g.loadedAt as number, drawnAt: g.drawnAt as number, counts: g.counts as Record<string, number> };
 });
 const drawnFrom = (p: Page, kind: string) =>
   p.waitForFunction((k) => (window as any).gridscope?.ready === true && (window as any).gridscope.source?.kind === k, kind, { timeout: LONG, polling: 50 });

@@ -52,11 +52,13 @@ interface Props {
   comparison?: Feature[] | null;
   /** map labels this many times their desk size (the big screen) */
   labelScale?: number;
+  /** false while the map draws a preview (the checks still running): its first full draw is reported once this is true */
+  complete?: boolean;
   /** called once when the district has been fully drawn the first time, with when (performance.now()) */
   onDrawn: (map: MapLibreMap, atMs: number) => void;
 }
 
-export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn, edit = null, comparison = null, labelScale = 1 }: Props) {
+export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn, edit = null, comparison = null, labelScale = 1, complete = true }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
@@ -84,10 +86,12 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
   const buildingTable = district.buildings;
   const buildingBox = buildingTable.count > BUILDING_BUDGET ? around?.box ?? null : null;
   const buildingShapes = useMemo(() => {
+    if (buildingTable.count > 0 && buildingTable.triangles.length === 0) return null; // not cut yet (a city's preview): the density
     if (buildingTable.count <= BUILDING_BUDGET) return allBuildings(buildingTable);
     const near = buildingBox && buildingsIn(buildingTable, buildingBox, BUILDING_BUDGET);
     return near ? buildingMesh(buildingTable, near) : null;
-  }, [buildingTable, buildingBox]);
+    // (by the footprints: the checks' District brings the preview's own, placed in grids)
+  }, [buildingTable.shapes, buildingTable.triangles, buildingBox]);
   const cases = useMemo(() => pointSubset(
     caseTable.positions,
     (i) => caseMask[i] === 1,
@@ -242,11 +246,11 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
         ...(edit && hostRef.current ? edit.mode.layers(hostRef.current) : []),
       ],
     });
-    if (drawnFor.current !== map) {
+    if (complete && drawnFor.current !== map) {
       drawnFor.current = map;
       whenSettled(map, (at) => onDrawn(map, at));
     }
-  }, [district, report, visibility, zoom, selection, buildingShapes, householdView, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick, comparison, labelScale]);
+  }, [complete, district, report, visibility, zoom, selection, buildingShapes, householdView, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick, comparison, labelScale]);
 
   // The base grids' outlines are MapLibre's (baseStyle.ts): shown with the base grids, and
   // given the grids again after an edit.
@@ -281,12 +285,12 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
 
 const NO_POINTS: PointSubset = { index: new Uint32Array(0), positions: new Float64Array(0) };
 
-const meshes = new WeakMap<District['buildings'], BuildingMesh>();
+const meshes = new WeakMap<District['buildings']['shapes'], BuildingMesh>();
 
-/** Every footprint of a small table, made once per table. */
+/** Every footprint of a small table, made once per set of footprints. */
 function allBuildings(t: District['buildings']): BuildingMesh {
-  let m = meshes.get(t);
-  if (!m) { m = buildingMesh(t, null); meshes.set(t, m); }
+  let m = meshes.get(t.shapes);
+  if (!m) { m = buildingMesh(t, null); meshes.set(t.shapes, m); }
   return m;
 }
 

@@ -2,7 +2,7 @@
 // (src/store/workspaces.ts) and their drafts: edit history and named versions (src/store/drafts.ts).
 import Dexie, { type EntityTable } from 'dexie';
 import type { CaseColumns } from '../workspace/caseTable';
-import type { GeoColumns } from './geoColumns';
+import { packColumn, unpackColumn, type GeoColumns, type PackedColumn } from './geoColumns';
 
 export interface SettingRow {
   key: string;
@@ -49,12 +49,30 @@ export interface LayerRow {
   role: string;
   /** the features as columns: coordinates in typed arrays, one array per property */
   geo?: GeoColumns;
-  /** cases, as columns (hundreds of thousands reopen without making an object each) */
-  cases?: CaseColumns;
+  /** cases, as columns (hundreds of thousands reopen without making an object each); their texts packed */
+  cases?: StoredCases;
   count: number;
   /** where it came from and what was done to it (file name; notes as i18n keys, shown in the reader's language) */
   source: { file: string; notes: Note[] };
   savedAt: number;
+}
+
+/** Cases as a row keeps them: CaseColumns with their texts packed (one string each: IndexedDB copies it at once). */
+export type StoredCases = Omit<CaseColumns, 'ids' | 'addresses' | 'descriptions'> & {
+  ids: string[] | PackedColumn;
+  addresses: string[] | PackedColumn;
+  descriptions: string[] | PackedColumn;
+};
+
+/** Cases packed for a row. */
+export function storedCases(c: CaseColumns): StoredCases {
+  return { ...c, ids: packColumn(c.ids) as StoredCases['ids'], addresses: packColumn(c.addresses) as StoredCases['addresses'], descriptions: packColumn(c.descriptions) as StoredCases['descriptions'] };
+}
+
+/** A row's cases as columns (rows saved before the texts were packed hold them as they are). */
+export function casesOfRow(s: StoredCases): CaseColumns {
+  const text = (col: string[] | PackedColumn) => (unpackColumn(col) ?? []) as string[];
+  return { ...s, ids: text(s.ids), addresses: text(s.addresses), descriptions: text(s.descriptions) };
 }
 
 /** A message to show later, as an i18n key and its values. */

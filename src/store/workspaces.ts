@@ -5,7 +5,7 @@ import type { Feature } from 'geojson';
 import { fromGeoColumns, geoColumnsFromJSON, geoColumnsToJSON, toGeoColumns, type GeoColumns } from './geoColumns';
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { safeUnzip } from '../io/zip';
-import type { GridScopeDB, LayerRow, WorkspaceRow } from './db';
+import { casesOfRow, storedCases, type GridScopeDB, type LayerRow, type WorkspaceRow } from './db';
 import { withoutPersonal } from '../io/layers';
 import { caseColumns, caseColumnsFromJSON, caseColumnsToJSON, type CaseColumns } from '../workspace/caseTable';
 import type { CaseFeature, DemoMeta } from '../domain/types';
@@ -42,7 +42,7 @@ export class Workspaces {
    */
   async createWithLayer(name: string, role: WorkspaceRole, features: Feature[], source: LayerRow['source'], mapping?: Record<string, string>): Promise<WorkspaceRow> {
     const row = newRow(name);
-    const body: Pick<LayerRow, 'geo' | 'cases'> = role === 'cases' ? { cases: caseColumns(features as CaseFeature[]) } : { geo: toGeoColumns(features) };
+    const body: Pick<LayerRow, 'geo' | 'cases'> = role === 'cases' ? { cases: storedCases(caseColumns(features as CaseFeature[])) } : { geo: toGeoColumns(features) };
     try {
       await this.db.transaction('rw', this.db.workspaces, this.db.layers, async () => {
         await this.db.workspaces.add({ ...row, mappings: mapping ? { [role]: mapping } : {} });
@@ -69,7 +69,7 @@ export class Workspaces {
         for (const [role, features] of Object.entries(layers)) {
           await this.db.layers.put({ key: `${row.id}:${role}`, workspaceId: row.id, role, geo: toGeoColumns(features!), count: features!.length, source, savedAt: now });
         }
-        await this.db.layers.put({ key: `${row.id}:cases`, workspaceId: row.id, role: 'cases', cases, count: cases.count, source, savedAt: now });
+        await this.db.layers.put({ key: `${row.id}:cases`, workspaceId: row.id, role: 'cases', cases: storedCases(cases), count: cases.count, source, savedAt: now });
       });
     } catch (e) {
       if (isQuota(e)) throw new StorageFullError('saving the district', e);
@@ -80,7 +80,7 @@ export class Workspaces {
 
   /** Saves (replaces) one layer of a workspace, with the field mapping used for it. */
   async saveLayer(workspaceId: string, role: WorkspaceRole, features: Feature[], source: LayerRow['source'], mapping?: Record<string, string>) {
-    const body: Pick<LayerRow, 'geo' | 'cases'> = role === 'cases' ? { cases: caseColumns(features as CaseFeature[]) } : { geo: toGeoColumns(features) };
+    const body: Pick<LayerRow, 'geo' | 'cases'> = role === 'cases' ? { cases: storedCases(caseColumns(features as CaseFeature[])) } : { geo: toGeoColumns(features) };
     try {
       await this.db.transaction('rw', this.db.workspaces, this.db.layers, async () => {
         const ws = await this.db.workspaces.get(workspaceId);
@@ -94,16 +94,20 @@ export class Workspaces {
     }
   }
 
-  /** Every saved layer of a workspace, decoded. */
-  /** Every saved layer of a workspace, decoded; the cases as columns. */
-  async load(workspaceId: string): Promise<{ workspace: WorkspaceRow; layers: Partial<Record<WorkspaceRole, Feature[]>>; cases: CaseColumns | null; rows: LayerRow[] }> {
+  /** A workspace's row and its layers' rows as stored (columns; nothing decoded). */
+  async read(workspaceId: string): Promise<{ workspace: WorkspaceRow; rows: LayerRow[] }> {
     const workspace = await this.db.workspaces.get(workspaceId);
     if (!workspace) throw new Error(`no workspace ${workspaceId}`);
-    const rows = await this.db.layers.where('workspaceId').equals(workspaceId).toArray();
+    return { workspace, rows: await this.db.layers.where('workspaceId').equals(workspaceId).toArray() };
+  }
+
+  /** Every saved layer of a workspace, decoded; the cases as columns. */
+  async load(workspaceId: string): Promise<{ workspace: WorkspaceRow; layers: Partial<Record<WorkspaceRole, Feature[]>>; cases: CaseColumns | null; rows: LayerRow[] }> {
+    const { workspace, rows } = await this.read(workspaceId);
     const layers: Partial<Record<WorkspaceRole, Feature[]>> = {};
     let cases: CaseColumns | null = null;
     for (const r of rows) {
-      if (r.cases) cases = r.cases;
+      if (r.cases) cases = casesOfRow(r.cases);
       else if (r.geo) layers[r.role as WorkspaceRole] = fromGeoColumns(r.geo);
     }
     return { workspace, layers, cases, rows };
@@ -127,7 +131,7 @@ export class Workspaces {
     const layers = rows.map((r) => {
       const file = `${r.role}.${r.cases ? 'columns' : 'geo'}.json`;
       const geo = r.geo && !includePersonal ? { ...r.geo, props: withoutPersonal(r.geo.props) as GeoColumns['props'] } : r.geo;
-      files[file] = strToU8(r.cases ? caseColumnsToJSON(r.cases) : geoColumnsToJSON(geo!));
+      files[file] = strToU8(r.cases ? caseColumnsToJSON(casesOfRow(r.cases)) : geoColumnsToJSON(geo!));
       return { role: r.role, file, count: r.count, source: r.source };
     });
     const head: ArchiveHead = { format: ARCHIVE_FORMAT, version: 1, name: workspace.name, mappings: workspace.mappings, layers, personal: includePersonal };
@@ -157,7 +161,7 @@ export class Workspaces {
       const body = entries[l.file] ?? fail(`${l.file} is missing`);
       const layer: LayerRow = { key: `${row.id}:${l.role}`, workspaceId: row.id, role: l.role, count: l.count, source: l.source, savedAt: now };
       try {
-        if (l.file.endsWith('.columns.json')) layer.cases = caseColumnsFromJSON(strFromU8(body));
+        if (l.file.endsWith('.columns.json')) layer.cases = storedCases(caseColumnsFromJSON(strFromU8(body)));
         else layer.geo = geoColumnsFromJSON(strFromU8(body));
       } catch (e) {
         fail(`${l.file}: ${(e as Error).message}`);

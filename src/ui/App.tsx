@@ -25,6 +25,7 @@ import { ALL_CASES, caseMask, gridCaseLoad, type CaseFilter } from '../domain/kp
 import { Inspector } from './Inspector';
 import { SearchBox } from './SearchBox';
 import { exposeForTests } from './testHooks';
+import { previewDistrict } from '../workspace/preview';
 import type { Language } from '../i18n';
 import type { TFunction } from 'i18next';
 import type { Feature } from 'geojson';
@@ -40,6 +41,8 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
   const { t, i18n } = useTranslation();
   const [load, setLoad] = useState(initialLoad);
   const [district, setDistrict] = useState<District | null>(null);
+  // What the map draws while the checks run (a workspace's layers as stored): no figures, no selection.
+  const [preview, setPreview] = useState<District | null>(null);
   const [progress, setProgress] = useState<LoadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [visibility, setVisibility] = useState<LayerVisibility>(DEFAULT_VISIBILITY);
@@ -71,6 +74,11 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
   useEffect(() => {
     let current = true;
     const unsubscribe = load.subscribe(setProgress);
+    load.preview.then((p) => {
+      if (!current || !p) return;
+      setPreview((was) => was ?? previewDistrict(p));
+      exposeForTests({ shownAt: performance.now() });
+    }, () => {});
     load.district
       .then((d) => {
         if (!current) return;
@@ -92,13 +100,14 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
   /** Puts another district on the map (the demo or a workspace) and remembers the choice. */
   const openSource = useCallback((source: Source) => {
     setDistrict(null);
+    setPreview(null);
     setReport(null);
     setError(null);
     setProgress(null);
     setSelection(null);
     setPlace({});
     setPanel(null);
-    exposeForTests({ district: undefined, report: undefined, map: undefined, loadedAt: undefined, drawnAt: undefined });
+    exposeForTests({ district: undefined, report: undefined, map: undefined, shownAt: undefined, loadedAt: undefined, drawnAt: undefined });
     void saveSetting('source', source);
     setSource(source);
     setDraft(null);
@@ -266,10 +275,12 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
   }, [i18n]);
 
   // Cases: the filters the map, the lists and the KPIs follow; the lists and KPIs are for the chosen place.
-  const cases = district?.cases;
+  // (the map's cases: the district's, or the preview's while the checks run)
+  const shown = district ?? preview;
+  const cases = shown?.cases;
   // By the statuses (a new case table has new ones): an edit moves cases between grids, not in or out of a filter.
   const caseMaskNow = useMemo(() => (cases ? caseMask(cases, caseFilter.filter, () => true) : new Uint8Array(0)), [cases?.status, caseFilter]);
-  const gridLoadNow = useMemo(() => (district ? gridCaseLoad(district.cases, caseMaskNow, district.gridStats.households).per100 : new Float32Array(0)), [district, caseMaskNow]);
+  const gridLoadNow = useMemo(() => (shown ? gridCaseLoad(shown.cases, caseMaskNow, shown.gridStats.households).per100 : new Float32Array(0)), [shown, caseMaskNow]);
   const inPlace = useMemo(() => (district && placeFilter(district, place)) || (() => true), [district, place]);
   useEffect(() => exposeForTests({ caseFilter: caseFilter.filter, shownCases: caseMaskNow.reduce((n, m) => n + m, 0) }), [caseFilter, caseMaskNow]);
 
@@ -337,24 +348,25 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
         </div>
       </header>
       <main className="main">
-        {district && report && (
+        {shown && (
           <MapView
             key={load.started}
-            district={district}
-            report={report}
+            district={shown}
+            report={district && report ? report : shown.report}
+            complete={district !== null && report !== null}
             visibility={visibility}
-            selection={selection}
+            selection={district ? selection : null}
             caseMask={caseMaskNow}
             gridLoad={gridLoadNow}
             focus={focus}
-            onSelect={(s) => select(s, false, panel === 'edit')}
+            onSelect={(s) => { if (district) select(s, false, panel === 'edit'); }}
             onDrawn={onDrawn}
-            edit={editProps}
+            edit={district ? editProps : null}
             comparison={comparison}
           />
         )}
         {!district && (
-          <div className="loading" role="status" data-testid="loading">
+          <div className={preview ? 'loading loading-over-map' : 'loading'} role="status" data-testid="loading">
             {error ? (
               <>
                 {t('load.failed', { message: error })}

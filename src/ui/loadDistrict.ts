@@ -17,6 +17,8 @@ import buildings from '../../data/demo/buildings.fgb?url';
 import households from '../../data/demo/households.fgb?url';
 import cases from '../../data/demo/cases.fgb?url';
 import type { DemoMeta } from '../domain/types';
+import type { BuildingTable } from '../domain/district';
+import type { DistrictPreview } from '../workspace/preview';
 
 const DEMO_URLS: Record<LayerName, string> = { boundaries, grids, roads, water, buildings, households, cases };
 
@@ -27,11 +29,18 @@ function worker() {
   return api;
 }
 
+/** Starts the district's worker (its script fetched and parsed while the page reads its settings). */
+export function startWorker(): void {
+  worker();
+}
+
 /** A load under way: its result, and its progress for whoever listens (the latest is kept). */
 export interface PendingLoad {
   source: Source;
   /** when it was started (a key for what was drawn from it) */
   started: number;
+  /** what the map can draw before the checks have run (a workspace's stored columns, sent as soon as read); null when none comes (the demo) */
+  preview: Promise<DistrictPreview | null>;
   district: Promise<District & { draft: DraftState }>;
   subscribe(listener: (p: LoadProgress) => void): () => void;
 }
@@ -52,12 +61,22 @@ export function startLoad(source: Source, caseLimits: Record<string, number> = {
     latest = p;
     listeners.forEach((l) => l(p));
   });
+  let previewed: (p: DistrictPreview | null) => void = () => {};
+  const preview = new Promise<DistrictPreview | null>((resolve) => { previewed = resolve; });
   const district = (source.kind === 'workspace'
-    ? worker().loadWorkspace(source.id, caseLimits, report)
-    : worker().loadDistrict(demoUrls(), meta as DemoMeta, caseLimits, report)).then(unpackDistrict);
+    ? worker().loadWorkspace(source.id, caseLimits, report, Comlink.proxy((p: DistrictPreview) => previewed(p)))
+    : worker().loadDistrict(demoUrls(), meta as DemoMeta, caseLimits, report)).then(async (d) => {
+    // A district that carries everything needs no preview (none came, or it comes too late to matter);
+    // else it waits for the preview (it crosses by another port, so may arrive after).
+    const complete = 'shapes' in d.buildings && d.households.positions !== undefined && d.density !== undefined;
+    if (complete) previewed(null);
+    return unpackDistrict(d, complete ? null : await preview);
+  });
+  district.catch(() => previewed(null));
   return {
     source,
     started: performance.now(),
+    preview,
     district,
     subscribe(listener) {
       listeners.add(listener);
@@ -67,9 +86,15 @@ export function startLoad(source: Source, caseLimits: Record<string, number> = {
   };
 }
 
-/** The district as the worker sent it (tables as columns: nothing to rebuild), and where its draft stands. */
-function unpackDistrict(d: PackedDistrict): District & { draft: DraftState } {
-  return d;
+/**
+ * The district as the worker sent it (tables as columns: nothing to rebuild), with what its
+ * preview brought put back (the same footprints, points and rasters: the map keeps drawing them).
+ */
+function unpackDistrict(d: PackedDistrict, preview: DistrictPreview | null): District & { draft: DraftState } {
+  const b = d.buildings;
+  const buildings: BuildingTable = 'shapes' in b ? b : { ...preview!.buildings, ...b };
+  const positions = d.households.positions ?? preview!.households.positions;
+  return { ...d, buildings, households: { ...d.households, positions }, density: d.density ?? preview!.density };
 }
 
 /** One edit of the draft on the map, made in its worker (the district's one owner). */

@@ -14,6 +14,9 @@ interface Exposed {
   district?: District;
   report?: Report;
   map?: MapLibreMap;
+  /** when the map had the district's layers to draw (a workspace's preview, before its checks); performance.now() */
+  shownAt?: number;
+  /** when the district with its checks' results was on the page */
   loadedAt?: number;
   drawnAt?: number;
   visibility?: LayerVisibility;
@@ -41,6 +44,7 @@ export function exposeForTests(part: Exposed) {
   (window as unknown as { gridscope: unknown }).gridscope = {
     ready: state.drawnAt !== undefined,
     drawnAt: state.drawnAt,
+    shownAt: state.shownAt,
     loadedAt: state.loadedAt,
     counts: d && {
       baseGrids: d.grids.filter((g) => g.properties.kind === 'base').length,

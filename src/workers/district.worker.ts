@@ -3,7 +3,10 @@
 // The raw layers stay here so the checks can run again without reloading.
 import * as Comlink from 'comlink';
 import { readFlatGeobuf } from '../io/flatgeobuf';
-import { checkInputOf, transferablesOf, type RawLayers } from '../workspace/assemble';
+import { checkInputOf, nowFor, type RawLayers } from '../workspace/assemble';
+import { buildingTableOfColumns, districtPreview, householdPositions, PREVIEW_TRIANGLES, previewBuffers, type DistrictPreview } from '../workspace/preview';
+import { buildingBuffers, buildingTable, triangulate } from '../workspace/buildingTable';
+import { fromGeoColumns } from '../store/geoColumns';
 import { DistrictSession, type DraftState, type EditAnswer, type ProposalAnswer } from '../workspace/session';
 import type { ProposalRequest } from '../workspace/proposals';
 import { Drafts } from '../store/drafts';
@@ -12,12 +15,12 @@ import { runChecks } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import { GridLocator } from '../checks/locate';
 import type { CaseFeature, DemoMeta, GridFeature } from '../domain/types';
-import type { CaseTable, District } from '../domain/district';
+import type { BuildingTable, CaseTable, District } from '../domain/district';
 import { guardedFetch } from '../io/guardedFetch';
 import { FEED_LIMITS, fetchOpen311, type FeedCap } from '../io/open311';
-import { caseColumns, casesAtBuffers, mergeIntoColumns } from '../workspace/caseTable';
-import { db } from '../store/db';
-import { Workspaces } from '../store/workspaces';
+import { caseBuffers, caseColumns, casesAtBuffers, mergeIntoColumns } from '../workspace/caseTable';
+import { casesOfRow, db } from '../store/db';
+import { Workspaces, type WorkspaceRole } from '../store/workspaces';
 import { rawLayersOf } from '../workspace/fromWorkspace';
 import { districtShapefileZip, gridsFlatGeobuf, gridsGeoJSON, gridsShapefileZip, householdAssignmentCsv } from '../io/export';
 import { zhCN } from '../i18n/zh-CN';
@@ -87,14 +90,41 @@ const api = {
     return assemble(layers, null, caseLimits, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
   },
 
-  /** A workspace saved in IndexedDB (Dexie works in a worker too): read, decode, check. */
-  async loadWorkspace(workspaceId: string, caseLimits: Record<string, number>, onProgress: (p: LoadProgress) => void) {
+  /**
+   * A workspace saved in IndexedDB (Dexie works in a worker too): read, then what the map draws
+   * sent at once (onPreview: the stored columns as they are, a city's in well under a second),
+   * then decoded and checked (the answer).
+   */
+  async loadWorkspace(workspaceId: string, caseLimits: Record<string, number>, onProgress: (p: LoadProgress) => void, onPreview?: (p: DistrictPreview) => void) {
+    const t0 = performance.now();
     const total = 1 + CHECK_STAGES.length;
     let done = 0;
     onProgress({ step: 'load.reading', done, total });
-    const { workspace, layers, cases } = await new Workspaces(db).load(workspaceId);
+    const { workspace, rows } = await new Workspaces(db).read(workspaceId);
     onProgress({ step: 'load.reading', done: ++done, total });
-    return assemble(rawLayersOf(workspace, layers, cases), workspaceId, caseLimits, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }));
+    const t1 = performance.now();
+    const stored = (role: WorkspaceRole) => rows.find((r) => r.role === role && r.geo)?.geo;
+    const features = (role: WorkspaceRole) => { const c = stored(role); return c ? fromGeoColumns(c) : []; };
+    const storedCases = rows.find((r) => r.cases)?.cases;
+    const small = { boundaries: features('boundaries'), grids: features('grids'), roads: features('roads'), water: features('water') };
+    let preview: DistrictPreview | undefined;
+    let names: Pick<BuildingTable, 'ids' | 'addresses'> | undefined;
+    const buildings = stored('buildings');
+    const table = !onPreview ? null : buildings ? buildingTableOfColumns(buildings, { triangles: buildings.count <= PREVIEW_TRIANGLES }) : buildingTable([], new Int32Array(0), new Int32Array(0));
+    if (onPreview && table) {
+      // The cases' texts are not drawn: unpacked (400,000 strings of each) after the preview.
+      const noTexts = storedCases ? { ...storedCases, ids: [], addresses: [], descriptions: [] } : caseColumns([]);
+      const raw = rawLayersOf(workspace, small, noTexts);
+      const households = stored('households');
+      // (the buildings' ids and addresses, 400,000 strings to clone, come with the District)
+      names = { ids: table.ids, addresses: table.addresses };
+      preview = districtPreview(raw, { ...table, ids: [], addresses: [] }, households ? householdPositions(households) : new Float64Array(0), noTexts, nowFor(raw.meta, Date.now()), caseLimits);
+      void onPreview(Comlink.transfer(preview, previewBuffers(preview)));
+      console.debug(`district worker: read in ${Math.round(t1 - t0)} ms, preview sent ${Math.round(performance.now() - t1)} ms later (asked at ${Math.round(performance.timeOrigin + t0)}, worker began ${Math.round(performance.timeOrigin)})`);
+    }
+    const layers = { ...small, buildings: features('buildings'), households: features('households') };
+    const cases = storedCases ? casesOfRow(storedCases) : caseColumns([]);
+    return assemble(rawLayersOf(workspace, layers, cases), workspaceId, caseLimits, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }), preview && names && { preview, names });
   },
 
   /** A file of the district on the map (its layers as loaded); 户主 and phone only with includePersonal. */
@@ -246,21 +276,51 @@ function transferAnswer(a: EditAnswer): EditAnswer {
   return Comlink.transfer(a, [v.buildingGrid, v.householdGrid, v.caseGrid, s.households, s.buildings, s.residents, s.openCases, s.overdueCases].map((x) => x.buffer as ArrayBuffer));
 }
 
-async function assemble(layers: RawLayers, workspaceId: string | null, limits: Record<string, number>, onStage: (stage: string) => void) {
+async function assemble(layers: RawLayers, workspaceId: string | null, limits: Record<string, number>, onStage: (stage: string) => void,
+  sent?: { preview: DistrictPreview; names: Pick<BuildingTable, 'ids' | 'addresses'> }) {
+  const preview = sent?.preview;
   const t0 = performance.now();
   const history = workspaceId ? await drafts.history(workspaceId) : undefined;
-  const opened = DistrictSession.open(layers, { workspaceId, history, drafts, limits, clockMs: Date.now(), onStage });
+  const opened = DistrictSession.open(layers, { workspaceId, history, drafts, limits, clockMs: Date.now(), onStage, preview });
   session = opened.session;
   const district = opened.district;
   console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
   // Buildings go as columns (buildingTable): cloning 200,000 footprint objects cost seconds on
   // each side of postMessage, and rebuilding them on the page froze it; typed arrays move free.
-  const packed: PackedDistrict = { ...district, draft: session.draft() };
-  return Comlink.transfer(packed, transferablesOf(district));
+  // What the preview already brought the page (footprints, points, rasters) does not go again.
+  const b = district.buildings;
+  const sameBuildings = preview !== undefined && b.shapes === preview.buildings.shapes;
+  // A city's footprints came to the page uncut (the preview drew their density): their triangles now.
+  const cut = sameBuildings && b.count > 0 && b.triangles.length === 0 ? triangulate(b.shapes) : null;
+  const { positions, ...households } = district.households;
+  const packed: PackedDistrict = {
+    ...district, draft: session.draft(),
+    buildings: sameBuildings ? { count: b.count, grid: b.grid, households: b.households, ...sent!.names, ...cut } : b,
+    households: preview ? households : district.households,
+    density: district.density === preview?.density ? undefined : district.density,
+  };
+  const h = district.households, s = district.gridStats;
+  const buffers = [
+    ...(sameBuildings ? [b.grid, b.households, ...(cut ? [cut.triangles, cut.triangleStart] : [])].map((a) => a.buffer as ArrayBuffer) : buildingBuffers(b)),
+    ...[h.units, h.residents, h.building, h.grid, ...(preview ? [] : [positions])].map((a) => a.buffer as ArrayBuffer),
+    ...(packed.density ? [packed.density.households.level.buffer as ArrayBuffer, packed.density.buildings.level.buffer as ArrayBuffer] : []),
+    ...[s.households, s.buildings, s.residents, s.openCases, s.overdueCases].map((a) => a.buffer as ArrayBuffer),
+    ...caseBuffers(district.cases),
+  ];
+  return Comlink.transfer(packed, buffers);
 }
 
-/** A district as it crosses to the page, with where its draft stands. */
-export type PackedDistrict = District & { draft: DraftState };
+/**
+ * A district as it crosses to the page, with where its draft stands; what the preview brought
+ * is left out (the page's unpackDistrict puts it back): the buildings' footprints and columns
+ * when the checks kept them all as stored, the households' points, the density rasters.
+ */
+export type PackedDistrict = Omit<District, 'buildings' | 'households' | 'density'> & {
+  buildings: BuildingTable | (Pick<BuildingTable, 'count' | 'grid' | 'households' | 'ids' | 'addresses'> & Partial<Pick<BuildingTable, 'triangles' | 'triangleStart'>>);
+  households: Omit<District['households'], 'positions'> & { positions?: Float64Array };
+  density?: District['density'];
+  draft: DraftState;
+};
 
 function exportOf(kind: ExportKind, layers: RawLayers, assigned: ReturnType<DistrictSession['assignment']>, includePersonal: boolean, language: Language): { ext: string; type: string; data: Uint8Array | string } {
   switch (kind) {

@@ -5,7 +5,8 @@ import { parseTime } from '../domain/cases';
 import type { District, GridStats, HouseholdTable } from '../domain/district';
 import { caseBuffers, casesAt, type CaseColumns } from './caseTable';
 import { withCaseFindings } from '../checks/cases';
-import { buildingBuffers, buildingTable } from './buildingTable';
+import { buildingBuffers, buildingCentres, buildingTable } from './buildingTable';
+import type { DistrictPreview } from './preview';
 import { densityGrid } from './density';
 import { CoverageChecker, type CheckInput } from '../checks/engine';
 import type { Report } from '../checks/report';
@@ -38,7 +39,7 @@ export function nowFor(meta: DemoMeta, clockMs: number): number {
  * could use (what it skipped is listed in the report); per-grid totals come from its report.
  */
 export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (stage: string) => void, caseLimits?: Record<string, number>,
-  checker = new CoverageChecker(checkInputOf(raw), undefined, onStage)): District {
+  checker = new CoverageChecker(checkInputOf(raw), undefined, onStage), preview?: DistrictPreview): District {
   const columns = householdsFromFeatures(raw.households);
   const report = checker.report();
   const assignment = checker.assignment();
@@ -62,14 +63,12 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
   };
   const bHouseholds = new Int32Array(assignment.buildings.length);
   for (const b of households.building) if (b >= 0) bHouseholds[b]++;
-  const buildings = buildingTable(assignment.buildings, assignment.buildingGrid.slice(), bHouseholds);
-  // A building's place in the density: the middle of its box.
-  const centres = new Float64Array(2 * buildings.count);
-  for (let i = 0; i < buildings.count; i++) {
-    const b = buildings.shapes.bbox;
-    centres[2 * i] = (b[4 * i] + b[4 * i + 2]) / 2;
-    centres[2 * i + 1] = (b[4 * i + 1] + b[4 * i + 3]) / 2;
-  }
+  // The preview's table (made from the stored columns) when the checks kept every building as it was.
+  const same = preview && preview.buildings.count === raw.buildings.length && assignment.buildings.length === raw.buildings.length
+    && assignment.buildings.every((b, i) => b === raw.buildings[i]);
+  const buildings = same
+    ? { ...preview.buildings, grid: assignment.buildingGrid.slice(), households: bHouseholds }
+    : buildingTable(assignment.buildings, assignment.buildingGrid.slice(), bHouseholds);
 
   return {
     meta: raw.meta,
@@ -81,7 +80,7 @@ export function assembleDistrict(raw: RawLayers, clockMs: number, onStage?: (sta
     households,
     cases,
     gridStats: stats,
-    density: { households: densityGrid(households.positions), buildings: densityGrid(centres) },
+    density: preview && same ? preview.density : { households: densityGrid(households.positions), buildings: densityGrid(buildingCentres(buildings)) },
     report: withCaseFindings(report, cases),
   };
 }

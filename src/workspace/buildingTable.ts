@@ -92,6 +92,17 @@ export function buildingBBox(t: BuildingTable, i: number): [number, number, numb
   return [b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]];
 }
 
+/** The middle of each building's box, x, y pairs (where it counts in the density). */
+export function buildingCentres(t: BuildingTable): Float64Array {
+  const b = t.shapes.bbox;
+  const out = new Float64Array(2 * t.count);
+  for (let i = 0; i < t.count; i++) {
+    out[2 * i] = (b[4 * i] + b[4 * i + 2]) / 2;
+    out[2 * i + 1] = (b[4 * i + 1] + b[4 * i + 3]) / 2;
+  }
+  return out;
+}
+
 /** The buffers of a building table, for transfer from the worker without copying. */
 export function buildingBuffers(t: BuildingTable): ArrayBuffer[] {
   const s = t.shapes;

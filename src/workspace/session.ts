@@ -18,6 +18,7 @@ import { planScores, type PlanScores } from '../plan/scores';
 import { propose, type Proposal, type ProposalContext, type ProposalRequest } from './proposals';
 import { assembleDistrict, checkInputOf, nowFor, statsOf, type RawLayers } from './assemble';
 import { casesAt } from './caseTable';
+import type { DistrictPreview } from './preview';
 import { geomBBox } from '../checks/land';
 import { CaseStatus } from '../domain/cases';
 
@@ -85,14 +86,14 @@ export class DistrictSession {
    * Opens a district: the grids of its draft (the saved edits replayed on the grids as
    * imported) checked once, and the District the page draws.
    */
-  static open(raw: RawLayers, o: { workspaceId?: string | null; history?: History; drafts?: Drafts | null; limits?: Record<string, number>; clockMs?: number; onStage?: (s: string) => void }) {
+  static open(raw: RawLayers, o: { workspaceId?: string | null; history?: History; drafts?: Drafts | null; limits?: Record<string, number>; clockMs?: number; onStage?: (s: string) => void; preview?: DistrictPreview }) {
     const history = o.history ?? EMPTY_HISTORY;
     const grids = history.done > 0 ? replay(usableGrids(raw.grids), history) : raw.grids;
     const input = checkInputOf({ ...raw, grids });
     const checker = new CoverageChecker(input, undefined, o.onStage);
     const session = new DistrictSession(raw, checker, history, o.workspaceId ?? null, o.drafts ?? null, o.limits ?? {});
     session.households = input.households;
-    const district: District = assembleDistrict(raw, o.clockMs ?? Date.now(), undefined, o.limits, checker);
+    const district: District = assembleDistrict(raw, o.clockMs ?? Date.now(), undefined, o.limits, checker, o.preview);
     session.placed = { grid: district.cases.grid.slice(), status: district.cases.status.slice(), grids: session.grids().slice() };
     return { session, district };
   }

@@ -96,3 +96,29 @@ describe('density raster', () => {
     expect(densityGrid(new Float64Array(0)).level.every((v) => v === 0)).toBe(true);
   });
 });
+
+describe('preview from the stored columns', () => {
+  it('makes the same building table from a stored layer as from its features, without them', async () => {
+    const { toGeoColumns } = await import('../../src/store/geoColumns');
+    const { buildingTableOfColumns } = await import('../../src/workspace/preview');
+    const fromColumns = buildingTableOfColumns(toGeoColumns(buildings))!;
+    const fromFeatures = buildingTable(buildings, new Int32Array(3).fill(-1), new Int32Array(3));
+    expect(fromColumns).toEqual(fromFeatures);
+    expect(buildingTableOfColumns(toGeoColumns(buildings), { triangles: false })!.triangles.length).toBe(0);
+    // anything but polygons: made from features instead
+    expect(buildingTableOfColumns(toGeoColumns([...buildings, { type: 'Feature', properties: { id: 'P' }, geometry: { type: 'Point', coordinates: [0, 0] } }]))).toBeNull();
+  });
+
+  it('reads households\' points as the checks do: the geometry, else lon / lat, else none', async () => {
+    const { toGeoColumns } = await import('../../src/store/geoColumns');
+    const { householdPositions } = await import('../../src/workspace/preview');
+    const { householdsFromFeatures } = await import('../../src/io/layers');
+    const hs = [
+      { type: 'Feature' as const, properties: { id: 'a' }, geometry: { type: 'Point' as const, coordinates: [119.1, 36.7] } },
+      { type: 'Feature' as const, properties: { id: 'b', lon: '119.2', lat: 36.8 }, geometry: null as never },
+      { type: 'Feature' as const, properties: { id: 'c' }, geometry: null as never },
+      { type: 'Feature' as const, properties: { id: 'd', lon: 1, lat: 2 }, geometry: { type: 'Point' as const, coordinates: [119.3, 36.9] } },
+    ];
+    expect([...householdPositions(toGeoColumns(hs))]).toEqual([...householdsFromFeatures(hs).positions]);
+  });
+});

@@ -35,3 +35,23 @@ describe('geo columns', () => {
     expect(() => toGeoColumns([{ type: 'Feature', properties: {}, geometry: { type: 'GeometryCollection', geometries: [] } }])).toThrow(/GeometryCollection cannot be stored/);
   });
 });
+
+describe('packed property columns', () => {
+  it('pack columns of one type and give back every value, absent and null apart', async () => {
+    const { packColumn, unpackColumn } = await import('../../src/store/geoColumns');
+    const cols: unknown[][] = [
+      [1, 2, undefined, null, -32768, 32767], [70_000, -5, 3], [1.5, NaN, -0, Infinity], [2 ** 40, 1],
+      ['一', '', undefined, 'abc', null, '😀'], [true, false, undefined], [1, 'a'], [undefined, null], [{ a: 1 }],
+    ];
+    for (const c of cols) {
+      const p = packColumn(c);
+      expect(unpackColumn(p)).toEqual(c);
+      for (let i = 0; i < c.length; i++) expect(Object.is(unpackColumn(p)![i], c[i])).toBe(true);
+    }
+    expect((packColumn(cols[0]) as { values: unknown }).values).toBeInstanceOf(Int16Array);
+    expect((packColumn(cols[1]) as { values: unknown }).values).toBeInstanceOf(Int32Array);
+    expect((packColumn(cols[2]) as { values: unknown }).values).toBeInstanceOf(Float64Array);
+    expect(packColumn(cols[4])).toMatchObject({ packed: 'string', text: '一abc😀' });
+    expect(Array.isArray(packColumn(cols[6]))).toBe(true); // mixed: kept as it is
+  });
+});

@@ -1,0 +1,20 @@
+// The console itself (React, the map, the panels), loaded by main.tsx while the district is
+// already loading in its worker: a large bundle to parse does not hold the data back.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { initI18n, LANGUAGES, type Language } from '../i18n';
+import { App } from './App';
+import type { PendingLoad } from './loadDistrict';
+import './styles.css';
+import './screen/screen.css';
+import type { ScreenConfig } from './screen/config';
+import { Screen } from './screen/Screen';
+
+export function boot(load: PendingLoad, o: { screen: ScreenConfig | null; caseLimits: Record<string, number>; language: Language }) {
+  initI18n(LANGUAGES.includes(o.language) ? o.language : 'zh-CN');
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      {o.screen ? <Screen load={load} config={o.screen} /> : <App initialLoad={load} initialCaseLimits={o.caseLimits} />}
+    </StrictMode>,
+  );
+}
