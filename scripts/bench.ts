@@ -1,5 +1,5 @@
 // npm run bench: prints figures; asserts nothing (machines here are shared and noisy).
-// BENCH=checks, page, import, cases, editing, proposals, screen, cores or postgis runs one part only; BENCH_RUNS sets the runs.
+// BENCH=checks, page, import, cases, editing, proposals, screen, city, cores or postgis runs one part only; BENCH_RUNS sets the runs.
 import { benchChecks } from './bench/checks';
 import { benchPageLoad } from './bench/page-load';
 import { benchImport } from './bench/import';
@@ -9,6 +9,7 @@ import { benchProposals } from './bench/proposals';
 import { benchScreen } from './bench/screen';
 import { benchPostgis } from './bench/postgis';
 import { benchTwoCores } from './bench/twoCores';
+import { benchCityPage } from './bench/city-page';
 
 const only = process.env.BENCH;
 const runs = process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined;
@@ -19,5 +20,6 @@ if (!only || only === 'cases') await benchCases(runs ?? 5);
 if (!only || only === 'editing') await benchEditing();
 if (!only || only === 'proposals') await benchProposals();
 if (!only || only === 'screen') await benchScreen();
+if (!only || only === 'city') await benchCityPage(runs ?? 3); // the city in Chromium: reopen, first draw, pan and zoom, heap
 if (!only || only === 'cores') await benchTwoCores(runs ?? 5);
 if (!only || only === 'postgis') await benchPostgis(runs ?? 3);
