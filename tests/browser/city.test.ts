@@ -63,6 +63,13 @@ function drawnShare(png: PNG): number {
   return n / (png.width * png.height);
 }
 
+/** Pixels of the households' yellow (#fde047, points and density alike; nothing else on the map is that colour). */
+function householdPixels(png: PNG): number {
+  let n = 0;
+  for (let i = 0; i < png.data.length; i += 4) if (png.data[i] > 180 && png.data[i + 1] > 180 && png.data[i + 2] < 140) n++;
+  return n;
+}
+
 function differing(a: PNG, b: PNG): number {
   let n = 0;
   for (let i = 0; i < a.data.length; i += 4) if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]) > 30) n++;
@@ -101,6 +108,8 @@ describe('a city-size workspace', () => {
     await p.getByTestId('toggle-households').click();
     const without = await mapPixels();
     expect(differing(all, without), 'pixels drawn by the households').toBeGreaterThan(2000);
+    expect(householdPixels(all), "the households' yellow with them on").toBeGreaterThan(2000);
+    expect(householdPixels(without), "the households' yellow with them off").toBeLessThan(householdPixels(all) / 10);
     await p.getByTestId('toggle-households').click();
 
     // A scripted pan (a mouse drag) and zoom (a wheel turn), each to the map idle again.
