@@ -4,7 +4,7 @@
 // workspace has been read; the checks' report, the per-grid totals and each thing's grid follow
 // (the District, which takes the preview's footprints, points and rasters as they are).
 import { propColumn, type GeoColumns } from '../store/geoColumns';
-import type { BuildingTable, CaseTable, District } from '../domain/district';
+import type { BuildingTable, District } from '../domain/district';
 import { FINDING_KINDS, RULES, type Report } from '../checks/report';
 import type { BoundaryFeature, DemoMeta, GridFeature, RoadFeature, WaterFeature } from '../domain/types';
 import type { PackedPolygons } from '../checks/rings';
@@ -14,19 +14,12 @@ import { densityGrid, type DensityGrid } from './density';
 import { buildingCentres, triangulate } from './buildingTable';
 
 /** The district as the map draws it before the checks: what it lacks, the District adds. */
-export interface DistrictPreview {
-  meta: DemoMeta;
-  boundaries: BoundaryFeature[];
-  grids: GridFeature[];
-  roads: RoadFeature[];
-  water: WaterFeature[];
-  /** placed in no grid yet (grid -1, no households); ids and addresses not carried (the District brings them) */
-  buildings: BuildingTable;
+// buildings: placed in no grid yet (grid -1, no households), ids and addresses not carried (the
+// District brings them); cases: statuses as of the load, grids not yet (-1), texts not carried.
+export type DistrictPreview = Pick<District, 'meta' | 'boundaries' | 'grids' | 'roads' | 'water' | 'buildings' | 'cases'> & {
   households: { count: number; positions: Float64Array };
-  /** statuses as of the load; grids not yet (-1); ids, addresses and descriptions not carried */
-  cases: CaseTable;
   density: { households: DensityGrid; buildings: DensityGrid };
-}
+};
 
 /**
  * The buildings' table straight from a stored layer (its rings are already packed the way the
