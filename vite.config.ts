@@ -47,6 +47,10 @@ export default defineConfig({
   // it is served in dev and fingerprinted into dist on build.
   assetsInclude: ['**/*.fgb'],
   worker: { format: 'es' },
+  // The dev server pre-bundles what it finds from these entries at start. Its scan does not
+  // follow \`new Worker(new URL(…))\`, so the workers are named too: a dependency first met when
+  // the first file is imported made it re-bundle and reload the page, losing the import.
+  optimizeDeps: { entries: ['index.html', 'src/workers/*.worker.ts'] },
   // No source maps in what is deployed.
   build: { target: 'es2022', chunkSizeWarningLimit: 4000, sourcemap: false },
   // The same origins, for the code that fetches (src/io/guardedFetch.ts): workers do not inherit a <meta> policy.
