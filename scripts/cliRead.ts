@@ -52,6 +52,7 @@ export async function readLayer(path: string, role: Role, overrides: Record<stri
     if (!file.columns.includes(column)) throw new InputError(`${path}: --map ${role}.${field}=${column}: no such column (columns: ${file.columns.join(', ')})`);
   }
   const prepared = prepareLayer(file, role, mapping, defaultCrs(file.crsGuess));
+  if (prepared.outsideChina > 0) console.log(`${path}: ${prepared.outsideChina} of ${prepared.features.length} ${role} lie outside China (kept)`);
   if (prepared.conversion.kind !== 'none') console.log(`${path}: coordinates converted (${prepared.conversion.kind}, ${prepared.conversion.features} features)`);
   const repaired: Skipped[] = prepared.repaired.map((r) => ({ layer: role, id: r.id, code: r.how, params: {}, reason: `repaired on reading: ${r.how.replace(/_/g, ' ')}` }));
   return { features: prepared.features, rejected: prepared.rejected, repaired };

@@ -118,6 +118,8 @@ export function coordProblem(points: Position[]): Problem | null {
 
 const inLon = (v: number) => v >= CHINA.minLon && v <= CHINA.maxLon;
 const inLat = (v: number) => v >= CHINA.minLat && v <= CHINA.maxLat;
+/** Whether a lon/lat lies in China's box (a notice for the rest, never a reason to refuse it). */
+export const inChina = (x: number, y: number) => inLon(x) && inLat(y);
 
 /** What is wrong with one lon/lat pair, or null. No allocation: runs once per household. */
 export function pointProblem(x: number, y: number): Problem | null {

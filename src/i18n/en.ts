@@ -62,7 +62,7 @@ export const en: Messages = {
   },
   skip: {
     not_object: 'not a case object', no_id: 'no service_request_id', bad_status: 'status is not open / closed',
-    bad_requested_datetime: 'reported time missing or unreadable', no_location: 'no usable location (lat/long)', outside_china: 'location outside China',
+    bad_requested_datetime: 'reported time missing or unreadable', no_location: 'no usable location (lat/long)', projected_location: 'lat/long are not degrees (projected metres?)',
     swapped_latlong: 'lat and long look swapped', duplicate: 'duplicate id (the later update is kept)',
     no_geometry: 'no geometry',
     not_polygon: 'geometry is a {{type}}, not a polygon',
@@ -119,6 +119,7 @@ export const en: Messages = {
     export: 'Export as a file',
   },
   import: {
+    outsideChina: '{{n}} of them lie outside China (imported; check the coordinates)',
     open311: 'Open311 requests list: {{n}} usable, {{skipped}} not usable',
     storageFull: '{{name}}: this browser\'s storage for the console is full. Nothing was saved this time and the saved workspaces are untouched. Delete a workspace you no longer need (export it first) and try again.',
     reading: 'Reading {{name}}…',

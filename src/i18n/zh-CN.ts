@@ -61,7 +61,7 @@ export const zhCN = {
   },
   skip: {
     not_object: '不是一个事件对象', no_id: '缺少事件编号 service_request_id', bad_status: '状态不是 open / closed',
-    bad_requested_datetime: '上报时间缺失或无法识别', no_location: '没有可用的位置（经纬度）', outside_china: '位置不在中国范围内',
+    bad_requested_datetime: '上报时间缺失或无法识别', no_location: '没有可用的位置（经纬度）', projected_location: '经纬度不是度数（像是投影坐标，单位为米）',
     swapped_latlong: '经纬度像是写反了', duplicate: '事件编号重复（保留更新时间较晚的一条）',
     no_geometry: '没有几何图形',
     not_polygon: '几何类型是 {{type}}，不是面',
@@ -118,6 +118,7 @@ export const zhCN = {
     export: '导出为文件',
   },
   import: {
+    outsideChina: '其中 {{n}} 条位于中国范围以外（已导入，请确认坐标）',
     open311: 'Open311 事件列表：{{n}} 条可用，{{skipped}} 条无法使用',
     storageFull: '{{name}}：本机浏览器存储已满，这次没有保存任何内容，已保存的工作区未受影响。请删除不用的工作区（可先导出）后重试。',
     reading: '正在读取 {{name}}…',

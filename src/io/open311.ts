@@ -6,11 +6,12 @@
 // systems add the closed-loop times, dispatch level and satisfaction (CaseProps) as extra
 // keys; they are read when present and '' otherwise.
 import { FetchRefused, guardedFetch, readCapped } from './guardedFetch';
+import { pointProblem } from '../checks/validate';
 import type { CaseFeature, CaseProps, DispatchLevel, Satisfaction } from '../domain/types';
 
 export type Open311SkipCode =
   | 'not_object' | 'no_id' | 'bad_status' | 'bad_requested_datetime'
-  | 'no_location' | 'outside_china' | 'swapped_latlong' | 'duplicate';
+  | 'no_location' | 'projected_location' | 'swapped_latlong' | 'duplicate';
 
 export interface Open311Skip {
   /** service_request_id, or `#n` (1-based position in the list) where there is none. */
@@ -65,10 +66,6 @@ type Entry = Record<string, unknown>;
 const isEntry = (v: unknown): v is Entry => typeof v === 'object' && v !== null && !Array.isArray(v);
 const has = (e: Entry, k: string) => e[k] !== undefined && e[k] !== null && e[k] !== '';
 
-// China's extent, generous: outside it a point is a placeholder (0,0), another CRS or swapped.
-const LON: [number, number] = [70, 140];
-const LAT: [number, number] = [15, 56];
-const inside = (v: number, [lo, hi]: [number, number]) => v >= lo && v <= hi;
 
 /** The request objects of a GeoReport v2 response, or an error saying what the JSON is instead. */
 function requestList(json: unknown, source: string): unknown[] {
@@ -138,10 +135,11 @@ function toCase(e: unknown, n: number): CaseFeature | Open311Skip {
   const long = num(e.long);
   if (lat === undefined || long === undefined)
     return skip('no_location', `lat/long ${JSON.stringify(e.lat ?? null)}, ${JSON.stringify(e.long ?? null)} are not numbers`);
-  if (!inside(long, LON) || !inside(lat, LAT)) {
-    if (inside(lat, LON) && inside(long, LAT)) return skip('swapped_latlong', `lat ${lat}, long ${long} lie outside China; they look swapped`);
-    return skip('outside_china', `lat ${lat}, long ${long} lie outside China (long 70–140, lat 15–56)`);
-  }
+  // Held to the same rule as every other layer's points: swapped or not degrees is refused, a
+  // place outside China is kept (the import says how many lie outside).
+  const wrong = pointProblem(long, lat);
+  if (wrong?.code === 'lat_lon') return skip('swapped_latlong', `lat ${lat}, long ${long} lie outside China; they look swapped`);
+  if (wrong) return skip('projected_location', `lat ${lat}, long ${long} are not degrees of latitude and longitude (projected metres?)`);
   const updated = isoTime(e.updated_datetime) ?? '';
   const props: CaseProps = {
     service_request_id: id,

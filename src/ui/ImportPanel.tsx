@@ -250,6 +250,7 @@ export function ImportPanel({ source, districtName, viewBBox, onOpen, onClose }:
               <p className={p.result.rejected.length ? 'warn' : 'ok'}>
                 {t('import.summary', { imported: p.result.imported, rejected: p.result.rejected.length, repaired: p.result.repaired.length })}
                 {p.result.repaired.length > 0 && t('import.repairedHow', { list: repairCounts(p.result).map(([how, n]) => t(`import.repairs.${how}`, { n })).join(t('import.listSep')) })}
+                {p.result.outsideChina > 0 && ` · ${t('import.outsideChina', { n: p.result.outsideChina.toLocaleString() })}`}
                 {p.result.conversion.kind !== 'none' && ` · ${t(`crs.${p.result.conversion.kind}`, { n: p.result.conversion.features, epsg: p.result.conversion.epsg })}`}
               </p>
               {p.result.rejected.length > 0 && (

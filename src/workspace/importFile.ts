@@ -13,7 +13,7 @@ import { convertFeatures, guessCrs, swapLatLon, type ConversionNote, type CrsGue
 import { guessFields } from '../io/fieldGuess';
 import { CANONICAL_FIELDS, PERSONAL_FIELDS, PERSONAL_PREFIX, isPersonalKey, mapFeatures, normalizeProps, type LayerName } from '../io/layers';
 import { personalColumns } from '../domain/privacy';
-import { featureLabel, pointProblem, problem, skippedItem, validAreas } from '../checks/validate';
+import { featureLabel, inChina, pointProblem, problem, skippedItem, validAreas } from '../checks/validate';
 import type { Skipped } from '../checks/report';
 import type { Note } from '../store/db';
 
@@ -152,6 +152,8 @@ export interface Prepared {
   /** features that were changed to be usable, and how */
   repaired: { id: string; how: RepairKind }[];
   conversion: ConversionNote;
+  /** kept features that lie outside China (every layer alike: said, not refused) */
+  outsideChina: number;
 }
 
 /**
@@ -159,6 +161,11 @@ export interface Prepared {
  * `crs` (a lat/lon file is swapped, and says so), unusable rows rejected with their reason.
  */
 export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<string, string>, crs: SourceCrs): Prepared {
+  const prepared = prepareRole(f, role, mapping, crs);
+  return { ...prepared, outsideChina: countOutsideChina(prepared.features) };
+}
+
+function prepareRole(f: ReadFile, role: LayerName, mapping: Record<string, string>, crs: SourceCrs): Omit<Prepared, 'outsideChina'> {
   let features = (f.features ? mapFeatures(f.features, mapping) : rowsToPoints(f.table!, mapping, role === 'cases' ? 'long' : 'lon'))
     .map((x) => ({ ...x, properties: normalizeProps(role, withoutSourceOf(PERSONAL_FIELDS, mapping, x.properties ?? {})) }));
   features = markPersonal(features, mapping);
@@ -205,7 +212,7 @@ export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<strin
  * Cases go through the Open311 reader's checks (id, status, reported time, location), so a
  * CSV export and a feed are held to the same rules; the location is the converted point.
  */
-function prepareCases(f: ReadFile, features: Feature[], conversion: ConversionNote): Prepared {
+function prepareCases(f: ReadFile, features: Feature[], conversion: ConversionNote): Omit<Prepared, 'outsideChina'> {
   const entries = features.map((x) => {
     const c = x.geometry?.type === 'Point' ? x.geometry.coordinates : null;
     return { ...x.properties, ...(c ? { long: c[0], lat: c[1] } : {}) };
@@ -279,18 +286,30 @@ function rowsToPoints(t: CsvTable, mapping: Record<string, string>, lonKey: 'lon
   });
 }
 
+/** Features whose first position lies outside China's box (households without a point are not counted). */
+function countOutsideChina(fs: Feature[]): number {
+  let n = 0;
+  for (const f of fs) {
+    const g = f.geometry as { coordinates?: unknown } | null;
+    const p = g && 'coordinates' in g ? firstPosition(g.coordinates) : null;
+    if (p && !inChina(p[0], p[1])) n++;
+  }
+  return n;
+}
+
+/** The first position of a geometry's coordinates, whatever its nesting; null for a malformed one. */
+function firstPosition(c: unknown): number[] | null {
+  let x = c;
+  while (Array.isArray(x) && Array.isArray(x[0])) x = x[0];
+  return Array.isArray(x) && typeof x[0] === 'number' && typeof x[1] === 'number' ? (x as number[]) : null;
+}
+
 function samplePositions(fs: Feature[]): number[][] {
   const out: number[][] = [];
-  // The first position of each geometry, whatever its nesting; a malformed one gives none here
-  // (its own check names it later).
-  const first = (c: unknown): number[] | null => {
-    let x = c;
-    while (Array.isArray(x) && Array.isArray(x[0])) x = x[0];
-    return Array.isArray(x) && typeof x[0] === 'number' && typeof x[1] === 'number' ? (x as number[]) : null;
-  };
+  // A malformed geometry gives none here (its own check names it later).
   for (const f of fs.slice(0, 50)) {
     const g = f.geometry as { coordinates?: unknown } | null;
-    const p = g && 'coordinates' in g ? first(g.coordinates) : null;
+    const p = g && 'coordinates' in g ? firstPosition(g.coordinates) : null;
     if (p) out.push(p);
   }
   return out;

@@ -72,3 +72,32 @@ describe('import of cases', () => {
     expect(r.features[0].properties!.long).toBe(x);
   });
 });
+
+describe('layers outside China', () => {
+  // Every layer alike: a place outside China is kept and counted, never refused for that alone.
+  const square = (x: number, y: number) => [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]];
+  it('keeps buildings, households and cases outside China, and says how many', async () => {
+    const buildings = { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { id: 'B1', 层数: 3 }, geometry: { type: 'Polygon', coordinates: square(119.1, 36.7) } },
+      { type: 'Feature', properties: { id: 'B2', 层数: 3 }, geometry: { type: 'Polygon', coordinates: square(13.4, 52.5) } }, // Berlin
+    ] };
+    const [bf] = await readAnyFile('footprints.geojson', new TextEncoder().encode(JSON.stringify(buildings)));
+    const b = prepareLayer(bf, 'buildings', guessFields('buildings', bf.columns), { kind: 'wgs84' });
+    expect([b.features.length, b.rejected.length, b.outsideChina]).toEqual([2, 0, 1]);
+
+    const roster = '户编号,楼栋编号,家庭人口,经度,纬度\nR1,B1,3,119.1005,36.7005\nR2,B2,2,13.4005,52.5005\nR3,B1,2,,\n';
+    const [hf] = await readAnyFile('roster.csv', new TextEncoder().encode(roster));
+    const h = prepareLayer(hf, 'households', guessFields('households', hf.columns), { kind: 'wgs84' });
+    expect([h.features.length, h.rejected.length, h.outsideChina]).toEqual([3, 0, 1]);
+
+    const cases = '事件编号,事件类别,办理状态,上报时间,经度,纬度\n'
+      + 'C1,环境卫生,办理中,2026-10-30 08:00:00,119.11,36.70\n'
+      + 'C2,环境卫生,办理中,2026-10-30 08:00:00,-74.0,40.7\n' // New York
+      + 'C3,环境卫生,办理中,2026-10-30 08:00:00,39500000,4063000\n'; // metres, not degrees
+    const [cf] = await readAnyFile('cases.csv', new TextEncoder().encode(cases));
+    const c = prepareLayer(cf, 'cases', guessFields('cases', cf.columns), { kind: 'wgs84' });
+    expect(c.features.map((f) => f.properties!.service_request_id)).toEqual(['C1', 'C2']);
+    expect(c.rejected.map((x) => [x.id, x.code])).toEqual([['C3', 'projected_location']]);
+    expect(c.outsideChina).toBe(1);
+  });
+});

@@ -53,7 +53,7 @@ describe('parseOpen311: fixtures', () => {
       bad_status: '#4 (id SJ2026-100304): status "pending" is neither open nor closed',
       bad_requested_datetime: '#5 (id SJ2026-100305): requested_datetime "昨天下午" is not an ISO 8601 time',
       no_location: '#6 (id SJ2026-100306): lat/long "", "" are not numbers',
-      outside_china: '#7 (id SJ2026-100307): lat 0, long 0 lie outside China (long 70–140, lat 15–56)',
+      projected_location: '#7 (id SJ2026-100307): lat 4063000, long 39500000 are not degrees of latitude and longitude (projected metres?)',
       swapped_latlong: '#8 (id SJ2026-100308): lat 119.125, long 36.708 lie outside China; they look swapped',
       duplicate: '#9 (id SJ2026-100301): duplicate of #1, which was updated later or at the same time and is kept',
     });
@@ -111,13 +111,14 @@ describe('parseOpen311: other input', () => {
     expect([p.expected_datetime, p.handled_datetime, p.updated_datetime, p.closed_datetime]).toEqual(['', '', '', '']);
   });
 
-  it('location: numeric strings read, non-numbers and far places refused', () => {
+  it('location: numeric strings read, non-numbers, swapped and projected places refused, places outside China kept', () => {
     const at = (lat: unknown, long: unknown) => parseOpen311([req({ lat, long })], 's');
     expect(at(' 36.7 ', '119.1').cases[0].geometry.coordinates).toEqual([119.1, 36.7]);
     expect(at('36.7N', 119.1).skipped[0].code).toBe('no_location');
     expect(at(undefined, 119.1).skipped[0].code).toBe('no_location');
-    expect(at(40.7, -74.0).skipped[0].code).toBe('outside_china'); // New York
-    expect(at(4063000, 39500000).skipped[0].code).toBe('outside_china'); // projected metres
+    // Like every other layer's points: a case outside China is kept (the import counts them).
+    expect(at(40.7, -74.0).cases[0].geometry.coordinates).toEqual([-74.0, 40.7]); // New York
+    expect(at(4063000, 39500000).skipped[0].code).toBe('projected_location'); // projected metres
     expect(at(116.4, 39.9).skipped[0].code).toBe('swapped_latlong');
   });
 
