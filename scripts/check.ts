@@ -13,9 +13,10 @@ import { runChecks, type HouseholdColumns } from '../src/checks/engine';
 import { RULES, type Report } from '../src/checks/report';
 import { findingsCsv, findingsGeoJSON } from '../src/io/findings';
 import { householdsFromFeatures } from '../src/io/layers';
-import { InputError, parseMappings, readLayer, type Role } from './cliRead';
-import pg from 'pg';
+import { parseMappings, readLayer, type Role } from './cliRead';
+import { InputError, failed, guardProcess } from './cliError';
 import { checkInPostgis, tablesIn, type Tables } from './postgis/engine';
+import { connect, dbFailure, dbUrl, requirePostgis, schemaName, type Connection } from './postgis/connect';
 import type { PgLayer } from './postgis/schema';
 import type { BoundaryFeature, BuildingFeature, GridFeature } from '../src/domain/types';
 import { zhCN } from '../src/i18n/zh-CN';
@@ -118,37 +119,33 @@ function output(report: Report, args: { out?: string; geojson?: string; csv?: st
 
 /** The same rules as SQL in PostgreSQL/PostGIS: nothing but the report leaves the database. */
 async function postgis(args: { db?: string; schema?: string; table?: string[]; out?: string; geojson?: string; csv?: string }): Promise<number> {
-  if (!args.db) { console.error(`--engine postgis needs --db postgres://…\n${USAGE}`); return 2; }
-  const db = new pg.Client({ connectionString: args.db });
+  let c: Connection | null = null;
   try {
-    try { await db.connect(); } catch (e) { throw new InputError(`--db: cannot connect (${(e as Error).message})`); }
-    const tables: Tables = args.table?.length ? {} : tablesIn(args.schema ?? 'gridscope');
+    const url = dbUrl(args.db);
+    const tables: Tables = args.table?.length ? {} : tablesIn(schemaName(args.schema));
     for (const spec of args.table ?? []) {
-      const m = /^(boundaries|grids|buildings|households)=(.+)$/.exec(spec);
-      if (!m) throw new InputError(`--table ${spec}: expected LAYER=SCHEMA.TABLE, e.g. grids=public.wangge`);
+      const m = /^(boundaries|grids|buildings|households)=([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?)$/.exec(spec);
+      if (!m) throw new InputError(`--table ${spec}: expected LAYER=SCHEMA.TABLE (letters, digits and _), e.g. grids=public.wangge`);
       tables[m[1] as PgLayer] = m[2];
     }
     if (!tables.grids) throw new InputError('--table: the grids table is required (--table grids=SCHEMA.TABLE)');
+    c = await connect(url);
     const started = performance.now();
     let report: Report;
-    try { report = await checkInPostgis(db, tables); } catch (e) { throw new InputError(`PostGIS: ${(e as Error).message}`); }
+    try {
+      await requirePostgis(c.db, false);
+      report = await checkInPostgis(c.db, tables);
+    } catch (e) {
+      const why = dbFailure(c, e, 'the check', 'nothing was checked: run it again');
+      throw why instanceof InputError ? why : new InputError(`PostGIS: ${why.message}`);
+    }
     console.log(`checked in PostgreSQL/PostGIS in ${Math.round(performance.now() - started)} ms`);
     if (report.summary.totals.grids === 0) throw new InputError(`${tables.grids}: no usable grid`);
     return output(report, args);
   } catch (e) {
     return failed(e);
   } finally {
-    await db.end().catch(() => {});
-  }
-}
-
-function failed(e: unknown): number {
-  {
-    if (e instanceof InputError) { console.error(`unusable input: ${e.message}`); return 2; }
-    // Not the input's fault, not a finding: its own exit code, one line (a district's CI must
-    // not read a crash as "findings").
-    console.error(`internal error: ${(e as Error)?.message ?? String(e)} (please report it with the input files)`);
-    return 3;
+    await c?.db.end().catch(() => {});
   }
 }
 
@@ -162,4 +159,5 @@ function write(path: string, text: string) {
   }
 }
 
+guardProcess();
 process.exitCode = await main();

@@ -8,8 +8,9 @@ import { REQUIRED_FIELDS, type FieldMapping, type LayerName } from '../src/io/la
 import { guessFields } from '../src/io/fieldGuess';
 import { defaultCrs } from '../src/io/crs';
 import { guessRole, prepareLayer, readAnyFile, type ReadFile } from '../src/workspace/importFile';
+import { InputError } from './cliError';
 
-export class InputError extends Error {}
+export { InputError } from './cliError';
 
 export type Role = Exclude<LayerName, 'cases'>;
 
