@@ -6,7 +6,6 @@
 // Files are read exactly as the console's import reads them (one file → canonical features
 // step: readAnyFile, the column guess, prepareLayer), so a file gives the same report here
 // and in the page. Exit code: 0 all rules clean, 1 findings, 2 unusable input.
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Feature } from 'geojson';
 import { runChecks, type HouseholdColumns } from '../src/checks/engine';
@@ -15,6 +14,7 @@ import { findingsCsv, findingsGeoJSON } from '../src/io/findings';
 import { householdsFromFeatures } from '../src/io/layers';
 import { parseMappings, readLayer, type Role } from './cliRead';
 import { InputError, failed, guardProcess } from './cliError';
+import { writeAll } from './cliWrite';
 import { checkInPostgis, tablesIn, type Tables } from './postgis/engine';
 import { connect, dbFailure, dbUrl, requirePostgis, schemaName, type Connection } from './postgis/connect';
 import type { PgLayer } from './postgis/schema';
@@ -99,22 +99,18 @@ async function main(): Promise<number> {
   }
 }
 
-/** The report printed and written where asked; the exit code. */
+/** The report printed and written where asked (all of the files or none of them); the exit code. */
 function output(report: Report, args: { out?: string; geojson?: string; csv?: string }): number {
-  {
-    printSummary(report);
-    if (args.out) {
-      write(args.out, JSON.stringify(report));
-      const geo = args.geojson ?? args.out.replace(/\.json$/i, '') + '.findings.geojson';
-      write(geo, JSON.stringify(findingsGeoJSON(report)));
-      console.log(`report: ${args.out}; findings as GeoJSON: ${geo}`);
-    } else if (args.geojson) write(args.geojson, JSON.stringify(findingsGeoJSON(report)));
-    if (args.csv) {
-      write(args.csv, findingsCsv(report, zhCN));
-      console.log(`findings as CSV (Excel, UTF-8 with BOM): ${args.csv}`);
-    }
-    return report.summary.clean ? 0 : 1;
-  }
+  printSummary(report);
+  const files: [string, () => string][] = [];
+  const geo = args.geojson ?? (args.out ? args.out.replace(/\.json$/i, '') + '.findings.geojson' : undefined);
+  if (args.out) files.push([args.out, () => JSON.stringify(report)]);
+  if (geo) files.push([geo, () => JSON.stringify(findingsGeoJSON(report))]);
+  if (args.csv) files.push([args.csv, () => findingsCsv(report, zhCN)]);
+  writeAll(files);
+  if (args.out) console.log(`report: ${args.out}; findings as GeoJSON: ${geo}`);
+  if (args.csv) console.log(`findings as CSV (Excel, UTF-8 with BOM): ${args.csv}`);
+  return report.summary.clean ? 0 : 1;
 }
 
 /** The same rules as SQL in PostgreSQL/PostGIS: nothing but the report leaves the database. */
@@ -146,16 +142,6 @@ async function postgis(args: { db?: string; schema?: string; table?: string[]; o
     return failed(e);
   } finally {
     await c?.db.end().catch(() => {});
-  }
-}
-
-/** An output file written, or a refusal naming it (a directory, no permission). */
-function write(path: string, text: string) {
-  try {
-    writeFileSync(path, text);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot write the output there (${code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'no permission' : code ?? (e as Error).message})`);
   }
 }
 
