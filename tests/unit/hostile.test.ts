@@ -63,6 +63,52 @@ describe('zips', () => {
     }
   });
 
+  it('refuses a zip whose entries really are 200 × 10 MiB from its central directory, inflating none of them', async () => {
+    // One real entry (10 MiB that inflate to 10 MiB), copied 200 times under other names: 2 MB
+    // on disk, 2 GB declared and true. Before, 76 entries (760 MB) were inflated first.
+    const one = zipSync({ 'f000.shp': new Uint8Array(10 * 2 ** 20) }, { level: 1 });
+    const v = new DataView(one.buffer, one.byteOffset);
+    const end = one.length - 22;
+    const local = one.subarray(0, v.getUint32(end + 16, true));
+    const central = one.subarray(local.length, end);
+    const n = 200;
+    const zip = new Uint8Array(n * (local.length + central.length) + 22);
+    const z = new DataView(zip.buffer);
+    for (let k = 0; k < n; k++) {
+      const name = new TextEncoder().encode(`f${String(k).padStart(3, '0')}.shp`);
+      zip.set(local, k * local.length);
+      zip.set(name, k * local.length + 30);
+      const c = n * local.length + k * central.length;
+      zip.set(central, c);
+      zip.set(name, c + 46);
+      z.setUint32(c + 42, k * local.length, true); // where its local header is
+    }
+    zip.set(one.subarray(end), zip.length - 22);
+    z.setUint16(zip.length - 22 + 8, n, true);
+    z.setUint16(zip.length - 22 + 10, n, true);
+    z.setUint32(zip.length - 22 + 12, n * central.length, true);
+    z.setUint32(zip.length - 22 + 16, n * local.length, true);
+    expect(Object.keys(unzipSync(zip, { filter: () => false }))).toEqual([]); // a well-formed archive
+    const before = process.memoryUsage().rss;
+    const t = performance.now();
+    await expect(readAnyFile('two-gb.zip', zip)).rejects.toThrow(/^two-gb\.zip: refused: it would unpack to more than 768 MB/);
+    expect(performance.now() - t).toBeLessThan(500);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 2 ** 20);
+  });
+
+  it('takes no more memory than a zip declares when an entry lies about its size', async () => {
+    // 64 MiB inside, 1 KiB declared: inflated into the 1 KiB declared (and then not a Shapefile)
+    const zip = zipSync({ 'a.shp': new Uint8Array(64 * 2 ** 20), 'a.dbf': new Uint8Array(10) }, { level: 1 });
+    const v = new DataView(zip.buffer);
+    for (let i = 0; i + 46 < zip.length; i++) {
+      if (v.getUint32(i, true) === 0x04034b50 && zip[i + 30] === 0x61 && zip[i + 32] === 0x73) v.setUint32(i + 22, 1024, true);
+      if (v.getUint32(i, true) === 0x02014b50 && zip[i + 46] === 0x61 && zip[i + 48] === 0x73) v.setUint32(i + 24, 1024, true);
+    }
+    const before = process.memoryUsage().rss;
+    await expect(readAnyFile('lying.zip', zip)).rejects.toThrow(/^lying\.zip: /);
+    expect(process.memoryUsage().rss - before).toBeLessThan(32 * 2 ** 20);
+  });
+
   it('refuses a Shapefile whose .dbf has fewer rows than its .shp has shapes', async () => {
     await expect(read('shp-dbf-mismatch.zip')).rejects.toThrow(/5 shapes but .*3 attribute rows/);
   });
