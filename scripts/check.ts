@@ -5,7 +5,7 @@
 //   npm run check -- --engine postgis --db postgres://… [--schema gridscope] [--table grids=my.grids …]
 // Files are read exactly as the console's import reads them (one file → canonical features
 // step: readAnyFile, the column guess, prepareLayer), so a file gives the same report here
-// and in the page. Exit code: 0 all rules clean, 1 findings, 2 unusable input.
+// and in the page. Exit code: 0 all rules clean, 1 findings, 2 unusable input or output, 3 internal error.
 import { parseArgs } from 'node:util';
 import type { Feature } from 'geojson';
 import { runChecks, type HouseholdColumns } from '../src/checks/engine';
@@ -79,7 +79,10 @@ async function main(): Promise<number> {
     const layers: Partial<Record<Role, Awaited<ReturnType<typeof readLayer>>>> = {};
     for (const role of ['grids', 'boundaries', 'buildings', 'households'] as const) {
       const path = args[role];
-      if (path) layers[role] = await readLayer(path, role, mapping[role]);
+      if (!path) continue;
+      layers[role] = await readLayer(path, role, mapping[role]);
+      const aside = layers[role]!.rejected.length;
+      if (aside) console.log(`${path}: ${aside} feature${aside === 1 ? '' : 's'} set aside on reading (listed under "skipped")`);
     }
     const of = <T>(role: Role) => (layers[role]?.features ?? []) as Feature[] as T[];
     const { report } = runChecks({

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
-import { prepareLayer, readAnyFile } from '../../src/workspace/importFile';
+import { guessRole, prepareLayer, readAnyFile } from '../../src/workspace/importFile';
 import { guessFields } from '../../src/io/fieldGuess';
 import { fileErrorOf } from '../../src/io/fileError';
 import { toExcelCsv } from '../../src/io/csv';
@@ -145,6 +145,64 @@ describe('properties', () => {
     const [f] = await read('numeric-codes.geojson');
     const p = prepareLayer(f, 'grids', guessFields('grids', f.columns), { kind: 'wgs84' });
     expect(p.features.map((x) => x.properties!.code)).toEqual(['370705001001001', '370705001001002']);
+  });
+});
+
+describe('nesting 100,000 deep', () => {
+  // JSON.parse reads it; turning such a value into text recursively overflowed the stack
+  // ("Maximum call stack size exceeded", CLI exit 3, no file named).
+  const depth = 100_000;
+  const deepArray = '['.repeat(depth) + '"x"' + ']'.repeat(depth);
+  const deepObject = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  const sq = (x: number) => JSON.stringify([[[x, 36.7], [x + 0.002, 36.7], [x + 0.002, 36.702], [x, 36.702], [x, 36.7]]]);
+  const feature = (props: string, geometry: string) => `{"type":"Feature","properties":{${props}},"geometry":${geometry}}`;
+  const grid = (props: string, x: number) => feature(props, `{"type":"Polygon","coordinates":${sq(x)}}`);
+  const collection = (...features: string[]) => new TextEncoder().encode(`{"type":"FeatureCollection","features":[${features.join(',')}]}`);
+  // no kind or community column: the role is guessed from the names too
+  const grids = collection(
+    grid(`"code":"370705001001001","name":${deepArray}`, 119.1),
+    grid(`"code":"370705001001002","name":"网格002","note":${deepObject}`, 119.102),
+    grid(`"code":${deepArray},"name":"网格00x"`, 119.106),
+    grid('"code":"370705001001003","name":"网格003"', 119.104),
+  );
+  const households = collection(
+    feature(`"id":"H1","building_id":"B1","residents":2,"remark":${deepArray}`, '{"type":"Point","coordinates":[119.101,36.701]}'),
+    feature('"id":"H2","building_id":"B1","residents":3', '{"type":"Point","coordinates":[119.101,36.7011]}'),
+  );
+
+  it('sets aside each feature with such a property, naming it and the property, imports the rest, and stores it', async () => {
+    const [f] = await readAnyFile('deep.geojson', grids);
+    expect(guessRole(f)).toBe('grids');
+    const p = prepareLayer(f, 'grids', guessFields('grids', f.columns), { kind: 'wgs84' });
+    expect(p.features.map((x) => x.properties!.code)).toEqual(['370705001001003']);
+    expect(p.rejected.map((r) => [r.id, r.code, r.params.name])).toEqual([
+      ['370705001001001', 'too_deep', 'name'], ['370705001001002', 'too_deep', 'note'], ['#3', 'too_deep', 'code'],
+    ]);
+    expect(p.rejected[0].reason).toBe('property "name" nests more than 32 levels deep (not an attribute: the feature is set aside)');
+    const [h] = await readAnyFile('deep-roster.geojson', households);
+    const ph = prepareLayer(h, 'households', guessFields('households', h.columns), { kind: 'wgs84' });
+    expect(ph.features.map((x) => x.properties!.id)).toEqual(['H2']);
+    expect(ph.rejected.map((r) => [r.id, r.code, r.params.name])).toEqual([['H1', 'too_deep', 'remark']]);
+    // what was kept saves and reads back
+    const ws = new Workspaces(new GridScopeDB(`deep-${Math.random()}`));
+    const w = await ws.create('深层嵌套');
+    await ws.saveLayer(w.id, 'grids', p.features, { file: f.name, notes: [] });
+    expect((await ws.load(w.id)).layers.grids?.map((g) => g.properties?.code)).toEqual(['370705001001003']);
+  });
+
+  it('the CLI names the file and the features set aside, and checks the rest (not exit 3)', () => {
+    const g = join(scratch, 'deep-grids.geojson');
+    const h = join(scratch, 'deep-households.geojson');
+    writeFileSync(g, grids);
+    writeFileSync(h, households);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', g, '--households', h], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect([0, 1]).toContain(r.status);
+    expect(r.stdout).toContain(`${g}: 3 features set aside on reading`);
+    expect(r.stdout).toContain(`${h}: 1 feature set aside on reading`);
+    expect(r.stdout).toContain('grids 370705001001002: property "note" nests more than 32 levels deep');
+    expect(r.stdout).toContain('households H1: property "remark" nests more than 32 levels deep');
+    expect(r.stdout).toMatch(/— 1 grids .* 1 households/);
   });
 });
 
