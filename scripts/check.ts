@@ -5,17 +5,18 @@
 //   npm run check -- --engine postgis --db postgres://… [--schema gridscope] [--table grids=my.grids …]
 // Files are read exactly as the console's import reads them (one file → canonical features
 // step: readAnyFile, the column guess, prepareLayer), so a file gives the same report here
-// and in the page. Exit code: 0 all rules clean, 1 findings, 2 unusable input.
-import { writeFileSync } from 'node:fs';
+// and in the page. Exit code: 0 all rules clean, 1 findings, 2 unusable input or output, 3 internal error.
 import { parseArgs } from 'node:util';
 import type { Feature } from 'geojson';
 import { runChecks, type HouseholdColumns } from '../src/checks/engine';
 import { RULES, type Report } from '../src/checks/report';
 import { findingsCsv, findingsGeoJSON } from '../src/io/findings';
 import { householdsFromFeatures } from '../src/io/layers';
-import { InputError, parseMappings, readLayer, type Role } from './cliRead';
-import pg from 'pg';
+import { parseMappings, readLayer, type Role } from './cliRead';
+import { InputError, failed, guardProcess } from './cliError';
+import { writeAll } from './cliWrite';
 import { checkInPostgis, tablesIn, type Tables } from './postgis/engine';
+import { connect, dbFailure, dbUrl, requirePostgis, schemaName, type Connection } from './postgis/connect';
 import type { PgLayer } from './postgis/schema';
 import type { BoundaryFeature, BuildingFeature, GridFeature } from '../src/domain/types';
 import { zhCN } from '../src/i18n/zh-CN';
@@ -78,7 +79,10 @@ async function main(): Promise<number> {
     const layers: Partial<Record<Role, Awaited<ReturnType<typeof readLayer>>>> = {};
     for (const role of ['grids', 'boundaries', 'buildings', 'households'] as const) {
       const path = args[role];
-      if (path) layers[role] = await readLayer(path, role, mapping[role]);
+      if (!path) continue;
+      layers[role] = await readLayer(path, role, mapping[role]);
+      const aside = layers[role]!.rejected.length;
+      if (aside) console.log(`${path}: ${aside} feature${aside === 1 ? '' : 's'} set aside on reading (listed under "skipped")`);
     }
     const of = <T>(role: Role) => (layers[role]?.features ?? []) as Feature[] as T[];
     const { report } = runChecks({
@@ -98,68 +102,51 @@ async function main(): Promise<number> {
   }
 }
 
-/** The report printed and written where asked; the exit code. */
+/** The report printed and written where asked (all of the files or none of them); the exit code. */
 function output(report: Report, args: { out?: string; geojson?: string; csv?: string }): number {
-  {
-    printSummary(report);
-    if (args.out) {
-      write(args.out, JSON.stringify(report));
-      const geo = args.geojson ?? args.out.replace(/\.json$/i, '') + '.findings.geojson';
-      write(geo, JSON.stringify(findingsGeoJSON(report)));
-      console.log(`report: ${args.out}; findings as GeoJSON: ${geo}`);
-    } else if (args.geojson) write(args.geojson, JSON.stringify(findingsGeoJSON(report)));
-    if (args.csv) {
-      write(args.csv, findingsCsv(report, zhCN));
-      console.log(`findings as CSV (Excel, UTF-8 with BOM): ${args.csv}`);
-    }
-    return report.summary.clean ? 0 : 1;
-  }
+  printSummary(report);
+  const files: [string, () => string][] = [];
+  const geo = args.geojson ?? (args.out ? args.out.replace(/\.json$/i, '') + '.findings.geojson' : undefined);
+  if (args.out) files.push([args.out, () => JSON.stringify(report)]);
+  if (geo) files.push([geo, () => JSON.stringify(findingsGeoJSON(report))]);
+  if (args.csv) files.push([args.csv, () => findingsCsv(report, zhCN)]);
+  writeAll(files);
+  if (args.out) console.log(`report: ${args.out}; findings as GeoJSON: ${geo}`);
+  if (args.csv) console.log(`findings as CSV (Excel, UTF-8 with BOM): ${args.csv}`);
+  return report.summary.clean ? 0 : 1;
 }
 
 /** The same rules as SQL in PostgreSQL/PostGIS: nothing but the report leaves the database. */
 async function postgis(args: { db?: string; schema?: string; table?: string[]; out?: string; geojson?: string; csv?: string }): Promise<number> {
-  if (!args.db) { console.error(`--engine postgis needs --db postgres://…\n${USAGE}`); return 2; }
-  const db = new pg.Client({ connectionString: args.db });
+  let c: Connection | null = null;
   try {
-    try { await db.connect(); } catch (e) { throw new InputError(`--db: cannot connect (${(e as Error).message})`); }
-    const tables: Tables = args.table?.length ? {} : tablesIn(args.schema ?? 'gridscope');
+    const url = dbUrl(args.db);
+    const tables: Tables = args.table?.length ? {} : tablesIn(schemaName(args.schema));
     for (const spec of args.table ?? []) {
-      const m = /^(boundaries|grids|buildings|households)=(.+)$/.exec(spec);
-      if (!m) throw new InputError(`--table ${spec}: expected LAYER=SCHEMA.TABLE, e.g. grids=public.wangge`);
+      const m = /^(boundaries|grids|buildings|households)=([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?)$/.exec(spec);
+      if (!m) throw new InputError(`--table ${spec}: expected LAYER=SCHEMA.TABLE (letters, digits and _), e.g. grids=public.wangge`);
       tables[m[1] as PgLayer] = m[2];
     }
     if (!tables.grids) throw new InputError('--table: the grids table is required (--table grids=SCHEMA.TABLE)');
+    c = await connect(url);
     const started = performance.now();
     let report: Report;
-    try { report = await checkInPostgis(db, tables); } catch (e) { throw new InputError(`PostGIS: ${(e as Error).message}`); }
+    try {
+      await requirePostgis(c.db, false);
+      report = await checkInPostgis(c.db, tables);
+    } catch (e) {
+      const why = dbFailure(c, e, 'the check', 'nothing was checked: run it again');
+      throw why instanceof InputError ? why : new InputError(`PostGIS: ${why.message}`);
+    }
     console.log(`checked in PostgreSQL/PostGIS in ${Math.round(performance.now() - started)} ms`);
     if (report.summary.totals.grids === 0) throw new InputError(`${tables.grids}: no usable grid`);
     return output(report, args);
   } catch (e) {
     return failed(e);
   } finally {
-    await db.end().catch(() => {});
+    await c?.db.end().catch(() => {});
   }
 }
 
-function failed(e: unknown): number {
-  {
-    if (e instanceof InputError) { console.error(`unusable input: ${e.message}`); return 2; }
-    // Not the input's fault, not a finding: its own exit code, one line (a district's CI must
-    // not read a crash as "findings").
-    console.error(`internal error: ${(e as Error)?.message ?? String(e)} (please report it with the input files)`);
-    return 3;
-  }
-}
-
-/** An output file written, or a refusal naming it (a directory, no permission). */
-function write(path: string, text: string) {
-  try {
-    writeFileSync(path, text);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot write the output there (${code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'no permission' : code ?? (e as Error).message})`);
-  }
-}
-
+guardProcess();
 process.exitCode = await main();

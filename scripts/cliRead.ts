@@ -8,8 +8,9 @@ import { REQUIRED_FIELDS, type FieldMapping, type LayerName } from '../src/io/la
 import { guessFields } from '../src/io/fieldGuess';
 import { defaultCrs } from '../src/io/crs';
 import { guessRole, prepareLayer, readAnyFile, type ReadFile } from '../src/workspace/importFile';
+import { InputError } from './cliError';
 
-export class InputError extends Error {}
+export { InputError } from './cliError';
 
 export type Role = Exclude<LayerName, 'cases'>;
 
@@ -51,7 +52,12 @@ export async function readLayer(path: string, role: Role, overrides: Record<stri
   for (const [field, column] of Object.entries(overrides)) {
     if (!file.columns.includes(column)) throw new InputError(`${path}: --map ${role}.${field}=${column}: no such column (columns: ${file.columns.join(', ')})`);
   }
-  const prepared = prepareLayer(file, role, mapping, defaultCrs(file.crsGuess));
+  let prepared: ReturnType<typeof prepareLayer>;
+  try {
+    prepared = prepareLayer(file, role, mapping, defaultCrs(file.crsGuess));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`); // still an internal error (exit 3), but the file is named
+  }
   if (prepared.outsideChina > 0) console.log(`${path}: ${prepared.outsideChina} of ${prepared.features.length} ${role} lie outside China (kept)`);
   if (prepared.conversion.kind !== 'none') console.log(`${path}: coordinates converted (${prepared.conversion.kind}, ${prepared.conversion.features} features)`);
   const repaired: Skipped[] = prepared.repaired.map((r) => ({ layer: role, id: r.id, code: r.how, params: {}, reason: `repaired on reading: ${r.how.replace(/_/g, ' ')}` }));

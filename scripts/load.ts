@@ -4,9 +4,10 @@
 // Each file is read as the console's import reads it, COPY'd into the schema's tables (made
 // anew), GiST-indexed. Then: npm run check -- --engine postgis --db … Exit 0 loaded, 2 unusable input.
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import type { Feature } from 'geojson';
-import { InputError, parseMappings, readLayer } from './cliRead';
+import { parseMappings, readLayer } from './cliRead';
+import { failed, guardProcess } from './cliError';
+import { connect, dbFailure, dbUrl, requirePostgis, schemaName, type Connection } from './postgis/connect';
 import { loadLayers } from './postgis/load';
 import { LAYERS, type PgLayer } from './postgis/schema';
 
@@ -29,8 +30,11 @@ async function main(): Promise<number> {
   }
   if (args.help) { console.log(USAGE); return 0; }
   if (!args.db || !args.grids) { console.error(`--db and --grids are required\n${USAGE}`); return 2; }
-  const db = new pg.Client({ connectionString: args.db });
+  let c: Connection | null = null;
   try {
+    // the arguments first: a typo is not found after an hour of reading a province's files
+    const url = dbUrl(args.db);
+    const schema = schemaName(args.schema);
     const mapping = parseMappings(args.map ?? []);
     const layers: Partial<Record<PgLayer, Feature[]>> = {};
     for (const role of LAYERS) {
@@ -41,18 +45,23 @@ async function main(): Promise<number> {
       for (const r of [...l.rejected.slice(0, 20)]) console.log(`  ${role} ${r.id}: ${r.reason}`);
       if (l.rejected.length) console.log(`${path}: ${l.rejected.length} features set aside on reading`);
     }
-    try { await db.connect(); } catch (e) { throw new InputError(`--db: cannot connect (${(e as Error).message})`); }
+    c = await connect(url);
     const t = performance.now();
-    const counts = await loadLayers(db, args.schema ?? 'gridscope', layers);
-    console.log(`loaded into schema ${args.schema ?? 'gridscope'} in ${Math.round(performance.now() - t)} ms: ${LAYERS.map((l) => `${counts[l]} ${l}`).join(', ')}`);
+    let counts: Record<PgLayer, number>;
+    try {
+      await requirePostgis(c.db, true);
+      counts = await loadLayers(c.db, schema, layers);
+    } catch (e) {
+      throw dbFailure(c, e, 'the load', 'the tables may be half loaded: run it again');
+    }
+    console.log(`loaded into schema ${schema} in ${Math.round(performance.now() - t)} ms: ${LAYERS.map((l) => `${counts[l]} ${l}`).join(', ')}`);
     return 0;
   } catch (e) {
-    if (e instanceof InputError) { console.error(`unusable input: ${e.message}`); return 2; }
-    console.error(`internal error: ${(e as Error)?.message ?? String(e)}`);
-    return 3;
+    return failed(e);
   } finally {
-    await db.end().catch(() => {});
+    await c?.db.end().catch(() => {});
   }
 }
 
+guardProcess();
 process.exitCode = await main();

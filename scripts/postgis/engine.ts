@@ -265,9 +265,13 @@ export async function checkInPostgis(db: Client, tables: Tables, settings: Check
       await db.query(sql);
       lastTimings.push({ sql: sql.replace(/\s+/g, ' ').slice(0, 90), ms: performance.now() - t });
     }
-    return await collect(db, settings);
-  } finally {
+    const report = await collect(db, settings);
     await db.query('ROLLBACK'); // temporary tables and functions go; the data was only read
+    return report;
+  } catch (e) {
+    // the first error is the one to tell (a ROLLBACK on a lost connection fails as well)
+    await db.query('ROLLBACK').catch(() => {});
+    throw e;
   }
 }
 

@@ -22,7 +22,7 @@ const CHINA = { minLon: 70, maxLon: 140, minLat: 15, maxLat: 56 };
 export interface Problem {
   code: 'no_geometry' | 'not_polygon' | 'empty_geometry' | 'short_ring' | 'not_number' | 'lat_lon' | 'not_degrees'
     | 'not_closed' | 'self_intersecting' | 'self_touching' | 'spike' | 'zero_area_ring' | 'hole_outside' | 'overlapping_parts'
-    | 'no_area' | 'too_many_vertices' | 'missing_property' | 'duplicate_id' | 'malformed_row' | 'unclosed_quote';
+    | 'no_area' | 'too_many_vertices' | 'missing_property' | 'duplicate_id' | 'malformed_row' | 'unclosed_quote' | 'too_deep';
   params: Record<string, string | number>;
 }
 
@@ -47,6 +47,7 @@ const EN: Record<Problem['code'], (p: Record<string, string | number>) => string
   duplicate_id: (p) => `duplicate ${p.name} "${p.id}" (the first one is kept)`,
   unclosed_quote: (p) => `a quote opened on line ${p.from} is never closed: lines ${p.from}–${p.to} run together and cannot be read`,
   malformed_row: (p) => `line ${p.row} of the table cannot be read cleanly (${p.message})`,
+  too_deep: (p) => `property "${p.name}" nests more than ${p.max} levels deep (not an attribute: the feature is set aside)`,
 };
 
 /** The problem in plain English (the CLI, the report's "reason"). */
@@ -140,7 +141,7 @@ export { problem };
  * listed with what was wrong. Returns the kept features, what was skipped and what repaired.
  */
 export function validAreas<F extends Feature<AreaGeometry>>(
-  layer: Layer, features: F[], idKey: string, { unique = true } = {},
+  layer: Layer, features: F[], idKey: string, { unique = true, refused = new Map<number, Problem>() } = {},
 ): { kept: F[]; skipped: Skipped[]; repaired: Skipped[] } {
   const usable: F[] = [];
   const ids: string[] = [];
@@ -150,7 +151,8 @@ export function validAreas<F extends Feature<AreaGeometry>>(
     const f = features[i];
     const id = featureLabel(f, idKey, i);
     const raw = f?.properties?.[idKey];
-    const wrong = raw === undefined || raw === null || raw === '' ? problem('missing_property', { name: idKey }) : structureProblem(f.geometry);
+    // refused: what reading already found wrong with the feature at this position
+    const wrong = refused.get(i) ?? (raw === undefined || raw === null || raw === '' ? problem('missing_property', { name: idKey }) : structureProblem(f.geometry));
     if (wrong) { skipped.push(skippedItem(layer, id, wrong)); continue; }
     const defect = checkArea(f.geometry);
     if (!defect) { usable.push(f); ids.push(id); continue; }

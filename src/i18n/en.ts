@@ -84,6 +84,7 @@ export const en: Messages = {
     duplicate_id: 'duplicate {{name}} "{{id}}" (the first one is kept)',
     unclosed_quote: 'a quote opened on line {{from}} is never closed: lines {{from}}–{{to}} run together and cannot be read',
     malformed_row: 'line {{row}} of the table cannot be read cleanly ({{message}})',
+    too_deep: 'property "{{name}}" nests more than {{max}} levels deep (not an attribute: the feature is set aside)',
   },
   export: {
     title: 'Export the district on the map',

@@ -83,6 +83,7 @@ export const zhCN = {
     duplicate_id: '{{name}}“{{id}}”重复（保留第一条）',
     unclosed_quote: '第 {{from}} 行的引号没有闭合：第 {{from}}–{{to}} 行连成了一行，无法读取',
     malformed_row: '表格第 {{row}} 行无法正确拆分（{{message}}）',
+    too_deep: '属性“{{name}}”嵌套超过 {{max}} 层（不是属性值：该要素已搁置）',
   },
   export: {
     title: '导出地图上的辖区',

@@ -1,7 +1,10 @@
 // Zips in (zipped Shapefiles, workspace files), refused before they are inflated when they
-// say they would be too big or are shaped like a zip bomb (fflate inflates each entry into a
-// buffer of the size the archive declares, so checking the declared sizes bounds the memory).
-import { unzipSync } from 'fflate';
+// say they would be too big or are shaped like a zip bomb. The whole central directory is
+// read first (its declared sizes, summed over the entries): nothing is inflated when the sum
+// is too big. fflate then inflates each entry into a buffer of the size the archive declares,
+// so a size that lies cannot take more memory than was declared and checked; the same checks
+// run again entry by entry while it inflates.
+import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { PartError } from './fileError';
 
 export const ZIP_LIMITS = {
@@ -13,26 +16,33 @@ export const ZIP_LIMITS = {
   entries: 2000,
 };
 
-export function safeUnzip(bytes: Uint8Array, limits = ZIP_LIMITS): Record<string, Uint8Array> {
+/** A running check of the entries' declared sizes: the refusal once they go past a limit. */
+function limiter(limits: typeof ZIP_LIMITS) {
   let total = 0;
   let count = 0;
+  return (f: UnzipFileInfo): PartError | null => {
+    count++;
+    total += f.originalSize;
+    if (count > limits.entries) return new PartError('zip_too_many', { n: limits.entries });
+    if (total > limits.totalBytes) return new PartError('zip_too_large', { mb: Math.round(limits.totalBytes / 2 ** 20) });
+    if (f.originalSize > limits.bombMinBytes && f.originalSize > limits.maxRatio * Math.max(1, f.size)) return new PartError('zip_bomb', { entry: f.name, ratio: Math.round(f.originalSize / Math.max(1, f.size)) });
+    return null;
+  };
+}
+
+/** Inflates with `filter` deciding per entry; a damaged archive is not_zip. */
+function unzip(bytes: Uint8Array, filter: (f: UnzipFileInfo) => boolean) {
+  try { return unzipSync(bytes, { filter }); } catch { throw new PartError('not_zip'); }
+}
+
+export function safeUnzip(bytes: Uint8Array, limits = ZIP_LIMITS): Record<string, Uint8Array> {
   let refused: PartError | null = null;
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        if (refused) return false;
-        count++;
-        total += f.originalSize;
-        if (count > limits.entries) refused = new PartError('zip_too_many', { n: limits.entries });
-        else if (total > limits.totalBytes) refused = new PartError('zip_too_large', { mb: Math.round(limits.totalBytes / 2 ** 20) });
-        else if (f.originalSize > limits.bombMinBytes && f.originalSize > limits.maxRatio * Math.max(1, f.size)) refused = new PartError('zip_bomb', { entry: f.name, ratio: Math.round(f.originalSize / Math.max(1, f.size)) });
-        return !refused;
-      },
-    });
-  } catch {
-    throw new PartError('not_zip');
-  }
+  // First pass: the central directory only (every entry declined, none inflated).
+  const declared = limiter(limits);
+  unzip(bytes, (f) => { refused ??= declared(f); return false; });
+  if (refused) throw refused;
+  const streaming = limiter(limits);
+  const files = unzip(bytes, (f) => { refused ??= streaming(f); return !refused; });
   if (refused) throw refused;
   return files;
 }

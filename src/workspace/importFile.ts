@@ -13,7 +13,8 @@ import { convertFeatures, guessCrs, swapLatLon, type ConversionNote, type CrsGue
 import { guessFields } from '../io/fieldGuess';
 import { CANONICAL_FIELDS, PERSONAL_FIELDS, PERSONAL_PREFIX, isPersonalKey, mapFeatures, normalizeProps, type LayerName } from '../io/layers';
 import { personalColumns } from '../domain/privacy';
-import { featureLabel, inChina, pointProblem, problem, skippedItem, validAreas } from '../checks/validate';
+import { MAX_NESTING, withoutDeepValues } from '../io/nesting';
+import { featureLabel, inChina, pointProblem, problem, skippedItem, validAreas, type Problem } from '../checks/validate';
 import type { Skipped } from '../checks/report';
 import type { Note } from '../store/db';
 
@@ -134,7 +135,8 @@ export function guessRole(f: ReadFile): LayerName {
   // Administrative areas carry an administrative code or level; anything else with a code or name is a grid layer.
   const a = guessFields('boundaries', f.columns);
   if (a.level || (a.code && /adcode|xzqdm|xzqhdm|区划/i.test(a.code))) return 'boundaries';
-  const names = (f.features ?? []).slice(0, 50).map((x) => String(x.properties?.[a.name ?? 'name'] ?? ''));
+  // names as given (text): String() of a value nested 100,000 deep would overflow the stack
+  const names = (f.features ?? []).slice(0, 50).map((x) => x.properties?.[a.name ?? 'name']).map((n) => (typeof n === 'string' || typeof n === 'number' ? String(n) : ''));
   if (names.length && names.every((n) => /(省|市|区|县|旗|街道|镇|乡|社区|村|居委会)$/.test(n))) return 'boundaries';
   return m.code ? 'grids' : 'boundaries';
 }
@@ -166,13 +168,17 @@ export function prepareLayer(f: ReadFile, role: LayerName, mapping: Record<strin
 }
 
 function prepareRole(f: ReadFile, role: LayerName, mapping: Record<string, string>, crs: SourceCrs): Omit<Prepared, 'outsideChina'> {
-  let features = (f.features ? mapFeatures(f.features, mapping) : rowsToPoints(f.table!, mapping, role === 'cases' ? 'long' : 'lon'))
+  // Values nested past any real attribute are taken out first (turning them into text would
+  // overflow the stack); their features are set aside below, by position, with the reason.
+  const read = f.features ? withoutDeepValues(f.features) : null;
+  const deep = new Map([...read?.deep ?? []].map(([i, name]) => [i, problem('too_deep', { name, max: MAX_NESTING })]));
+  let features = (read ? mapFeatures(read.features, mapping) : rowsToPoints(f.table!, mapping, role === 'cases' ? 'long' : 'lon'))
     .map((x) => ({ ...x, properties: normalizeProps(role, withoutSourceOf(PERSONAL_FIELDS, mapping, x.properties ?? {})) }));
   features = markPersonal(features, mapping);
   let conversion: ConversionNote = { kind: 'none', features: 0 };
   if (f.crsGuess.kind === 'latlon' && (crs.kind === 'wgs84' || crs.kind === 'cgcs2000')) ({ features, note: conversion } = swapLatLon(features));
   else ({ features, note: conversion } = convertFeatures(features, crs));
-  if (role === 'cases') return prepareCases(f, features, conversion);
+  if (role === 'cases') return prepareCases(f, features, conversion, deep);
   if (role === 'households') {
     const rejected: Skipped[] = [];
     // Rows the CSV reader could not split cleanly (too many or too few cells): not guessed at.
@@ -180,6 +186,8 @@ function prepareRole(f: ReadFile, role: LayerName, mapping: Record<string, strin
     const kept = features.filter((h, i) => {
       const id = featureLabel(h, 'id', i);
       const bad = malformed.get(i);
+      const tooDeep = deep.get(i);
+      if (tooDeep) { rejected.push(skippedItem('households', id, tooDeep)); return false; }
       if (bad) {
         rejected.push(skippedItem('households', id, bad.unclosed
           ? problem('unclosed_quote', { from: bad.unclosed[0], to: bad.unclosed[1] })
@@ -202,7 +210,7 @@ function prepareRole(f: ReadFile, role: LayerName, mapping: Record<string, strin
     repaired.push({ id: featureLabel(x, idKey, i), how: fixed.how });
     return { ...x, geometry: fixed.geometry };
   });
-  const { kept, skipped, repaired: madeValid } = validAreas(role, features as never, idKey, { unique: role !== 'grids' });
+  const { kept, skipped, repaired: madeValid } = validAreas(role, features as never, idKey, { unique: role !== 'grids', refused: deep });
   const keptIds = new Set(kept.map((x) => featureLabel(x, idKey, -1)));
   repaired.push(...madeValid.map((r) => ({ id: r.id, how: r.code as RepairKind })));
   return { features: kept, rejected: skipped, repaired: repaired.filter((r) => keptIds.has(r.id)), conversion };
@@ -212,13 +220,14 @@ function prepareRole(f: ReadFile, role: LayerName, mapping: Record<string, strin
  * Cases go through the Open311 reader's checks (id, status, reported time, location), so a
  * CSV export and a feed are held to the same rules; the location is the converted point.
  */
-function prepareCases(f: ReadFile, features: Feature[], conversion: ConversionNote): Omit<Prepared, 'outsideChina'> {
-  const entries = features.map((x) => {
+function prepareCases(f: ReadFile, features: Feature[], conversion: ConversionNote, refused: Map<number, Problem>): Omit<Prepared, 'outsideChina'> {
+  const early = [...refused].map(([i, p]) => skippedItem('cases', featureLabel(features[i], 'service_request_id', i), p));
+  const entries = features.filter((_, i) => !refused.has(i)).map((x) => {
     const c = x.geometry?.type === 'Point' ? x.geometry.coordinates : null;
     return { ...x.properties, ...(c ? { long: c[0], lat: c[1] } : {}) };
   });
   const { cases, skipped } = parseOpen311(entries, f.name);
-  const rejected = [...(f.rejected ?? []), ...skipped.map((x): Skipped => ({ layer: 'cases', id: x.id, code: x.code, params: {}, reason: x.reason }))];
+  const rejected = [...(f.rejected ?? []), ...early, ...skipped.map((x): Skipped => ({ layer: 'cases', id: x.id, code: x.code, params: {}, reason: x.reason }))];
   return { features: cases, rejected, repaired: [], conversion };
 }
 

@@ -1,6 +1,6 @@
 // The command-line check: exit codes, report JSON, findings GeoJSON and Excel CSV.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,5 +106,28 @@ describe('npm run check', () => {
     expect(r.stdout).toContain('skipped (unusable input): 4');
     expect(r.stdout).toContain('repaired (invalid shapes made valid, then checked): 2');
   });
+  it('writes all of its outputs or none: a --csv that cannot be written leaves no new --out and an old one as it was', () => {
+    const outDir = join(dir, 'all-or-none');
+    mkdirSync(outDir);
+    const layers = ['--grids', files.grids, '--buildings', files.buildings, '--households', files.households, '--boundaries', files.boundaries];
+    const out = join(outDir, 'report.json');
+    for (const csv of [join(outDir, 'no-such-folder', 'findings.csv'), outDir]) {
+      const r = check(...layers, '--out', out, '--csv', csv);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${csv}: cannot write the output there (${csv === outDir ? 'it is a directory' : 'no such folder'}); no output was written`);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(readdirSync(outDir)).toEqual([]); // no report, no findings GeoJSON, no partial file
+    }
+    writeFileSync(out, 'the report of last week');
+    const r = check(...layers, '--out', out, '--csv', outDir);
+    expect(r.status).toBe(2);
+    expect(readFileSync(out, 'utf8')).toBe('the report of last week');
+    expect(readdirSync(outDir)).toEqual(['report.json']);
+    // and when every path can be written, every file is
+    const ok = check(...layers, '--out', out, '--csv', join(outDir, 'findings.csv'));
+    expect(ok.status, ok.stderr).toBe(1);
+    expect(JSON.parse(readFileSync(out, 'utf8')).version).toBe(2);
+    expect(existsSync(join(outDir, 'report.findings.geojson'))).toBe(true);
+    expect(readdirSync(outDir).sort()).toEqual(['findings.csv', 'report.findings.geojson', 'report.json']);
+  });
 });
-

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
-import { prepareLayer, readAnyFile } from '../../src/workspace/importFile';
+import { guessRole, prepareLayer, readAnyFile } from '../../src/workspace/importFile';
 import { guessFields } from '../../src/io/fieldGuess';
 import { fileErrorOf } from '../../src/io/fileError';
 import { toExcelCsv } from '../../src/io/csv';
@@ -63,6 +63,52 @@ describe('zips', () => {
     }
   });
 
+  it('refuses a zip whose entries really are 200 × 10 MiB from its central directory, inflating none of them', async () => {
+    // One real entry (10 MiB that inflate to 10 MiB), copied 200 times under other names: 2 MB
+    // on disk, 2 GB declared and true. Before, 76 entries (760 MB) were inflated first.
+    const one = zipSync({ 'f000.shp': new Uint8Array(10 * 2 ** 20) }, { level: 1 });
+    const v = new DataView(one.buffer, one.byteOffset);
+    const end = one.length - 22;
+    const local = one.subarray(0, v.getUint32(end + 16, true));
+    const central = one.subarray(local.length, end);
+    const n = 200;
+    const zip = new Uint8Array(n * (local.length + central.length) + 22);
+    const z = new DataView(zip.buffer);
+    for (let k = 0; k < n; k++) {
+      const name = new TextEncoder().encode(`f${String(k).padStart(3, '0')}.shp`);
+      zip.set(local, k * local.length);
+      zip.set(name, k * local.length + 30);
+      const c = n * local.length + k * central.length;
+      zip.set(central, c);
+      zip.set(name, c + 46);
+      z.setUint32(c + 42, k * local.length, true); // where its local header is
+    }
+    zip.set(one.subarray(end), zip.length - 22);
+    z.setUint16(zip.length - 22 + 8, n, true);
+    z.setUint16(zip.length - 22 + 10, n, true);
+    z.setUint32(zip.length - 22 + 12, n * central.length, true);
+    z.setUint32(zip.length - 22 + 16, n * local.length, true);
+    expect(Object.keys(unzipSync(zip, { filter: () => false }))).toEqual([]); // a well-formed archive
+    const before = process.memoryUsage().rss;
+    const t = performance.now();
+    await expect(readAnyFile('two-gb.zip', zip)).rejects.toThrow(/^two-gb\.zip: refused: it would unpack to more than 768 MB/);
+    expect(performance.now() - t).toBeLessThan(500);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 2 ** 20);
+  });
+
+  it('takes no more memory than a zip declares when an entry lies about its size', async () => {
+    // 64 MiB inside, 1 KiB declared: inflated into the 1 KiB declared (and then not a Shapefile)
+    const zip = zipSync({ 'a.shp': new Uint8Array(64 * 2 ** 20), 'a.dbf': new Uint8Array(10) }, { level: 1 });
+    const v = new DataView(zip.buffer);
+    for (let i = 0; i + 46 < zip.length; i++) {
+      if (v.getUint32(i, true) === 0x04034b50 && zip[i + 30] === 0x61 && zip[i + 32] === 0x73) v.setUint32(i + 22, 1024, true);
+      if (v.getUint32(i, true) === 0x02014b50 && zip[i + 46] === 0x61 && zip[i + 48] === 0x73) v.setUint32(i + 24, 1024, true);
+    }
+    const before = process.memoryUsage().rss;
+    await expect(readAnyFile('lying.zip', zip)).rejects.toThrow(/^lying\.zip: /);
+    expect(process.memoryUsage().rss - before).toBeLessThan(32 * 2 ** 20);
+  });
+
   it('refuses a Shapefile whose .dbf has fewer rows than its .shp has shapes', async () => {
     await expect(read('shp-dbf-mismatch.zip')).rejects.toThrow(/5 shapes but .*3 attribute rows/);
   });
@@ -99,6 +145,64 @@ describe('properties', () => {
     const [f] = await read('numeric-codes.geojson');
     const p = prepareLayer(f, 'grids', guessFields('grids', f.columns), { kind: 'wgs84' });
     expect(p.features.map((x) => x.properties!.code)).toEqual(['370705001001001', '370705001001002']);
+  });
+});
+
+describe('nesting 100,000 deep', () => {
+  // JSON.parse reads it; turning such a value into text recursively overflowed the stack
+  // ("Maximum call stack size exceeded", CLI exit 3, no file named).
+  const depth = 100_000;
+  const deepArray = '['.repeat(depth) + '"x"' + ']'.repeat(depth);
+  const deepObject = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  const sq = (x: number) => JSON.stringify([[[x, 36.7], [x + 0.002, 36.7], [x + 0.002, 36.702], [x, 36.702], [x, 36.7]]]);
+  const feature = (props: string, geometry: string) => `{"type":"Feature","properties":{${props}},"geometry":${geometry}}`;
+  const grid = (props: string, x: number) => feature(props, `{"type":"Polygon","coordinates":${sq(x)}}`);
+  const collection = (...features: string[]) => new TextEncoder().encode(`{"type":"FeatureCollection","features":[${features.join(',')}]}`);
+  // no kind or community column: the role is guessed from the names too
+  const grids = collection(
+    grid(`"code":"370705001001001","name":${deepArray}`, 119.1),
+    grid(`"code":"370705001001002","name":"网格002","note":${deepObject}`, 119.102),
+    grid(`"code":${deepArray},"name":"网格00x"`, 119.106),
+    grid('"code":"370705001001003","name":"网格003"', 119.104),
+  );
+  const households = collection(
+    feature(`"id":"H1","building_id":"B1","residents":2,"remark":${deepArray}`, '{"type":"Point","coordinates":[119.101,36.701]}'),
+    feature('"id":"H2","building_id":"B1","residents":3', '{"type":"Point","coordinates":[119.101,36.7011]}'),
+  );
+
+  it('sets aside each feature with such a property, naming it and the property, imports the rest, and stores it', async () => {
+    const [f] = await readAnyFile('deep.geojson', grids);
+    expect(guessRole(f)).toBe('grids');
+    const p = prepareLayer(f, 'grids', guessFields('grids', f.columns), { kind: 'wgs84' });
+    expect(p.features.map((x) => x.properties!.code)).toEqual(['370705001001003']);
+    expect(p.rejected.map((r) => [r.id, r.code, r.params.name])).toEqual([
+      ['370705001001001', 'too_deep', 'name'], ['370705001001002', 'too_deep', 'note'], ['#3', 'too_deep', 'code'],
+    ]);
+    expect(p.rejected[0].reason).toBe('property "name" nests more than 32 levels deep (not an attribute: the feature is set aside)');
+    const [h] = await readAnyFile('deep-roster.geojson', households);
+    const ph = prepareLayer(h, 'households', guessFields('households', h.columns), { kind: 'wgs84' });
+    expect(ph.features.map((x) => x.properties!.id)).toEqual(['H2']);
+    expect(ph.rejected.map((r) => [r.id, r.code, r.params.name])).toEqual([['H1', 'too_deep', 'remark']]);
+    // what was kept saves and reads back
+    const ws = new Workspaces(new GridScopeDB(`deep-${Math.random()}`));
+    const w = await ws.create('深层嵌套');
+    await ws.saveLayer(w.id, 'grids', p.features, { file: f.name, notes: [] });
+    expect((await ws.load(w.id)).layers.grids?.map((g) => g.properties?.code)).toEqual(['370705001001003']);
+  });
+
+  it('the CLI names the file and the features set aside, and checks the rest (not exit 3)', () => {
+    const g = join(scratch, 'deep-grids.geojson');
+    const h = join(scratch, 'deep-households.geojson');
+    writeFileSync(g, grids);
+    writeFileSync(h, households);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check.ts', '--grids', g, '--households', h], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect([0, 1]).toContain(r.status);
+    expect(r.stdout).toContain(`${g}: 3 features set aside on reading`);
+    expect(r.stdout).toContain(`${h}: 1 feature set aside on reading`);
+    expect(r.stdout).toContain('grids 370705001001002: property "note" nests more than 32 levels deep');
+    expect(r.stdout).toContain('households H1: property "remark" nests more than 32 levels deep');
+    expect(r.stdout).toMatch(/— 1 grids .* 1 households/);
   });
 });
 
