@@ -369,11 +369,12 @@ async function collect(db: Client, s: CheckSettings): Promise<Report> {
   for (const f of findings) if (f.kind === 'invalid_edges') f.ids.forEach((c) => shapeBad.add(c));
 
   const [land] = await q(`SELECT bool_and(geom IS NULL) AS none, coalesce(sum(ST_Area(geom::geography, true)), 0) AS area FROM gs_region`);
+  const [bnd] = await q(`SELECT count(*) AS n FROM gs_bnd`);
   const skipped = await skippedRows(db);
   return finishReport({
     grids, findings, skipped: skipped.skipped, repaired: skipped.repaired,
     buildings: Number(bt.n), cleanBuildings: Number(bt.clean), households: kept, householdsOk: Number(ht.ok), peopleOk: Number(ht.people), residents: Number(ht.residents),
-    residential: Number(rt.residential), emptyBuildings: empty, codesBad: codesBad.size, shapeBad: shapeBad.size,
+    residential: Number(rt.residential), emptyBuildings: empty, codesBad: codesBad.size, shapeBad: shapeBad.size, boundaries: Number(bnd.n),
     landBad, landArea: land.none ? null : Number(land.area), slivers,
   });
 }

@@ -9,6 +9,7 @@ import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
 import { DEFAULT_SETTINGS } from '../checks/engine';
 import { downloadFile } from './download';
+import { percentText, SCORE_DIGITS } from './format';
 
 /** How many findings the list shows at once; the rest are counted and exported. */
 const LIST_LIMIT = 300;
@@ -77,7 +78,7 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
             <li key={rule} className={v >= 0.9999 ? 'ok' : v >= 0.98 ? 'warn' : 'bad'}>
               <span className="score-name">{t(`rules.${rule}`)}</span>
               <span className="score-bar"><span style={{ width: `${(v * 100).toFixed(2)}%` }} /></span>
-              <span className="score-value" data-testid={`score-${rule}`}>{(v * 100).toFixed(2)}%</span>
+              <span className="score-value" data-testid={`score-${rule}`}>{percentText(v, SCORE_DIGITS)}</span>
             </li>
           );
         })}
