@@ -65,6 +65,8 @@ export const en: Messages = {
     distance: '{{v}} m',
     tookMs: 'took {{ms}} ms',
     bandIn: 'Households in band',
+    // issue 21: the boundary layer's findings, listed apart
+    boundaryFindings: 'Boundary layer findings',
   },
   skip: {
     not_object: 'not a case object', no_id: 'no service_request_id', bad_status: 'status is not open / closed',
@@ -275,6 +277,8 @@ export const en: Messages = {
     overdue: 'Overdue',
     inProgress: 'In progress',
     closed: 'Closed',
+    // issue 21: the boundary layer's own findings
+    boundaryFinding: 'Boundary layer findings (boundaries overlapping, gaps between them)',
   },
   hierarchy: {
     title: 'Hierarchy',

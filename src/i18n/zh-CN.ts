@@ -64,6 +64,8 @@ export const zhCN = {
     distance: '{{v}} 米',
     tookMs: '用时 {{ms}} 毫秒',
     bandIn: '户数符合标准',
+    // issue 21: the boundary layer's findings, listed apart
+    boundaryFindings: '边界图层的问题',
   },
   skip: {
     not_object: '不是一个事件对象', no_id: '缺少事件编号 service_request_id', bad_status: '状态不是 open / closed',
@@ -272,6 +274,8 @@ export const zhCN = {
     overdue: '超时',
     inProgress: '办理中',
     closed: '已办结',
+    // issue 21: the boundary layer's own findings
+    boundaryFinding: '边界图层的问题（边界重叠、边界间缝隙）',
   },
   hierarchy: {
     title: '层级',
