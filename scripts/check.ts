@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { Feature } from 'geojson';
 import { runChecks, type HouseholdColumns } from '../src/checks/engine';
 import { RULES, type Report } from '../src/checks/report';
+import { withSkipped } from '../src/checks/finish';
 import { findingsCsv, findingsGeoJSON } from '../src/io/findings';
 import { householdsFromFeatures } from '../src/io/layers';
 import { parseMappings, readLayer, type Role } from './cliRead';
@@ -20,6 +21,7 @@ import { connect, dbFailure, dbUrl, requirePostgis, schemaName, type Connection 
 import type { PgLayer } from './postgis/schema';
 import type { BoundaryFeature, BuildingFeature, GridFeature } from '../src/domain/types';
 import { zhCN } from '../src/i18n/zh-CN';
+import { percentText, SCORE_DIGITS } from '../src/ui/format';
 
 const USAGE = `usage: npm run check -- --grids FILE [--buildings FILE] [--households FILE] [--boundaries FILE]
                       [--out report.json] [--geojson findings.geojson] [--csv findings.csv]
@@ -36,7 +38,7 @@ function printSummary(r: Report) {
   const s = r.summary;
   const pct = (x: number | null, rule: (typeof RULES)[number]) => (x === null
     ? `${s.checks[rule].status.replace('_', ' ')}${s.checks[rule].note ? ` (${s.checks[rule].note!.replace(/_/g, ' ')})` : ''}`
-    : `${(x * 100).toFixed(2)}%`.padStart(8));
+    : percentText(x, SCORE_DIGITS).padStart(8));
   console.log(`GridScope coverage check — ${s.totals.grids} grids (${s.totals.base_grids} base, ${s.totals.dedicated_grids} dedicated), ${s.totals.buildings} buildings, ${s.totals.households} households, ${s.totals.residents} residents`);
   console.log('scores:');
   for (const rule of RULES) console.log(`  ${rule.padEnd(11)} ${zhCN.rules[rule].padEnd(5, '　')} ${pct(s.scores[rule], rule)}`);
@@ -85,16 +87,13 @@ async function main(): Promise<number> {
       if (aside) console.log(`${path}: ${aside} feature${aside === 1 ? '' : 's'} set aside on reading (listed under "skipped")`);
     }
     const of = <T>(role: Role) => (layers[role]?.features ?? []) as Feature[] as T[];
-    const { report } = runChecks({
+    const { report: checked } = runChecks({
       grids: of<GridFeature>('grids'), boundaries: of<BoundaryFeature>('boundaries'), buildings: of<BuildingFeature>('buildings'),
       households: layers.households ? householdsFromFeatures(layers.households.features) : NO_HOUSEHOLDS,
     });
-    // What reading set aside or mended goes into the report too.
+    // What reading set aside or mended goes into the report too (a skipped grid: not clean, exit 1).
     const read = Object.values(layers);
-    report.skipped.unshift(...read.flatMap((l) => l!.rejected));
-    report.repaired.unshift(...read.flatMap((l) => l!.repaired));
-    report.summary.skipped = report.skipped.length;
-    report.summary.repaired = report.repaired.length;
+    const report = withSkipped(checked, read.flatMap((l) => l!.rejected), read.flatMap((l) => l!.repaired));
     if (report.summary.totals.grids === 0) throw new InputError(`${args.grids}: no usable grid (${report.skipped.filter((s) => s.layer === 'grids').slice(0, 3).map((s) => `${s.id}: ${s.reason}`).join('; ') || 'the file is empty'})`);
     return output(report, args);
   } catch (e) {

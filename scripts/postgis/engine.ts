@@ -56,9 +56,9 @@ function statements(t: Tables, s: CheckSettings): string[] {
 
     // ---- the layers as checked: usable, invalid ones made valid, grids in code order
     `CREATE TEMP TABLE gs_bnd AS
-      SELECT seq, code, name, level, band_min, band_max, geom FROM (
+      SELECT seq, code, name, level, parent_code, band_min, band_max, geom FROM (
         SELECT *, row_number() OVER (PARTITION BY code ORDER BY seq) AS nth FROM (
-          SELECT seq, code, name, level, band_min, band_max,
+          SELECT seq, code, name, level, parent_code, band_min, band_max,
             CASE WHEN ST_IsValid(geom) THEN geom ELSE ST_CollectionExtract(ST_MakeValid(geom), 3) END AS geom, ST_IsValid(geom) AS valid
           FROM ${src('boundaries')} x WHERE code IS NOT NULL AND code <> '' AND geom IS NOT NULL) v
         WHERE NOT ST_IsEmpty(geom) AND ST_Area(geom) > 0) w WHERE nth = 1`,
@@ -239,6 +239,58 @@ function statements(t: Tables, s: CheckSettings): string[] {
     `DELETE FROM gs_suspect s WHERE EXISTS (SELECT 1 FROM gs_ucluster u JOIN gs_piece p ON p.region = u.region AND p.area >= ${s.sliverM2} AND p.geom && u.geom
         AND ST_Length(ST_Intersection(ST_Boundary(p.geom), u.geom)) > 0 WHERE u.region = s.region AND u.cluster = s.cluster)`,
 
+    // ---- rule 1 across communities (checks/across.ts): two grids of one kind, of different
+    // communities (or in none), whose interiors meet; the faces of their linework, each with
+    // the grids of one kind covering it, kept where those are of two communities or more
+    `CREATE TEMP TABLE gs_xpair AS
+      SELECT a.idx AS a, b.idx AS b FROM gs_member a JOIN gs_member b ON a.idx < b.idx AND a.geom && b.geom
+      WHERE NOT a.on_top AND NOT b.on_top AND a.kind = b.kind
+        AND coalesce(a.region, '#' || a.idx) <> coalesce(b.region, '#' || b.idx) AND ST_Relate(a.geom, b.geom, '2********')`,
+    `CREATE TEMP TABLE gs_xgrid AS SELECT a AS idx FROM gs_xpair UNION SELECT b FROM gs_xpair`,
+    `CREATE TEMP TABLE gs_xface AS
+      SELECT (ST_Dump(p)).geom AS geom FROM (SELECT ST_Polygonize(l.geom) AS p FROM (
+        SELECT ST_Union(ST_Boundary(m.geom)) AS geom FROM gs_member m JOIN gs_xgrid x ON x.idx = m.idx) l WHERE l.geom IS NOT NULL) q`,
+    `CREATE TEMP TABLE gs_xlabel AS
+      SELECT f.geom,
+        (CASE WHEN cardinality(c.base) > 1 THEN c.base ELSE '{}' END) || (CASE WHEN cardinality(c.dedicated) > 1 THEN c.dedicated ELSE '{}' END) AS ids,
+        (CASE WHEN cardinality(c.base) > 1 THEN c.base_r ELSE '{}' END) || (CASE WHEN cardinality(c.dedicated) > 1 THEN c.dedicated_r ELSE '{}' END) AS regions
+      FROM (SELECT geom, ST_PointOnSurface(geom) AS pt FROM gs_xface) f CROSS JOIN LATERAL (
+        SELECT array_agg(m.code) FILTER (WHERE m.kind = 'base') AS base, array_agg(m.code) FILTER (WHERE m.kind = 'dedicated') AS dedicated,
+          array_agg(coalesce(m.region, '#' || m.idx)) FILTER (WHERE m.kind = 'base') AS base_r,
+          array_agg(coalesce(m.region, '#' || m.idx)) FILTER (WHERE m.kind = 'dedicated') AS dedicated_r
+        FROM gs_member m JOIN gs_xgrid x ON x.idx = m.idx WHERE m.geom && f.pt AND ST_Intersects(m.geom, f.pt)) c`,
+    `CREATE TEMP TABLE gs_xpiece AS
+      SELECT ids, (ST_Dump(ST_Union(geom))).geom AS geom FROM (
+        SELECT geom, (SELECT array_agg(c ORDER BY c COLLATE "C") FROM unnest(ids) c) AS ids FROM gs_xlabel
+        WHERE (SELECT count(DISTINCT r) FROM unnest(regions) r) > 1) l GROUP BY ids`,
+    `ALTER TABLE gs_xpiece ADD COLUMN area float8`,
+    `UPDATE gs_xpiece SET area = ST_Area(geom::geography, true)`,
+
+    // ---- the boundary layer (checks/boundaryLayer.ts): polygons of one level under one
+    // parent over each other, and the parts of a loaded parent none of them covers
+    `ALTER TABLE gs_bnd ADD COLUMN grp text`,
+    `UPDATE gs_bnd SET grp = coalesce(level, '') || '|' || coalesce(parent_code, '')`,
+    `CREATE TEMP TABLE gs_bface AS
+      SELECT grp, (ST_Dump(p)).geom AS geom FROM (SELECT grp, ST_Polygonize(geom) AS p FROM (
+        SELECT grp, ST_Union(ST_Boundary(geom)) AS geom FROM gs_bnd GROUP BY grp HAVING count(*) > 1) l GROUP BY grp) q`,
+    `CREATE TEMP TABLE gs_bpiece AS
+      SELECT 'boundary_overlap'::text AS kind, grp, ids, (ST_Dump(ST_Union(geom))).geom AS geom FROM (
+        SELECT f.grp, f.geom, (SELECT array_agg(b.code ORDER BY b.code COLLATE "C") FROM gs_bnd b
+          WHERE b.grp = f.grp AND b.geom && f.pt AND ST_Intersects(b.geom, f.pt)) AS ids
+        FROM (SELECT grp, geom, ST_PointOnSurface(geom) AS pt FROM gs_bface) f) l
+      WHERE cardinality(ids) > 1 GROUP BY grp, ids`,
+    `INSERT INTO gs_bpiece
+      SELECT 'boundary_gap', c.grp, ARRAY[p.code], (ST_Dump(ST_Difference(p.geom, c.geom))).geom
+      FROM (SELECT grp, min(parent_code) AS parent_code, ST_Union(geom) AS geom FROM gs_bnd WHERE parent_code IS NOT NULL AND parent_code <> '' GROUP BY grp) c
+      JOIN gs_bnd p ON p.code = c.parent_code`,
+    `ALTER TABLE gs_bpiece ADD COLUMN area float8`,
+    `UPDATE gs_bpiece SET area = ST_Area(geom::geography, true)`,
+    `DELETE FROM gs_bpiece WHERE NOT (area >= ${s.sliverM2})`,
+    // a gap's polygons: those whose outline runs along it (as a gap's grids are found)
+    `UPDATE gs_bpiece p SET ids = ids || coalesce((SELECT array_agg(b.code ORDER BY b.code COLLATE "C") FROM gs_bnd b
+        WHERE b.grp = p.grp AND b.geom && p.geom
+        AND ST_Length(ST_Intersection(ST_Boundary(p.geom), ST_Buffer(ST_Boundary(b.geom), 1e-9))) > 1e-7), '{}') WHERE kind = 'boundary_gap'`,
+
     // ---- rule 5: each base grid's band (its own, its community's, the default)
     `CREATE TEMP TABLE gs_band AS
       SELECT g.idx, CASE WHEN g.kind <> 'base' THEN NULL
@@ -295,6 +347,13 @@ async function collect(db: Client, s: CheckSettings): Promise<Report> {
     if (area < s.sliverM2) { slivers.count++; slivers.area_m2 += area; continue; }
     landBad += area;
     add(r.kind as FindingKind, r.ids as string[], { area_m2: round(area, 2) }, r.g);
+  }
+  for (const r of await q(`SELECT ids, area, ST_AsGeoJSON(geom, 15) AS g FROM gs_xpiece WHERE area >= ${s.sliverM2}`)) {
+    landBad += Number(r.area);
+    add('overlap', r.ids as string[], { area_m2: round(Number(r.area), 2) }, r.g);
+  }
+  for (const r of await q(`SELECT kind, ids, area, ST_AsGeoJSON(geom, 15) AS g FROM gs_bpiece`)) {
+    add(r.kind as FindingKind, r.ids as string[], { area_m2: round(Number(r.area), 2) }, r.g);
   }
   for (const r of await q(`SELECT array_agg(DISTINCT m.code ORDER BY m.code) AS ids,
       ST_AsGeoJSON(ST_Collect(ST_MakeLine(ST_MakePoint(ax, ay), ST_MakePoint(bx, by))), 15) AS g
@@ -373,11 +432,12 @@ async function collect(db: Client, s: CheckSettings): Promise<Report> {
   for (const f of findings) if (f.kind === 'invalid_edges') f.ids.forEach((c) => shapeBad.add(c));
 
   const [land] = await q(`SELECT bool_and(geom IS NULL) AS none, coalesce(sum(ST_Area(geom::geography, true)), 0) AS area FROM gs_region`);
+  const [bnd] = await q(`SELECT count(*) AS n FROM gs_bnd`);
   const skipped = await skippedRows(db);
   return finishReport({
     grids, findings, skipped: skipped.skipped, repaired: skipped.repaired,
     buildings: Number(bt.n), cleanBuildings: Number(bt.clean), households: kept, householdsOk: Number(ht.ok), peopleOk: Number(ht.people), residents: Number(ht.residents),
-    residential: Number(rt.residential), emptyBuildings: empty, codesBad: codesBad.size, shapeBad: shapeBad.size,
+    residential: Number(rt.residential), emptyBuildings: empty, codesBad: codesBad.size, shapeBad: shapeBad.size, boundaries: Number(bnd.n),
     landBad, landArea: land.none ? null : Number(land.area), slivers,
   });
 }

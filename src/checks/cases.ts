@@ -16,6 +16,6 @@ export function withCaseFindings(report: Report, cases: { ids: string[]; positio
   return {
     ...report,
     findings,
-    summary: { ...report.summary, counts: { ...report.summary.counts, orphan_case: found.length }, clean: findings.length === 0 },
+    summary: { ...report.summary, counts: { ...report.summary.counts, orphan_case: found.length }, clean: findings.length === 0 && report.skipped.length === 0 },
   };
 }

@@ -22,6 +22,8 @@ import { ringSigns } from './share';
 import { assignHousehold, newHouseholdState, Outcome, type HouseholdState } from './households';
 import { FINDING_RULE, type BandStatus, type Finding, type FindingKind, type GridReport, type Report, type Skipped } from './report';
 import { finishReport } from './finish';
+import { overlapsAcross, type AcrossMember, type Box } from './across';
+import { checkBoundaryLayer, type BoundaryFinding } from './boundaryLayer';
 
 export interface CheckSettings {
   /** gap/overlap/spill pieces under this are slivers (m²) */
@@ -86,6 +88,10 @@ export class CoverageChecker {
   private readonly gridByCode = new Map<string, number>();
   private readonly regions = new Map<string, LandRegion>();
   private readonly landResults = new Map<string, LandResult>();
+  /** overlaps between grids of different communities (across.ts), worked out after the regions */
+  private across: LandResult['findings'] = [];
+  /** the boundary layer's own overlaps and gaps (boundaryLayer.ts): edits do not change them */
+  private boundaryFindings: BoundaryFinding[] = [];
   private landArea = 0;
   /** the one region when only a district boundary is loaded, or none at all (geometry null) */
   private singleRegion: LandRegion | null = null;
@@ -130,8 +136,10 @@ export class CoverageChecker {
     this.indexGrids();
     clock('validate');
 
+    this.boundaryFindings = checkBoundaryLayer(this.boundaries, settings.sliverM2);
     this.setUpRegions();
     for (const r of this.regions.values()) this.landResults.set(r.code, checkLandRegion(r, this.settings));
+    this.across = this.overlapsAcross();
     clock('land');
 
     for (let i = 0; i < this.buildings.length; i++) this.assignBuilding(i);
@@ -209,6 +217,7 @@ export class CoverageChecker {
     entries.forEach((e, k) => { if (e.old < 0) touchedRegions.add(this.regionOf(k)); });
     for (const r of this.regions.values()) this.fillRegion(r);
     for (const region of touchedRegions) if (region) this.landResults.set(region.code, checkLandRegion(region, this.settings));
+    this.across = this.overlapsAcross();
     clock('land');
 
     const touched = new Set<number>();
@@ -278,6 +287,11 @@ export class CoverageChecker {
         add(f.kind, f.ids, f.kind === 'invalid_edges' ? {} : { area_m2: round(f.area_m2, 2) }, f.geometry);
       }
     }
+    for (const f of this.across) {
+      landBad += f.area_m2;
+      add(f.kind, f.ids, { area_m2: round(f.area_m2, 2) }, f.geometry);
+    }
+    for (const f of this.boundaryFindings) add(f.kind, f.ids, { area_m2: round(f.area_m2, 2) }, f.geometry);
 
     // Rule 2
     const gBuildings = new Int32Array(grids.length);
@@ -381,7 +395,7 @@ export class CoverageChecker {
     return finishReport({
       grids: gridReports, findings, skipped: this.skipped, repaired: this.repaired,
       buildings: buildings.length, cleanBuildings, households: kept, householdsOk, peopleOk, residents: residentsTotal,
-      residential, emptyBuildings: empty, codesBad: codesBad.size, shapeBad: shapeBad.size,
+      residential, emptyBuildings: empty, codesBad: codesBad.size, shapeBad: shapeBad.size, boundaries: this.boundaries.length,
       landBad, landArea: this.singleRegion?.geometry === null ? null : this.landArea, slivers,
     });
   }
@@ -423,6 +437,24 @@ export class CoverageChecker {
       this.regionAround.set(gi, this.regionTests.find((t) => t.test.contains(x, y))?.r);
     }
     return this.regionAround.get(gi);
+  }
+
+  /**
+   * Overlaps between grids of different communities: the grids tiling every region, and those
+   * in none, near the places where they can meet (spill, boundaries overlapping each other).
+   */
+  private overlapsAcross(): LandResult['findings'] {
+    if (this.singleRegion) return [];
+    const members: AcrossMember[] = [];
+    for (const r of this.regions.values()) for (const m of r.members) members.push({ ...m, region: r.code });
+    this.grids.forEach((g, i) => {
+      if (this.regionOf(i) || (g.properties.kind === 'dedicated' && this.isOnTop(g))) return;
+      members.push({ grid: i, code: g.properties.code, kind: g.properties.kind, geometry: g.geometry, region: null });
+    });
+    const zones: Box[] = [];
+    for (const r of this.landResults.values()) zones.push(...r.spillBoxes);
+    for (const f of this.boundaryFindings) if (f.kind === 'boundary_overlap') zones.push(geomBBox(f.geometry as AreaGeometry));
+    return overlapsAcross(members, zones, this.settings.sliverM2);
   }
 
   /** The grids that tile the region, and the dedicated grids drawn on top of them. */

@@ -22,6 +22,8 @@ export interface ReportParts {
   /** grids with a code finding, grids with a shape finding */
   codesBad: number;
   shapeBad: number;
+  /** boundary polygons checked (the boundaries rule: those named by its findings are not clean) */
+  boundaries: number;
   /** m² of gaps, overlaps and spill; m² of the boundaries (null: none loaded) */
   landBad: number;
   landArea: number | null;
@@ -33,21 +35,23 @@ export function finishReport(p: ReportParts): Report {
   const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
   for (const f of findings) counts[f.kind]++;
   const baseGrids = grids.filter((g) => g.kind === 'base');
-  const checks = ruleChecks(grids.length, p.buildings, p.households, baseGrids.length, p.landArea === null);
-  const share = (rule: RuleName, ok: number, all: number) => (checks[rule].status !== 'checked' || all === 0 ? null : round(ok / all, 6));
+  const checks = ruleChecks(grids.length, p.buildings, p.households, baseGrids.length, p.landArea === null, p.boundaries);
+  const boundariesBad = new Set(findings.filter((f) => f.rule === 'boundaries').flatMap((f) => f.ids)).size;
+  const share = (rule: RuleName, ok: number, all: number) => (checks[rule].status !== 'checked' || all === 0 ? null : shareOf(ok / all));
   const scores: Record<RuleName, number | null> = {
-    land: checks.land.status === 'checked' && (p.landArea ?? 0) > 0 ? round(Math.max(0, 1 - p.landBad / p.landArea!), 6) : null,
+    land: checks.land.status === 'checked' && (p.landArea ?? 0) > 0 ? shareOf(Math.max(0, 1 - p.landBad / p.landArea!)) : null,
     buildings: share('buildings', p.cleanBuildings, p.buildings),
     // households placed cleanly, and residential buildings that have households
     households: checks.households.status === 'checked' && p.households > 0
-      ? round((p.householdsOk / p.households) * (p.residential ? 1 - p.emptyBuildings / p.residential : 1), 6) : null,
+      ? shareOf((p.householdsOk / p.households) * (p.residential ? 1 - p.emptyBuildings / p.residential : 1)) : null,
     people: share('people', p.peopleOk, p.households),
     size: share('size', baseGrids.filter((g) => g.band_status === 'in').length, baseGrids.length),
     codes: share('codes', grids.length - p.codesBad, grids.length),
     shape: share('shape', grids.length - p.shapeBad, grids.length),
+    boundaries: share('boundaries', p.boundaries - boundariesBad, p.boundaries),
   };
   findings.sort(compareFindings);
-  return {
+  return withSkipped({
     version: 2,
     summary: {
       totals: {
@@ -59,19 +63,54 @@ export function finishReport(p: ReportParts): Report {
       checks,
       counts,
       slivers: { count: p.slivers.count, area_m2: round(p.slivers.area_m2, 3) },
-      skipped: p.skipped.length,
-      repaired: p.repaired.length,
+      skipped: 0,
+      repaired: 0,
       clean: findings.length === 0,
     },
     grids,
     findings,
-    skipped: [...p.skipped],
-    repaired: [...p.repaired],
+    skipped: [],
+    repaired: [],
+  }, p.skipped, p.repaired);
+}
+
+/**
+ * The report with what was set aside (skipped) and mended (repaired) before or during the
+ * check put in front of its own lists, and the summary saying so: a report with anything
+ * skipped is not clean, and a skipped grid leaves the land it should cover unjudged, so the
+ * land score is no number (its check "partial", note skipped_grids).
+ */
+export function withSkipped(r: Report, skipped: Skipped[], repaired: Skipped[]): Report {
+  const all = [...skipped, ...r.skipped];
+  const mended = [...repaired, ...r.repaired];
+  const gridSkipped = all.some((x) => x.layer === 'grids');
+  const land = r.summary.checks.land;
+  return {
+    ...r,
+    skipped: all,
+    repaired: mended,
+    summary: {
+      ...r.summary,
+      checks: { ...r.summary.checks, land: gridSkipped && land.status === 'checked' ? { status: 'partial', note: 'skipped_grids' } : land },
+      scores: { ...r.summary.scores, land: gridSkipped ? null : r.summary.scores.land },
+      skipped: all.length,
+      repaired: mended.length,
+      clean: r.findings.length === 0 && all.length === 0,
+    },
   };
 }
 
+/**
+ * A share to 6 digits that rounding never makes what it is not: below 1 it stays below 1
+ * (2 households in 61,867 wrong is not 100 %), above 0 above 0.
+ */
+function shareOf(x: number): number {
+  const r = round(x, 6);
+  return x < 1 && r >= 1 ? 0.999999 : x > 0 && r <= 0 ? 0.000001 : r;
+}
+
 /** What each rule could check with the data loaded. */
-function ruleChecks(grids: number, buildings: number, households: number, baseGrids: number, noBoundary: boolean): Record<RuleName, RuleCheck> {
+function ruleChecks(grids: number, buildings: number, households: number, baseGrids: number, noBoundary: boolean, boundaries: number): Record<RuleName, RuleCheck> {
   const ok: RuleCheck = { status: 'checked' };
   const none = (note: RuleCheck['note']): RuleCheck => ({ status: 'no_data', note });
   return {
@@ -82,6 +121,7 @@ function ruleChecks(grids: number, buildings: number, households: number, baseGr
     size: baseGrids === 0 ? none('no_base_grids') : households === 0 ? none('no_households') : ok,
     codes: grids === 0 ? none('no_grids') : ok,
     shape: grids === 0 ? none('no_grids') : ok,
+    boundaries: boundaries === 0 ? none('no_boundary') : ok,
   };
 }
 

@@ -60,6 +60,8 @@ export interface LandResult {
   unmatchedEdges: number;
   /** false when there is no boundary: gaps along the outside of the grids cannot be seen */
   outerEdgeChecked: boolean;
+  /** the box (minX, minY, maxX, maxY) of every piece of spill, slivers too: where a grid may meet another community's */
+  spillBoxes: [number, number, number, number][];
 }
 
 export interface LandOptions {
@@ -81,7 +83,7 @@ interface Segments {
 
 export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResult {
   const segs = collectSegments(region);
-  const result: LandResult = { findings: [], slivers: { count: 0, area_m2: 0 }, unmatchedEdges: 0, outerEdgeChecked: region.geometry !== null };
+  const result: LandResult = { findings: [], slivers: { count: 0, area_m2: 0 }, unmatchedEdges: 0, outerEdgeChecked: region.geometry !== null, spillBoxes: [] };
   const unmatched = unmatchedEdges(segs);
   result.unmatchedEdges = unmatched.length;
   if (unmatched.length === 0) return result;
@@ -142,6 +144,7 @@ export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResu
       const l = labels[piece.label];
       const area = piece.rings.reduce((s, r) => s + ringAreaFlat(r, 0, r.length / 2 - 1), 0);
       if (area < NOISE_M2) continue;
+      if (l.kind === 'spill') result.spillBoxes.push(ringBBox(piece.rings[0]));
       // The grids along a gap are the owners of the edges around it.
       const sources = piece.halfEdges.flatMap((h) => sourcesOf(merged2, noded2, h >> 1).map((k) => picked[k]));
       const slots = sources.map((s) => unmatchedSlot.get(s)).filter((k): k is number => k !== undefined);

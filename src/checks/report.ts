@@ -1,7 +1,7 @@
 // The report the engine produces (documented in the README with its changelog: version 2).
 import type { Geometry } from 'geojson';
 
-export const RULES = ['land', 'buildings', 'households', 'people', 'size', 'codes', 'shape'] as const;
+export const RULES = ['land', 'buildings', 'households', 'people', 'size', 'codes', 'shape', 'boundaries'] as const;
 export type RuleName = (typeof RULES)[number];
 
 export const FINDING_RULE = {
@@ -26,6 +26,9 @@ export const FINDING_RULE = {
   no_community: 'codes',
   islands: 'shape',
   invalid_edges: 'shape',
+  /** the boundary layer's own polygons: two of one level over each other, or a strip of their parent none covers */
+  boundary_overlap: 'boundaries',
+  boundary_gap: 'boundaries',
 } as const satisfies Record<string, RuleName>;
 export type FindingKind = keyof typeof FINDING_RULE;
 export const FINDING_KINDS = Object.keys(FINDING_RULE) as FindingKind[];
@@ -78,7 +81,7 @@ export interface Skipped {
  * holes the grids enclose, not the outer edge), or nothing for want of data.
  */
 export type RuleStatus = 'checked' | 'partial' | 'no_data';
-export type RuleNote = 'no_boundary' | 'no_grids' | 'no_base_grids' | 'no_buildings' | 'no_households';
+export type RuleNote = 'no_boundary' | 'no_grids' | 'no_base_grids' | 'no_buildings' | 'no_households' | 'skipped_grids';
 export interface RuleCheck {
   status: RuleStatus;
   /** why it is not fully checked */
@@ -95,7 +98,7 @@ export interface Summary {
   slivers: { count: number; area_m2: number };
   skipped: number;
   repaired: number;
-  /** true when no rule found anything (see checks for what could be checked) */
+  /** true when no rule found anything and nothing was skipped (see checks for what could be checked) */
   clean: boolean;
 }
 

@@ -22,7 +22,8 @@ const CHINA = { minLon: 70, maxLon: 140, minLat: 15, maxLat: 56 };
 export interface Problem {
   code: 'no_geometry' | 'not_polygon' | 'empty_geometry' | 'short_ring' | 'not_number' | 'lat_lon' | 'not_degrees'
     | 'not_closed' | 'self_intersecting' | 'self_touching' | 'spike' | 'zero_area_ring' | 'hole_outside' | 'overlapping_parts'
-    | 'no_area' | 'too_many_vertices' | 'missing_property' | 'duplicate_id' | 'malformed_row' | 'unclosed_quote' | 'too_deep';
+    | 'no_area' | 'too_many_vertices' | 'missing_property' | 'duplicate_id' | 'malformed_row' | 'unclosed_quote' | 'too_deep'
+    | 'degenerate_part';
   params: Record<string, string | number>;
 }
 
@@ -48,6 +49,7 @@ const EN: Record<Problem['code'], (p: Record<string, string | number>) => string
   unclosed_quote: (p) => `a quote opened on line ${p.from} is never closed: lines ${p.from}–${p.to} run together and cannot be read`,
   malformed_row: (p) => `line ${p.row} of the table cannot be read cleanly (${p.message})`,
   too_deep: (p) => `property "${p.name}" nests more than ${p.max} levels deep (not an attribute: the feature is set aside)`,
+  degenerate_part: (p) => `${p.dropped} collapsed part${p.dropped === 1 ? '' : 's'} or ring${p.dropped === 1 ? '' : 's'} (empty, a repeated point, or fewer than 3 distinct points) dropped, ${p.parts} part${p.parts === 1 ? '' : 's'} kept and checked`,
 };
 
 /** The problem in plain English (the CLI, the report's "reason"). */
@@ -148,18 +150,27 @@ export function validAreas<F extends Feature<AreaGeometry>>(
   const skipped: Skipped[] = [];
   const repaired: Skipped[] = [];
   for (let i = 0; i < features.length; i++) {
-    const f = features[i];
+    let f = features[i];
     const id = featureLabel(f, idKey, i);
     const raw = f?.properties?.[idKey];
+    const noId = raw === undefined || raw === null || raw === '';
     // refused: what reading already found wrong with the feature at this position
-    const wrong = refused.get(i) ?? (raw === undefined || raw === null || raw === '' ? problem('missing_property', { name: idKey }) : structureProblem(f.geometry));
+    const early = refused.get(i);
+    // A collapsed part beside good ones is dropped (and said so), not the whole feature with it.
+    const trimmed = early || noId ? null : withoutCollapsedParts(f.geometry);
+    if (trimmed) {
+      const what = problem('degenerate_part', { dropped: trimmed.dropped, parts: partsOf(trimmed.geometry) });
+      repaired.push(skippedItem(layer, id, what));
+      f = { ...f, geometry: trimmed.geometry };
+    }
+    const wrong = early ?? (noId ? problem('missing_property', { name: idKey }) : structureProblem(f.geometry));
     if (wrong) { skipped.push(skippedItem(layer, id, wrong)); continue; }
     const defect = checkArea(f.geometry);
     if (!defect) { usable.push(f); ids.push(id); continue; }
     const fixed = makeValid(f.geometry);
     const what = defectProblem(defect);
     if (!fixed) { skipped.push(skippedItem(layer, id, problem('no_area'))); continue; }
-    const parts = fixed.type === 'MultiPolygon' ? fixed.coordinates.length : 1;
+    const parts = partsOf(fixed);
     repaired.push({ ...skippedItem(layer, id, what), params: { ...what.params, parts }, reason: `${describe(what)}: made valid (ST_MakeValid), ${parts} part${parts === 1 ? '' : 's'}` });
     usable.push({ ...f, geometry: fixed });
     ids.push(id);
@@ -172,4 +183,46 @@ export function validAreas<F extends Feature<AreaGeometry>>(
     else { kept.push(f); keptIds.add(ids[k]); }
   });
   return { kept, skipped, repaired: repaired.filter((r) => keptIds.has(r.id)) };
+}
+
+const partsOf = (g: AreaGeometry) => (g.type === 'MultiPolygon' ? g.coordinates.length : 1);
+
+/**
+ * Does a ring have no shape: not a list, or fewer than 3 distinct points once repeated points in
+ * a row (and the closing point) are left out? A ring whose points are not coordinates is not
+ * collapsed: the structure check names what is wrong with it.
+ */
+function collapsedRing(ring: unknown): boolean {
+  if (!Array.isArray(ring)) return true;
+  let n = 0;
+  let first: Position | null = null, prev: Position | null = null;
+  for (const p of ring as unknown[]) {
+    if (!Array.isArray(p) || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) return false;
+    if (prev && p[0] === prev[0] && p[1] === prev[1]) continue;
+    first ??= p;
+    prev = p;
+    n++;
+  }
+  if (n > 1 && first && prev && first[0] === prev[0] && first[1] === prev[1]) n--;
+  return n < 3;
+}
+
+/**
+ * The geometry without its collapsed parts (an empty part, a shell that is one repeated point
+ * or fewer than 3 distinct points) and collapsed holes, when something with a shape is left;
+ * null when nothing is collapsed or nothing else is left (then the feature is skipped, named).
+ */
+export function withoutCollapsedParts(g: Geometry | null | undefined): { geometry: AreaGeometry; dropped: number } | null {
+  if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon') || !Array.isArray(g.coordinates)) return null;
+  const polys = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as unknown[];
+  let dropped = 0;
+  const kept: Position[][][] = [];
+  for (const poly of polys) {
+    if (!Array.isArray(poly) || poly.length === 0 || collapsedRing(poly[0])) { dropped++; continue; }
+    const rings = (poly as Position[][]).filter((ring, r) => r === 0 || !collapsedRing(ring));
+    dropped += poly.length - rings.length;
+    kept.push(rings);
+  }
+  if (dropped === 0 || kept.length === 0) return null;
+  return { geometry: kept.length === 1 ? { type: 'Polygon', coordinates: kept[0] } : { type: 'MultiPolygon', coordinates: kept }, dropped };
 }

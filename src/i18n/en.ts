@@ -4,6 +4,8 @@ export const en: Messages = {
   rules: {
     land: 'Land', buildings: 'Buildings', households: 'Households', people: 'People',
     size: 'Size', codes: 'Codes', shape: 'Shape',
+    // issue 21: the boundary layer checked on its own
+    boundaries: 'Boundary layer',
   },
   findings: {
     kinds: {
@@ -14,6 +16,8 @@ export const en: Messages = {
       no_residents: 'Household without residents', under_band: 'Too few households', over_band: 'Too many households',
       bad_code: 'Malformed code', duplicate_code: 'Duplicate code', code_prefix_mismatch: 'Code does not match community', no_community: 'No community',
       islands: 'Grid in several pieces', invalid_edges: 'Shared edges without shared vertices',
+      // issue 21: findings of the boundary layer itself, listed apart from the grids'
+      boundary_overlap: 'Boundaries overlap', boundary_gap: 'Gap between boundaries',
     },
     csv: {
       no: 'No.', rule: 'Rule', kind: 'Finding', ids: 'Ids', area_m2: 'Area (m²)', share: 'Share',
@@ -50,6 +54,8 @@ export const en: Messages = {
     notes: {
       no_boundary: 'no community or district boundary loaded: overlaps and the gaps the grids enclose are checked; load a boundary for the outer edge',
       no_grids: 'no grids', no_base_grids: 'no base grids', no_buildings: 'no buildings layer', no_households: 'no households',
+      // issue 21: a grid set aside leaves its land unjudged
+      skipped_grids: 'a grid could not be used and was skipped: the land it should cover cannot be judged (see skipped)',
     },
     skippedTitle: 'Unusable input (skipped)',
     area: '{{v}} m²',
@@ -59,6 +65,8 @@ export const en: Messages = {
     distance: '{{v}} m',
     tookMs: 'took {{ms}} ms',
     bandIn: 'Households in band',
+    // issue 21: the boundary layer's findings, listed apart
+    boundaryFindings: 'Boundary layer findings',
   },
   skip: {
     not_object: 'not a case object', no_id: 'no service_request_id', bad_status: 'status is not open / closed',
@@ -79,6 +87,8 @@ export const en: Messages = {
     hole_outside: 'hole not inside its outer ring, or inside another hole (near {{at}})',
     overlapping_parts: 'parts of the multipolygon overlap (near {{at}})',
     too_many_vertices: '{{n}} vertices: more than the {{max}} one shape may have (simplify it first)',
+    // a collapsed part dropped, the rest kept (issue 21)
+    degenerate_part: '{{dropped}} collapsed part(s) or ring(s) (empty, a repeated point, or fewer than 3 distinct points) dropped, {{parts}} part(s) kept and checked',
     no_area: 'no area left once its rings are made valid (a zero-area or collapsed polygon)',
     missing_property: 'missing property "{{name}}"',
     duplicate_id: 'duplicate {{name}} "{{id}}" (the first one is kept)',
@@ -142,6 +152,8 @@ export const en: Messages = {
       self_intersecting: '{{n}} with self-intersecting rings, made valid (ST_MakeValid)', self_touching: '{{n}} with a ring touching itself, made valid (a hole where it touches)',
       spike: '{{n}} with spikes, removed', zero_area_ring: '{{n}} with zero-area rings, removed',
       hole_outside: '{{n}} with a hole outside its ring, mended', overlapping_parts: '{{n}} with overlapping parts, joined',
+      // issue 21: a collapsed part dropped, the rest kept
+      degenerate_part: '{{n}} features had a collapsed part (empty or a repeated point): that part dropped, the rest kept',
     },
     open: 'Data & workspaces',
     title: 'Data and workspaces',
@@ -267,6 +279,8 @@ export const en: Messages = {
     overdue: 'Overdue',
     inProgress: 'In progress',
     closed: 'Closed',
+    // issue 21: the boundary layer's own findings
+    boundaryFinding: 'Boundary layer findings (boundaries overlapping, gaps between them)',
   },
   hierarchy: {
     title: 'Hierarchy',

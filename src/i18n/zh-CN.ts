@@ -3,6 +3,8 @@ export const zhCN = {
   rules: {
     land: '区不漏地', buildings: '地不漏房', households: '房不漏户', people: '户不漏人',
     size: '网格规模', codes: '网格编码', shape: '网格形状',
+    // issue 21: the boundary layer checked on its own
+    boundaries: '边界图层',
   },
   findings: {
     kinds: {
@@ -13,6 +15,8 @@ export const zhCN = {
       no_residents: '住户无人口', under_band: '户数低于标准', over_band: '户数超过标准',
       bad_code: '编码格式错误', duplicate_code: '编码重复', code_prefix_mismatch: '编码与社区不符', no_community: '未归属社区',
       islands: '网格分成多块', invalid_edges: '共边顶点不一致',
+      // issue 21: findings of the boundary layer itself, listed apart from the grids'
+      boundary_overlap: '边界相互重叠', boundary_gap: '边界之间有缝隙',
     },
     csv: {
       no: '序号', rule: '规则', kind: '问题类型', ids: '涉及对象', area_m2: '面积（平方米）', share: '占比',
@@ -49,6 +53,8 @@ export const zhCN = {
     notes: {
       no_boundary: '未加载社区或辖区边界：已查重叠和网格围住的缝隙，外缘缝隙需加载边界',
       no_grids: '没有网格', no_base_grids: '没有基础网格', no_buildings: '没有楼栋图层', no_households: '没有住户数据',
+      // issue 21: a grid set aside leaves its land unjudged
+      skipped_grids: '有网格无法使用被跳过：它的土地无法判断，见“已跳过”',
     },
     skippedTitle: '无法使用的数据（已跳过）',
     area: '{{v}} 平方米',
@@ -58,6 +64,8 @@ export const zhCN = {
     distance: '{{v}} 米',
     tookMs: '用时 {{ms}} 毫秒',
     bandIn: '户数符合标准',
+    // issue 21: the boundary layer's findings, listed apart
+    boundaryFindings: '边界图层的问题',
   },
   skip: {
     not_object: '不是一个事件对象', no_id: '缺少事件编号 service_request_id', bad_status: '状态不是 open / closed',
@@ -78,6 +86,8 @@ export const zhCN = {
     hole_outside: '内环不在外环之内，或套在另一个内环里（约在 {{at}}）',
     overlapping_parts: '多面的各部分相互重叠（约在 {{at}}）',
     too_many_vertices: '有 {{n}} 个顶点，超过单个图形上限 {{max}}（请先简化）',
+    // a collapsed part dropped, the rest kept (issue 21)
+    degenerate_part: '去掉了 {{dropped}} 个塌缩的部分或环（为空、只有一个重复的点，或不同的点不足 3 个），保留 {{parts}} 个部分参与核查',
     no_area: '修复环之后没有剩下面积（面积为零或退化的多边形）',
     missing_property: '缺少属性“{{name}}”',
     duplicate_id: '{{name}}“{{id}}”重复（保留第一条）',
@@ -141,6 +151,8 @@ export const zhCN = {
       self_intersecting: '{{n}} 个要素的环自相交，已按 ST_MakeValid 拆成有效的面', self_touching: '{{n}} 个要素的环自身相接，已修复为有效的面（含内环）',
       spike: '{{n}} 个要素有尖刺，已去掉', zero_area_ring: '{{n}} 个要素有面积为零的环，已去掉',
       hole_outside: '{{n}} 个要素的内环不在外环之内，已修复', overlapping_parts: '{{n}} 个要素的多面部分相互重叠，已合并',
+      // issue 21: a collapsed part dropped, the rest kept
+      degenerate_part: '{{n}} 个要素有塌缩的部分（为空或只有重复的点），已去掉该部分，其余保留',
     },
     open: '数据与工作区',
     title: '数据与工作区',
@@ -264,6 +276,8 @@ export const zhCN = {
     overdue: '超时',
     inProgress: '办理中',
     closed: '已办结',
+    // issue 21: the boundary layer's own findings
+    boundaryFinding: '边界图层的问题（边界重叠、边界间缝隙）',
   },
   hierarchy: {
     title: '层级',

@@ -45,6 +45,8 @@ export const COLORS = {
   finding: {
     gap: hex('#f8fafc', 170), overlap: hex('#22d3ee', 190), spill: hex('#7c3aed', 200),
     building: hex('#84cc16', 230), household: hex('#0ea5e9'), grid: hex('#fb923c'), edge: hex('#e879f9'),
+    /** the boundary layer's own overlaps and gaps: a hue apart from the grids' findings */
+    boundary: hex('#b45309', 170),
   } as Record<string, RGBA>,
   /** open cases per 100 households, from CASE_LOAD_STEPS up: one hue, lighter as the load grows (perceptually even) */
   caseLoad: [hex('#1e3a8a', 150), hex('#2563eb', 160), hex('#60a5fa', 170), hex('#dbeafe', 190)] as RGBA[],
@@ -424,6 +426,7 @@ function findingFill(kind: string): RGBA {
   if (kind === 'gap' || kind === 'orphan_case') return c.gap;
   if (kind === 'overlap') return c.overlap;
   if (kind === 'spill') return c.spill;
+  if (kind === 'boundary_overlap' || kind === 'boundary_gap') return c.boundary;
   if (kind.endsWith('_building')) return c.building;
   if (kind.endsWith('_household') || kind === 'no_residents') return c.household;
   return [0, 0, 0, 0];

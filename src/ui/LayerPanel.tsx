@@ -39,7 +39,7 @@ export function legendRows(v: LayerVisibility, editing = false, comparing = fals
       row('legend.gap', 'area', f.gap, solid(f.gap)), row('legend.overlap', 'area', f.overlap, solid(f.overlap)),
       row('legend.spill', 'area', f.spill, solid(f.spill)), row('legend.buildingFinding', 'area', f.building, solid(f.building)),
       row('legend.householdFinding', 'ring', [0, 0, 0, 0], f.household), row('legend.gridFinding', 'area', [0, 0, 0, 0], f.grid),
-      row('legend.invalidEdges', 'line', f.edge),
+      row('legend.invalidEdges', 'line', f.edge), row('legend.boundaryFinding', 'area', f.boundary, solid(f.boundary)),
     ] : []),
     row('legend.selection', 'area', [0, 0, 0, 0], COLORS.highlight),
     ...(editing ? [

@@ -9,6 +9,7 @@ import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
 import { DEFAULT_SETTINGS } from '../checks/engine';
 import { downloadFile } from './download';
+import { percentText, SCORE_DIGITS } from './format';
 
 /** How many findings the list shows at once; the rest are counted and exported. */
 const LIST_LIMIT = 300;
@@ -35,6 +36,8 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
     report.findings.forEach((f, i) => { if (!kind || f.kind === kind) list.push(i); });
     return list;
   }, [report, kind]);
+  const gridsShown = useMemo(() => shown.filter((i) => report.findings[i].rule !== 'boundaries'), [report, shown]);
+  const boundaryShown = useMemo(() => shown.filter((i) => report.findings[i].rule === 'boundaries'), [report, shown]);
 
   const stamp = new Date().toISOString().slice(0, 10);
   const gridNames = useMemo(() => new Map(report.grids.map((g) => [g.code, g.name])), [report]);
@@ -77,7 +80,7 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
             <li key={rule} className={v >= 0.9999 ? 'ok' : v >= 0.98 ? 'warn' : 'bad'}>
               <span className="score-name">{t(`rules.${rule}`)}</span>
               <span className="score-bar"><span style={{ width: `${(v * 100).toFixed(2)}%` }} /></span>
-              <span className="score-value" data-testid={`score-${rule}`}>{(v * 100).toFixed(2)}%</span>
+              <span className="score-value" data-testid={`score-${rule}`}>{percentText(v, SCORE_DIGITS)}</span>
             </li>
           );
         })}
@@ -101,7 +104,7 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
         <p className="muted">{t('report.slivers', { count: s.slivers.count, m2: DEFAULT_SETTINGS.sliverM2, area: s.slivers.area_m2.toFixed(2) })}</p>
       )}
       <ol className="findings" data-testid="findings">
-        {shown.slice(0, LIST_LIMIT).map((i) => {
+        {gridsShown.slice(0, LIST_LIMIT).map((i) => {
           const f = report.findings[i];
           const m = f.measure;
           const measure = m.area_m2 !== undefined ? t('report.area', { v: m.area_m2.toFixed(1) })
@@ -119,13 +122,33 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
           );
         })}
       </ol>
-      {shown.length > LIST_LIMIT && <p className="muted">{t('report.more', { n: shown.length - LIST_LIMIT })}</p>}
+      {gridsShown.length > LIST_LIMIT && <p className="muted">{t('report.more', { n: gridsShown.length - LIST_LIMIT })}</p>}
+      {boundaryShown.length > 0 && (
+        <>
+          {/* the boundary layer's own findings, apart from the grids' */}
+          <h3>{t('report.boundaryFindings')}</h3>
+          <ol className="findings" data-testid="boundary-findings">
+            {boundaryShown.slice(0, LIST_LIMIT).map((i) => {
+              const f = report.findings[i];
+              return (
+                <li key={i}>
+                  <button type="button" className={selected === i ? 'finding active' : 'finding'} onClick={() => onPick(i)}>
+                    <span className={`finding-kind rule-${f.rule}`}>{t(`findings.kinds.${f.kind}`)}</span>
+                    <span className="finding-ids">{f.ids.join(' · ')}</span>
+                    <span className="finding-measure">{f.measure.area_m2 !== undefined ? t('report.area', { v: f.measure.area_m2.toFixed(1) }) : ''}</span>
+                  </button>
+                </li>
+              );
+            })}
+          </ol>
+        </>
+      )}
       {report.repaired.length > 0 && (
         <details className="skipped" data-testid="repaired">
           <summary>{t('report.repaired', { n: report.repaired.length })}</summary>
           <ul>
             {report.repaired.slice(0, LIST_LIMIT).map((k, i) => (
-              <li key={i}><code>{t(`layerNames.${k.layer}`)} {k.id}</code> {t(`skip.${k.code}`, k.params)} {t('report.madeValid', { parts: k.params.parts })}</li>
+              <li key={i}><code>{t(`layerNames.${k.layer}`)} {k.id}</code> {t(`skip.${k.code}`, k.params)} {k.code === 'degenerate_part' ? '' : t('report.madeValid', { parts: k.params.parts })}</li>
             ))}
           </ul>
         </details>

@@ -15,3 +15,20 @@ export function duration(ms: number, t: TFunction): string {
 export function categoryName(name: string, t: TFunction): string {
   return t(`caseCategories.${name}`, { defaultValue: name });
 }
+
+/**
+ * A share (0..1) as a percentage at `digits` decimals, the one way scores and rates are shown
+ * (the report panel, the wall, the CLI). Rounding never reaches a figure it is not: a share
+ * below 1 never reads 100 % (2 households of 61,867 dangling is 99.99 %, not 100.00 %), one
+ * above 0 never 0 %.
+ */
+export function percentText(x: number, digits = 2): string {
+  const step = 10 ** -digits;
+  let v = x * 100;
+  if (x < 1 && v > 100 - step) v = 100 - step;
+  if (x > 0 && v < step) v = step;
+  return `${v.toFixed(digits)}%`;
+}
+
+/** Digits a score shows with, in the report panel and on the wall alike. */
+export const SCORE_DIGITS = 2;

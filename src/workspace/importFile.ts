@@ -146,7 +146,7 @@ export function guessRole(f: ReadFile): LayerName {
  * repeated point dropped, or rings that cross or touch themselves made valid (ST_MakeValid).
  */
 export type RepairKind = 'closed_ring' | 'repeated_points' | 'self_intersecting' | 'self_touching' | 'spike' | 'zero_area_ring'
-  | 'hole_outside' | 'overlapping_parts';
+  | 'hole_outside' | 'overlapping_parts' | 'degenerate_part';
 
 export interface Prepared {
   features: Feature[];

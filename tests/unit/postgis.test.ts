@@ -17,6 +17,7 @@ import { checkInPostgis, tablesIn } from '../../scripts/postgis/engine';
 import { readLayer } from '../../scripts/cliRead';
 import { randomDistrict } from '../support/randomDistrict';
 import { differences } from '../support/compareReports';
+import { readFileSync } from 'node:fs';
 
 let cluster: Cluster | null = null;
 let db: pg.Client;
@@ -58,6 +59,16 @@ describe('the PostGIS engine', () => {
     const [page, sql] = await both(l);
     expect(page.findings.length).toBeGreaterThan(20); // the demo's planted defects
     expect(differences(page, sql)).toEqual([]);
+  });
+
+  it('agrees with it where communities overlap or leave a gap, and grids of two communities overlap (issue 21)', async () => {
+    for (const name of ['overlapping-communities', 'gap-between-communities', 'district-as-grids']) {
+      const fc = JSON.parse(readFileSync(`tests/fixtures/boundaries/${name}.geojson`, 'utf8'));
+      const of = (layer: string) => fc.features.filter((f: Feature) => f.properties!.layer === layer);
+      const [page, sql] = await both({ boundaries: of('boundaries'), grids: of('grids'), buildings: of('buildings'), households: of('households') });
+      expect(page.findings.some((f) => f.rule === 'boundaries'), name).toBe(true);
+      expect(differences(page, sql), name).toEqual([]);
+    }
   });
 
   it('agrees with it on random districts: gaps, overlaps, dedicated grids, points on shared edges', async () => {

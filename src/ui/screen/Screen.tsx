@@ -9,7 +9,7 @@ import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import type { District } from '../../domain/district';
-import type { Report } from '../../checks/report';
+import { RULES, type Report } from '../../checks/report';
 import { MapView, type Focus } from '../../map/MapView';
 import { DEFAULT_VISIBILITY, type LayerVisibility } from '../../map/state';
 import { selectionBBox } from '../../map/focus';
@@ -17,13 +17,12 @@ import { withCaseFindings } from '../../checks/cases';
 import { pollCases, type PendingLoad } from '../loadDistrict';
 import { screenStats } from '../../domain/screenStats';
 import { CaseStatus, DISPATCH_LEVELS } from '../../domain/cases';
-import { categoryName } from '../format';
+import { categoryName, percentText, SCORE_DIGITS } from '../format';
 import { exposeForTests } from '../testHooks';
 import type { FeedUpdate } from '../../workers/district.worker';
 import type { ScreenConfig } from './config';
 import { Chart } from './Chart';
 
-const RULES = ['land', 'buildings', 'households', 'people', 'size', 'codes', 'shape'] as const;
 
 export function Screen({ load, config }: { load: PendingLoad; config: ScreenConfig }) {
   const { t, i18n } = useTranslation();
@@ -122,7 +121,8 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
   const lang = i18n.language;
   // map labels as large, for the wall's height, as 15 px are on a 1080p desk... and a half
   const labelScale = Math.max(1, (window.innerHeight / 1080) * 1.5);
-  const pct = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)}%`);
+  // Rates and scores the way the report writes them: a score is the report's own figure, to its digits.
+  const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : percentText(x, digits));
   const time = (ms: number) => new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
   const trend = useMemo(() => stats && chartTrend(stats.days, t('screen.received'), t('screen.closed'), lang), [stats?.days, t, lang]);
   const byCategory = useMemo(() => stats && chartCategories(stats.categories.slice(0, 6).map((c) => ({ ...c, name: categoryName(c.name, t) }))), [stats?.categories, t]);
@@ -167,7 +167,7 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
         <div className="screen-tile screen-scores">
           <div className="screen-label">{t('screen.coverage')}</div>
           <div className="screen-score-row">
-            {RULES.map((r) => <span key={r}><b>{pct(stats.scores[r])}</b>{t(`rules.${r}`)}</span>)}
+            {RULES.map((r) => <span key={r} data-testid={`screen-score-${r}`}><b>{pct(stats.scores[r], SCORE_DIGITS)}</b>{t(`rules.${r}`)}</span>)}
           </div>
         </div>
         </Panels>
