@@ -422,6 +422,8 @@ export const en: Messages = {
     demoCopy: 'Editing the demo district copies it into a workspace "{{name}}" first; the demo itself stays as it is.',
     copyName: '{{name}} grid plan draft',
     copied: 'Copied into the workspace "{{name}}"; every edit is saved there',
+    otherTab: 'This draft is being edited in another tab of this browser: it is read-only here and shows each of that tab’s edits as they are made. Close that tab, or take the editing over with “Edit here” (that tab then turns read-only).',
+    takeOver: 'Edit here',
     modes: { select: 'Select & reshape', split: 'Split', merge: 'Merge', draw: 'Draw grid', hand: 'Hand buildings over' },
     current: 'Tool: {{mode}}',
     hint: {
@@ -468,6 +470,8 @@ export const en: Messages = {
       no_version: 'No version {{id}}',
       not_editable: 'This district cannot be edited yet',
       not_saved: 'The edit could not be saved, so nothing changed: {{message}}',
+      other_tab: 'This draft is being edited in another tab: nothing can be changed here',
+      draft_conflict: 'Another tab has just changed this draft, so this edit was not saved; the latest draft is shown now, make the edit again on it',
       nothing_to_undo: 'Nothing to undo or redo',
       failed: 'The edit failed: {{message}}',
       no_households: 'Grids {{codes}} hold no households to split by',

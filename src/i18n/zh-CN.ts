@@ -419,6 +419,8 @@ export const zhCN = {
     demoCopy: '编辑示范区会先把它复制为工作区“{{name}}”，示范区本身不变。',
     copyName: '{{name}} 网格调整草稿',
     copied: '已复制为工作区“{{name}}”，编辑都保存在这里',
+    otherTab: '这份草稿正在本浏览器的另一个标签页中编辑：这里只读，实时显示那边的每一步修改。关闭那个标签页，或点“在这里编辑”把编辑接过来（那边随即变为只读）。',
+    takeOver: '在这里编辑',
     modes: { select: '选择改边', split: '拆分', merge: '合并', draw: '新画网格', hand: '划转房屋' },
     current: '当前工具：{{mode}}',
     hint: {
@@ -465,6 +467,8 @@ export const zhCN = {
       no_version: '没有版本 {{id}}',
       not_editable: '这个区域还不能编辑',
       not_saved: '这次编辑没能保存，没有修改：{{message}}',
+      other_tab: '这份草稿正在另一个标签页中编辑，这里不能修改',
+      draft_conflict: '另一个标签页刚改过这份草稿，这次编辑没有保存；已载入最新的草稿，请在上面重做',
       nothing_to_undo: '没有可撤销或重做的编辑',
       failed: '编辑失败：{{message}}',
       no_households: '网格 {{codes}} 里没有住户，无法按户数拆分',

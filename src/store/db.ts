@@ -18,6 +18,8 @@ export interface WorkspaceRow {
   mappings: Record<string, Record<string, string>>;
   /** how many edits of its draft history are applied (the rest were undone); absent = all */
   editsDone?: number;
+  /** how many writes its draft has had (absent = none): a write based on an older one is refused */
+  draftRev?: number;
   /** the district's name, code and snapshot time, kept when a workspace is made from the demo */
   meta?: import('../domain/types').DemoMeta;
 }

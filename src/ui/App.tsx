@@ -8,7 +8,7 @@ import type { BBox } from '../io/flatgeobufUrl';
 import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map/state';
 import { selectionBBox } from '../map/focus';
 import { loadSetting, saveSetting } from '../store/db';
-import { acceptProposal, applyEdit, DEMO, recheckDistrict, redoEdit, restoreVersion, setCaseLimits, startDraft, startLoad, undoEdit, type PendingLoad, type Source } from './loadDistrict';
+import { acceptProposal, applyEdit, DEMO, recheckDistrict, redoEdit, restoreVersion, setCaseLimits, startDraft, startLoad, takeDraft, undoEdit, watchDraft, type PendingLoad, type Source } from './loadDistrict';
 import { ReportPanel } from './ReportPanel';
 import { ImportPanel } from './ImportPanel';
 import type { Report } from '../checks/report';
@@ -87,6 +87,9 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
         setDistrict(district);
         setReport(d.report);
         setDraft(dr);
+        // One writer per draft among this browser's tabs: this one, or it follows the one that is.
+        const drafted = (next: DraftState) => { if (current) { setDraft(next); exposeForTests({ draft: next }); } };
+        watchDraft((v) => { if (current) applyView(v, performance.now()); }, drafted).then(drafted, (e: unknown) => console.error(e));
       })
       .catch((e: unknown) => {
         if (!current) return;
@@ -185,7 +188,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     setSelection((s) => (s?.kind === 'grid' && gridIndex(v.grids, s.code) < 0 ? (v.changed.find((c) => gridIndex(v.grids, c) >= 0) ? { kind: 'grid', code: v.changed.find((c) => gridIndex(v.grids, c) >= 0)! } : null) : s));
     const ms = performance.now() - started;
     setLastEdit({ changed: v.changed, ms });
-    exposeForTests({ report: v.report, draft: v.draft, lastEdit: { changed: v.changed, ms, worker: v.timings } });
+    exposeForTests({ report: v.report, draft: v.draft, lastEdit: { changed: v.changed, ms, worker: v.timings, at: Date.now() } });
   }, []);
   const answer = useCallback((started: number, doneKey?: string) => (a: EditAnswer) => {
     if (a.ok) {
@@ -254,8 +257,10 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
       if (hh[i] < 0) { setSelection({ kind: 'household', index: i }); flyTo({ kind: 'household', index: i }); return; }
     }
   }, [district, selection, flyTo]);
-  const editProps = useMemo(() => (panel === 'edit' ? { mode: editMode, selected: selectedCode, apply: edit, drawOptions, onKey: onEditKey, onHint: setHint } : null),
-    [panel, editMode, selectedCode, edit, drawOptions, onEditKey]);
+  // A draft another tab is editing is not edited on this map (nor with its keys).
+  const readOnly = draft?.readOnly === true;
+  const editProps = useMemo(() => (panel === 'edit' && !readOnly ? { mode: editMode, selected: selectedCode, apply: edit, drawOptions, onKey: onEditKey, onHint: setHint } : null),
+    [panel, readOnly, editMode, selectedCode, edit, drawOptions, onEditKey]);
 
   const mapRef = useRef<MapLibreMap | null>(null);
   const onDrawn = useCallback((map: MapLibreMap, atMs: number) => {
@@ -348,6 +353,13 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
         </div>
       </header>
       <main className="main">
+        {/* Over the map, under the figures strip: the map keeps its size (a resize would redraw it all). */}
+        {readOnly && (
+          <div className="draft-banner" role="status" data-testid="draft-banner">
+            {t('edit.otherTab')}{' '}
+            <button type="button" className="secondary" data-testid="take-over" onClick={() => { takeDraft().catch(failed); }}>{t('edit.takeOver')}</button>
+          </div>
+        )}
         {shown && (
           <MapView
             key={load.started}

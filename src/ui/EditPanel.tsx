@@ -79,22 +79,25 @@ export function EditPanel(p: Props) {
     return n;
   }, [d]);
   const opName = (type: string | null) => (type ? t(`edit.ops.${type}`) : '');
+  // Another tab is editing this draft: this one shows it as it goes and changes nothing.
+  const ro = p.draft.readOnly;
 
   return (
     <SidePanel title={t('edit.title')} testId="edit-panel" className="edit-panel" onClose={p.onClose}>
       <div className="edit-tools" role="toolbar" aria-label={t('edit.title')}>
         {(Object.keys(MODE_KEYS) as ModeId[]).map((m) => (
-          <button key={m} type="button" className={m === p.mode ? 'primary' : 'secondary'} aria-pressed={m === p.mode} data-testid={`mode-${m}`} onClick={() => p.onMode(m)}>
+          <button key={m} type="button" className={m === p.mode ? 'primary' : 'secondary'} aria-pressed={m === p.mode} data-testid={`mode-${m}`} disabled={ro} onClick={() => p.onMode(m)}>
             {t(`edit.modes.${m}`)} <kbd>{MODE_KEYS[m].toUpperCase()}</kbd>
           </button>
         ))}
       </div>
       <p className="edit-current" data-testid="edit-mode">{t('edit.current', { mode: t(`edit.modes.${p.mode}`) })}</p>
+      {ro && <p className="edit-notice" role="status" data-testid="edit-read-only">{t('edit.otherTab')}</p>}
       {p.hint && <p className="edit-hint" data-testid="edit-hint">{t(p.hint.key, p.hint.values)}</p>}
       {p.notice && <p className={p.notice.error ? 'edit-notice error' : 'edit-notice'} role={p.notice.error ? 'alert' : 'status'} data-testid="edit-notice">{t(p.notice.key, p.notice.values)}</p>}
       <div className="edit-history">
-        <button type="button" className="secondary" disabled={!p.draft.canUndo} onClick={p.onUndo} data-testid="undo" title={p.draft.undoType ? t('edit.undoWhat', { what: opName(p.draft.undoType) }) : undefined}>{t('edit.undo')}</button>
-        <button type="button" className="secondary" disabled={!p.draft.canRedo} onClick={p.onRedo} data-testid="redo" title={p.draft.redoType ? t('edit.redoWhat', { what: opName(p.draft.redoType) }) : undefined}>{t('edit.redo')}</button>
+        <button type="button" className="secondary" disabled={ro || !p.draft.canUndo} onClick={p.onUndo} data-testid="undo" title={p.draft.undoType ? t('edit.undoWhat', { what: opName(p.draft.undoType) }) : undefined}>{t('edit.undo')}</button>
+        <button type="button" className="secondary" disabled={ro || !p.draft.canRedo} onClick={p.onRedo} data-testid="redo" title={p.draft.redoType ? t('edit.redoWhat', { what: opName(p.draft.redoType) }) : undefined}>{t('edit.redo')}</button>
         <span className="muted" data-testid="draft-state">{p.draft.total ? t('edit.draft', { done: p.draft.done, total: p.draft.total }) : t('edit.draftNone')}</span>
       </div>
 
@@ -111,9 +114,9 @@ export function EditPanel(p: Props) {
             </dl>
             {isLocked(grid) && <p className="muted">{t('edit.locked')}</p>}
             <div className="edit-actions">
-              <button type="button" className="secondary" data-testid="lock" onClick={() => p.onOp({ type: 'lock', codes: [grid.properties.code], locked: !isLocked(grid) })}>{isLocked(grid) ? t('edit.unlock') : t('edit.lock')} <kbd>L</kbd></button>
-              <button type="button" className="secondary" data-testid="delete-grid" onClick={() => p.onOp({ type: 'delete', code: grid.properties.code })}>{t('edit.remove')}</button>
-              <button type="button" className="secondary" data-testid="renumber" onClick={() => p.onOp({ type: 'renumber', community_code: grid.properties.community_code })}>{t('edit.renumber')}</button>
+              <button type="button" className="secondary" data-testid="lock" disabled={ro} onClick={() => p.onOp({ type: 'lock', codes: [grid.properties.code], locked: !isLocked(grid) })}>{isLocked(grid) ? t('edit.unlock') : t('edit.lock')} <kbd>L</kbd></button>
+              <button type="button" className="secondary" data-testid="delete-grid" disabled={ro} onClick={() => p.onOp({ type: 'delete', code: grid.properties.code })}>{t('edit.remove')}</button>
+              <button type="button" className="secondary" data-testid="renumber" disabled={ro} onClick={() => p.onOp({ type: 'renumber', community_code: grid.properties.community_code })}>{t('edit.renumber')}</button>
             </div>
             {community && <p className="muted" data-testid="community-size">{t('edit.community', community)}</p>}
           </>
@@ -200,7 +203,7 @@ function Versions({ draft, language, onRestore, onComparison, name }: { draft: D
           <li key={v.id} data-testid="version">
             <span>{vName(v)}</span>{' '}
             <button type="button" className="link" onClick={() => compare(v)} data-testid="compare">{t('edit.compare')}</button>{' '}
-            <button type="button" className="link" onClick={() => onRestore(v.id)} disabled={!draft.workspaceId}>{t('edit.restore')}</button>
+            <button type="button" className="link" onClick={() => onRestore(v.id)} disabled={!draft.workspaceId || draft.readOnly}>{t('edit.restore')}</button>
           </li>
         ))}
       </ul>

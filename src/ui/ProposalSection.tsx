@@ -89,7 +89,7 @@ export function ProposalSection({ draft, selected, onAccept, onPreview, onNotice
           </ul>
           {proposal.before.length === 0 && proposal.after.length === 0 && <p className="muted" data-testid="proposal-nothing">{t('plan.nothingToApply')}</p>}
           <div className="edit-actions">
-            {(proposal.before.length > 0 || proposal.after.length > 0) && <button type="button" className="primary" data-testid="plan-accept" onClick={() => { const id = proposal.id; setProposal(null); onPreview(null); onAccept(id); }}>{t('plan.accept')}</button>}
+            {(proposal.before.length > 0 || proposal.after.length > 0) && <button type="button" className="primary" data-testid="plan-accept" disabled={draft.readOnly} onClick={() => { const id = proposal.id; setProposal(null); onPreview(null); onAccept(id); }}>{t('plan.accept')}</button>}
             <button type="button" className="secondary" data-testid="plan-discard" onClick={() => { setProposal(null); onPreview(null); }}>{t('plan.discard')}</button>
             {proposal.request.kind === 'split' && (
               <button type="button" className="secondary" data-testid="plan-another" onClick={() => ask({ ...proposal.request, seed: (proposal.request.seed ?? 1) + 1 })}>{t('plan.another')}</button>

@@ -5,7 +5,7 @@ import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
 import type { DistrictWorkerApi, ExportKind, LayerName, LoadProgress, PackedDistrict } from '../workers/district.worker';
 import type { Language } from '../i18n';
-import type { DraftState, EditAnswer } from '../workspace/session';
+import type { DraftState, EditAnswer, GridView } from '../workspace/session';
 import type { EditOp } from '../plan/types';
 import type { ProposalRequest } from '../workspace/proposals';
 import meta from '../../data/demo/meta.json';
@@ -109,6 +109,18 @@ export function undoEdit(): Promise<EditAnswer> {
 export function redoEdit(): Promise<EditAnswer> {
   return worker().redo();
 }
+
+/**
+ * The editor takes its place on the draft on the map among the browser's tabs: answers where
+ * the draft stands (read-only when another tab edits it); onView brings that tab's edits as it
+ * makes them, onDraft a change of role (its tab closed: this one may edit now).
+ */
+export function watchDraft(onView: (v: GridView) => void, onDraft: (d: DraftState) => void): Promise<DraftState> {
+  return worker().watchDraft(Comlink.proxy(onView), Comlink.proxy(onDraft));
+}
+
+/** Takes the draft over from the other tab editing it (that tab turns read-only). */
+export const takeDraft = () => worker().takeDraft();
 
 /** Makes the district on the map (the demo) a workspace of its own, to be edited. */
 export function startDraft(name: string): Promise<DraftState> {

@@ -27,8 +27,8 @@ interface Exposed {
   draft?: DraftState;
   /** the big screen: the area shown, the tour's step, the feed, whether it is fully drawn */
   screen?: { area: string; step: number; stepAt: number; polls: number; feed: { lastOk: number | null; failing: string | null }; drawn: boolean; ready: boolean };
-  /** the last edit: codes it changed, ms from asking to the page's new state, the worker's own ms */
-  lastEdit?: { changed: string[]; ms: number; worker: { plan: number; check: number; save: number; view: number } };
+  /** the last edit (made here or followed from another tab): codes it changed, ms from asking to the page's new state, the worker's own ms, when it was on the page (epoch ms) */
+  lastEdit?: { changed: string[]; ms: number; worker: { plan: number; check: number; save: number; view: number }; at: number };
 }
 
 const state: Exposed = {};

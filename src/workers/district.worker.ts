@@ -7,7 +7,8 @@ import { checkInputOf, nowFor, type RawLayers } from '../workspace/assemble';
 import { buildingTableOfColumns, districtPreview, householdPositions, PREVIEW_TRIANGLES, previewBuffers, type DistrictPreview } from '../workspace/preview';
 import { buildingBuffers, buildingTable, triangulate } from '../workspace/buildingTable';
 import { fromGeoColumns } from '../store/geoColumns';
-import { DistrictSession, type DraftState, type EditAnswer, type ProposalAnswer } from '../workspace/session';
+import { DistrictSession, type DraftState, type EditAnswer, type GridView, type ProposalAnswer } from '../workspace/session';
+import { DraftTab } from './draftTabs';
 import type { ProposalRequest } from '../workspace/proposals';
 import { Drafts } from '../store/drafts';
 import type { EditOp } from '../plan/types';
@@ -49,6 +50,9 @@ let session: DistrictSession | null = null;
 const drafts = new Drafts(db);
 /** set by cancelProposal: the proposal under way stops at its next community */
 let cancelled = false;
+/** This tab's place on the draft's workspace among the browser's tabs (writer or follower), and the page's ears for it. */
+let tab: DraftTab | null = null;
+let watcher: { view: (v: GridView) => void; draft: (d: DraftState) => void } | null = null;
 
 function open(): DistrictSession {
   if (!session) throw new Error('no district loaded');
@@ -182,15 +186,29 @@ const api = {
 
   /** One edit of the draft (src/plan): the grids, totals and report as they now are, or why it was refused. */
   async applyEdit(op: EditOp): Promise<EditAnswer> {
-    return transferAnswer(await open().applyEdit(op));
+    const s = open();
+    return answered(s, await s.applyEdit(op));
   },
   async undo(): Promise<EditAnswer> {
-    return transferAnswer(await open().undo());
+    const s = open();
+    return answered(s, await s.undo());
   },
   async redo(): Promise<EditAnswer> {
-    return transferAnswer(await open().redo());
+    const s = open();
+    return answered(s, await s.redo());
   },
   draft(): DraftState {
+    return open().draft();
+  },
+
+  /**
+   * The console's editor takes its place on the draft on the map (the big screen never does):
+   * the writer, or read-only behind the tab that is; onView brings the other tab's edits as
+   * they are committed, onDraft a change of role (the writer's tab closed: this one edits now).
+   */
+  async watchDraft(onView: (v: GridView) => void, onDraft: (d: DraftState) => void): Promise<DraftState> {
+    watcher = { view: onView, draft: onDraft };
+    await claimDraft(open());
     return open().draft();
   },
 
@@ -206,8 +224,13 @@ const api = {
   cancelProposal() {
     cancelled = true;
   },
+  /** This tab takes the draft over from the tab editing it (that one turns read-only); onDraft says when. */
+  async takeDraft(): Promise<void> {
+    await tab?.takeOver();
+  },
   async acceptProposal(id: number): Promise<EditAnswer> {
-    return transferAnswer(await open().accept(id));
+    const s = open();
+    return answered(s, await s.accept(id));
   },
 
   /** The versions of the draft's workspace: the grids as imported first, then those saved by name. */
@@ -229,7 +252,7 @@ const api = {
   async restoreVersion(id: string): Promise<EditAnswer> {
     const s = open();
     s.rememberVersion(id, await versionGrids(s, id));
-    return transferAnswer(await s.applyEdit({ type: 'restore', version: id }));
+    return answered(s, await s.applyEdit({ type: 'restore', version: id }));
   },
 
   /** The draft compared with a version. */
@@ -248,6 +271,7 @@ const api = {
     const { meta, boundaries, grids, roads, water, buildings, households, cases } = s.raw;
     const row = await new Workspaces(db).createFromDistrict(name, meta, { boundaries, grids, roads, water, buildings, households }, cases);
     s.adopt(row.id);
+    await claimDraft(s);
     return s.draft();
   },
 };
@@ -269,17 +293,68 @@ async function versionGrids(s: DistrictSession, id: string): Promise<GridFeature
   return v.grids;
 }
 
+/** Takes this tab's place on the session's draft (the one before, if another, let go). */
+async function claimDraft(s: DistrictSession) {
+  const id = s.draft().workspaceId;
+  if (tab && tab.workspaceId === id) return;
+  tab?.close();
+  tab = null;
+  if (!id || !watcher) return;
+  const claimed = await DraftTab.claim(id, {
+    role: (writer) => {
+      if (session !== s) return;
+      if (!writer) { // another tab took the draft over: nothing more is edited here
+        s.setReadOnly(true);
+        watcher?.draft(s.draft());
+        return;
+      }
+      // The writer's tab closed or let go: the draft as it left it, then editable here.
+      void catchUp(s).then(() => { s.setReadOnly(false); watcher?.draft(s.draft()); });
+    },
+    changed: () => { if (session === s) void catchUp(s); },
+  });
+  if (session !== s || s.draft().workspaceId !== id) { claimed.tab.close(); return; } // another district opened meanwhile
+  tab = claimed.tab;
+  s.setReadOnly(!claimed.writer);
+}
+
+/** The draft as another tab left it, on this page. */
+async function catchUp(s: DistrictSession) {
+  try {
+    const v = await s.follow();
+    if (v && session === s) watcher?.view(transferView(v));
+  } catch (e) {
+    console.error('district worker: could not follow the draft written in another tab', e);
+  }
+}
+
+/** An edit's answer: the other tabs told of it once committed; refused as stale, this tab catches up. */
+function answered(s: DistrictSession, a: EditAnswer): EditAnswer {
+  if (a.ok) tab?.announce();
+  else if (a.code === 'draft_conflict') void catchUp(s);
+  return transferAnswer(a);
+}
+
 function transferAnswer(a: EditAnswer): EditAnswer {
-  if (!a.ok) return a;
-  const v = a.view;
+  return a.ok ? Comlink.transfer(a, viewBuffers(a.view)) : a;
+}
+
+function transferView(v: GridView): GridView {
+  return Comlink.transfer(v, viewBuffers(v));
+}
+
+function viewBuffers(v: GridView): ArrayBuffer[] {
   const s = v.gridStats;
-  return Comlink.transfer(a, [v.buildingGrid, v.householdGrid, v.caseGrid, s.households, s.buildings, s.residents, s.openCases, s.overdueCases].map((x) => x.buffer as ArrayBuffer));
+  return [v.buildingGrid, v.householdGrid, v.caseGrid, s.households, s.buildings, s.residents, s.openCases, s.overdueCases].map((x) => x.buffer as ArrayBuffer);
 }
 
 async function assemble(layers: RawLayers, workspaceId: string | null, limits: Record<string, number>, onStage: (stage: string) => void,
   sent?: { preview: DistrictPreview; names: Pick<BuildingTable, 'ids' | 'addresses'> }) {
   const preview = sent?.preview;
   const t0 = performance.now();
+  // A district opened anew: this tab's place on the draft before is let go (the page claims it again).
+  tab?.close();
+  tab = null;
   const history = workspaceId ? await drafts.history(workspaceId) : undefined;
   const opened = DistrictSession.open(layers, { workspaceId, history, drafts, limits, clockMs: Date.now(), onStage, preview });
   session = opened.session;

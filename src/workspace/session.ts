@@ -2,7 +2,8 @@
 // the draft's edit history. An edit is applyEdit(op): planned by a pure operation (src/plan),
 // applied to the checker in place (only what it touches is worked out again), written to the
 // draft in IndexedDB, and answered with the grids, their totals and the report as they now
-// are. Runs in the district worker; plain enough to test in Node.
+// are. A draft another tab writes is followed (follow: the stored draft's grids put in place)
+// and not edited here (readOnly). Runs in the district worker; plain enough to test in Node.
 import { CoverageChecker, type HouseholdColumns } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import type { Report } from '../checks/report';
@@ -12,7 +13,7 @@ import { planEdit, type PlanContext } from '../plan/apply';
 import { canRedo, canUndo, EMPTY_HISTORY, pushEdit, redo, replay, undo, type History } from '../plan/history';
 import { PlanError, type EditOp, type EditType, type GridChange } from '../plan/types';
 import { usableGrids } from '../checks/engine';
-import type { Drafts } from '../store/drafts';
+import { DraftConflict, type Drafts } from '../store/drafts';
 import { compareVersions, type Comparison, type Placed } from '../plan/compare';
 import { planScores, type PlanScores } from '../plan/scores';
 import { propose, type Proposal, type ProposalContext, type ProposalRequest } from './proposals';
@@ -32,6 +33,8 @@ export interface DraftState {
   /** the edit undo would take back, and the one redo would make again */
   undoType: EditType | null;
   redoType: EditType | null;
+  /** another tab of this browser is editing this draft: shown here as it goes, not edited */
+  readOnly: boolean;
 }
 
 /** What changes on the page after an edit: the grids and everything placed in them. */
@@ -61,6 +64,10 @@ export class DistrictSession {
   private readonly checker: CoverageChecker;
   private history: History;
   private workspaceId: string | null;
+  /** the stored draft's revision this history is (each write must be based on it) */
+  private rev: number;
+  /** whether another tab holds the draft (src/workers/draftTabs.ts decides) */
+  private readOnly = false;
   private readonly drafts: Drafts | null;
   private limits: Record<string, number>;
   /** whether the cases are live (a feed is followed): judged against the clock */
@@ -72,10 +79,11 @@ export class DistrictSession {
   /** each case's grid and status as last worked out, and the grids those positions are in */
   private placed!: { grid: Int32Array; status: Uint8Array; grids: GridFeature[] };
 
-  private constructor(raw: RawLayers, checker: CoverageChecker, history: History, workspaceId: string | null, drafts: Drafts | null, limits: Record<string, number>) {
+  private constructor(raw: RawLayers, checker: CoverageChecker, history: History, rev: number, workspaceId: string | null, drafts: Drafts | null, limits: Record<string, number>) {
     this.raw = raw;
     this.checker = checker;
     this.history = history;
+    this.rev = rev;
     this.workspaceId = workspaceId;
     this.drafts = drafts;
     this.limits = limits;
@@ -86,12 +94,12 @@ export class DistrictSession {
    * Opens a district: the grids of its draft (the saved edits replayed on the grids as
    * imported) checked once, and the District the page draws.
    */
-  static open(raw: RawLayers, o: { workspaceId?: string | null; history?: History; drafts?: Drafts | null; limits?: Record<string, number>; clockMs?: number; onStage?: (s: string) => void; preview?: DistrictPreview }) {
+  static open(raw: RawLayers, o: { workspaceId?: string | null; history?: History & { rev?: number }; drafts?: Drafts | null; limits?: Record<string, number>; clockMs?: number; onStage?: (s: string) => void; preview?: DistrictPreview }) {
     const history = o.history ?? EMPTY_HISTORY;
     const grids = history.done > 0 ? replay(usableGrids(raw.grids), history) : raw.grids;
     const input = checkInputOf({ ...raw, grids });
     const checker = new CoverageChecker(input, undefined, o.onStage);
-    const session = new DistrictSession(raw, checker, history, o.workspaceId ?? null, o.drafts ?? null, o.limits ?? {});
+    const session = new DistrictSession(raw, checker, { edits: history.edits, done: history.done }, o.history?.rev ?? 0, o.workspaceId ?? null, o.drafts ?? null, o.limits ?? {});
     session.households = input.households;
     const district: District = assembleDistrict(raw, o.clockMs ?? Date.now(), undefined, o.limits, checker, o.preview);
     session.placed = { grid: district.cases.grid.slice(), status: district.cases.status.slice(), grids: session.grids().slice() };
@@ -113,6 +121,7 @@ export class DistrictSession {
     return {
       workspaceId: this.workspaceId, done: h.done, total: h.edits.length, canUndo: canUndo(h), canRedo: canRedo(h),
       undoType: canUndo(h) ? h.edits[h.done - 1].op.type : null, redoType: canRedo(h) ? h.edits[h.done].op.type : null,
+      readOnly: this.readOnly,
     };
   }
 
@@ -125,6 +134,32 @@ export class DistrictSession {
   adopt(workspaceId: string) {
     this.workspaceId = workspaceId;
     this.history = EMPTY_HISTORY;
+    this.rev = 0;
+  }
+
+  /** Another tab holds the draft (true): edits, undo and redo are refused here until it lets go. */
+  setReadOnly(readOnly: boolean) {
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * The draft as stored now (another tab wrote it): its grids put in place of those held (only
+   * the ones that differ are checked again) and its history taken; null when it has not moved.
+   */
+  follow(): Promise<GridView | null> {
+    return this.serial(async () => {
+      if (!this.editable) return null;
+      const stored = await this.drafts!.history(this.workspaceId!);
+      if (stored.rev === this.rev) return null;
+      const t0 = performance.now();
+      const history = { edits: stored.edits, done: stored.done };
+      const change = gridsDiff(this.grids(), replay(usableGrids(this.raw.grids), history));
+      this.checker.replaceGrids(change.before, change.after);
+      this.history = history;
+      this.rev = stored.rev;
+      this.proposal = null; // worked out on grids no longer held
+      return this.view(change, [t0, t0, performance.now()]);
+    });
   }
 
   setLimits(limits: Record<string, number>) {
@@ -150,6 +185,7 @@ export class DistrictSession {
 
   private async edit(op: EditOp): Promise<EditAnswer> {
     if (!this.editable) return { ok: false, code: 'not_editable', values: {} };
+    if (this.readOnly) return { ok: false, code: 'other_tab', values: {} };
     const t0 = performance.now();
     let change: GridChange;
     try {
@@ -163,11 +199,11 @@ export class DistrictSession {
     const t2 = performance.now();
     const next = pushEdit(this.history, { op, change, at: Date.now() });
     try {
-      await this.drafts!.record(this.workspaceId!, next.edits[next.done - 1]);
+      this.rev = await this.drafts!.record(this.workspaceId!, next.edits[next.done - 1], this.rev);
     } catch (e) {
       // Not saved: not made either (the page says why; the draft is as it was).
       this.checker.replaceGrids(change.after, change.before);
-      return { ok: false, code: 'not_saved', values: { message: e instanceof Error ? e.message : String(e) } };
+      return refusal(e);
     }
     this.history = next;
     const view = this.view(change, [t0, t1, t2]);
@@ -184,15 +220,16 @@ export class DistrictSession {
   }
 
   private async step(s: ReturnType<typeof undo>): Promise<EditAnswer> {
+    if (this.editable && this.readOnly) return { ok: false, code: 'other_tab', values: {} };
     if (!s || !this.editable) return { ok: false, code: 'nothing_to_undo', values: {} };
     const t0 = performance.now();
     this.checker.replaceGrids(s.change.before, s.change.after);
     const t1 = performance.now();
     try {
-      await this.drafts!.setDone(this.workspaceId!, s.history.done);
+      this.rev = await this.drafts!.setDone(this.workspaceId!, s.history.done, this.rev);
     } catch (e) {
       this.checker.replaceGrids(s.change.after, s.change.before);
-      return { ok: false, code: 'not_saved', values: { message: e instanceof Error ? e.message : String(e) } };
+      return refusal(e);
     }
     this.history = s.history;
     return { ok: true, view: this.view(s.change, [t0, t0, t1]) };
@@ -303,6 +340,29 @@ export class DistrictSession {
       region: (code) => this.raw.boundaries.find((b) => b.properties.code === code)?.geometry,
     };
   }
+}
+
+/** Why a write of the draft was refused: another tab changed it first, or it could not be saved. */
+function refusal(e: unknown): EditAnswer {
+  if (e instanceof DraftConflict) return { ok: false, code: 'draft_conflict', values: {} };
+  return { ok: false, code: 'not_saved', values: { message: e instanceof Error ? e.message : String(e) } };
+}
+
+/** From one list of grids to another: those only in the first go, those only in the second come. */
+function gridsDiff(from: GridFeature[], to: GridFeature[]): GridChange {
+  const key = (g: GridFeature) => JSON.stringify([g.properties, g.geometry]);
+  const left = new Map<string, number>();
+  for (const g of to) left.set(key(g), (left.get(key(g)) ?? 0) + 1);
+  const before: GridFeature[] = [];
+  for (const g of from) {
+    const k = key(g), n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    else before.push(g);
+  }
+  const kept = new Map<string, number>();
+  for (const g of from) kept.set(key(g), (kept.get(key(g)) ?? 0) + 1);
+  const after = to.filter((g) => { const k = key(g), n = kept.get(k) ?? 0; if (n > 0) { kept.set(k, n - 1); return false; } return true; });
+  return { before, after };
 }
 
 function boxOf(change: GridChange): [number, number, number, number] {

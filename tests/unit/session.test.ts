@@ -120,4 +120,47 @@ describe('district session', () => {
     expect(third.session.draft()).toMatchObject({ done: 2, total: 2, undoType: 'delete' });
     expect(third.district.report.findings.some((f) => f.kind === 'gap')).toBe(true);
   });
+
+  it('two sessions on one workspace (two tabs): a stale one is refused, follows the other, and no saved edit is lost', async () => {
+    const dbName = `session-tabs-${Math.random()}`;
+    const db = new GridScopeDB(dbName);
+    const row = await new Workspaces(db).createFromDistrict('示例区 草稿', raw.meta, { boundaries: raw.boundaries, grids: raw.grids, buildings: raw.buildings, households: raw.households }, raw.cases);
+    const a = await reopen(dbName, row.id);
+    const b = await reopen(dbName, row.id);
+    const codes = (s: DistrictSession) => s.grids().map((g) => g.properties.code);
+
+    const first = await a.session.applyEdit({ type: 'delete', code: '310101001001001' });
+    expect(first.ok).toBe(true);
+    // B has not heard of it: its edit (numbered 1 too) is refused, its grids as they were.
+    const stale = await b.session.applyEdit({ type: 'delete', code: '310101001001002' });
+    expect(stale).toEqual({ ok: false, code: 'draft_conflict', values: {} });
+    expect(codes(b.session)).toContain('310101001001002');
+    expect(await b.session.undo()).toMatchObject({ ok: false }); // nothing of its own to undo, and stale
+    // B follows: A's draft, grids, report and counts.
+    const followed = await b.session.follow();
+    if (!followed) throw new Error('nothing followed');
+    expect(followed.grids.map((g) => g.properties.code)).toEqual(codes(a.session));
+    expect(followed.report.grids).toEqual(first.ok && first.view.report.grids);
+    expect(Array.from(followed.gridStats.households)).toEqual(first.ok && Array.from(first.view.gridStats.households));
+    expect(followed.draft).toMatchObject({ done: 1, total: 1 });
+    expect(await b.session.follow()).toBeNull(); // nothing new
+    // Now B's edit goes after A's; A, stale in turn, cannot undo it away.
+    expect((await b.session.applyEdit({ type: 'delete', code: '310101001001002' })).ok).toBe(true);
+    expect(await a.session.undo()).toEqual({ ok: false, code: 'draft_conflict', values: {} });
+    expect(codes(a.session)).not.toContain('310101001001001');
+    const back = await a.session.follow();
+    expect(back?.grids.map((g) => g.properties.code)).toEqual(codes(b.session));
+
+    // A session told another tab holds the draft edits nothing (and says why).
+    b.session.setReadOnly(true);
+    expect(await b.session.applyEdit({ type: 'delete', code: '310101001001003' })).toEqual({ ok: false, code: 'other_tab', values: {} });
+    expect(await b.session.undo()).toEqual({ ok: false, code: 'other_tab', values: {} });
+    expect(b.session.draft()).toMatchObject({ readOnly: true, done: 2 });
+
+    const after = await reopen(dbName, row.id);
+    expect(after.session.draft()).toMatchObject({ done: 2, total: 2 });
+    expect(codes(after.session)).not.toContain('310101001001001');
+    expect(codes(after.session)).not.toContain('310101001001002');
+    expect(codes(after.session)).toEqual(codes(a.session));
+  });
 });
