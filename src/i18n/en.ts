@@ -470,6 +470,7 @@ export const en: Messages = {
       no_version: 'No version {{id}}',
       not_editable: 'This district cannot be edited yet',
       not_saved: 'The edit could not be saved, so nothing changed: {{message}}',
+      storage_full: "The browser's storage for this site is full: the edit was not saved and nothing changed; earlier edits are kept. Delete a workspace you no longer need (export it first) and try again.",
       other_tab: 'This draft is being edited in another tab: nothing can be changed here',
       draft_conflict: 'Another tab has just changed this draft, so this edit was not saved; the latest draft is shown now, make the edit again on it',
       nothing_to_undo: 'Nothing to undo or redo',

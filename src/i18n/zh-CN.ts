@@ -467,6 +467,7 @@ export const zhCN = {
       no_version: '没有版本 {{id}}',
       not_editable: '这个区域还不能编辑',
       not_saved: '这次编辑没能保存，没有修改：{{message}}',
+      storage_full: '本机浏览器存储已满，这次编辑没有保存，也没有修改；之前的编辑都在。请删除不用的工作区（可先导出）后重试。',
       other_tab: '这份草稿正在另一个标签页中编辑，这里不能修改',
       draft_conflict: '另一个标签页刚改过这份草稿，这次编辑没有保存；已载入最新的草稿，请在上面重做',
       nothing_to_undo: '没有可撤销或重做的编辑',

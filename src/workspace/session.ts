@@ -345,6 +345,8 @@ export class DistrictSession {
 /** Why a write of the draft was refused: another tab changed it first, or it could not be saved. */
 function refusal(e: unknown): EditAnswer {
   if (e instanceof DraftConflict) return { ok: false, code: 'draft_conflict', values: {} };
+  // Said in the reader's language: the storage error's own text is English.
+  if (e instanceof Error && e.name === 'StorageFullError') return { ok: false, code: 'storage_full', values: {} };
   return { ok: false, code: 'not_saved', values: { message: e instanceof Error ? e.message : String(e) } };
 }
 

@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GridScopeDB } from '../../src/store/db';
-import { Workspaces } from '../../src/store/workspaces';
+import { StorageFullError, Workspaces } from '../../src/store/workspaces';
 import { Drafts } from '../../src/store/drafts';
 import { DistrictSession } from '../../src/workspace/session';
 import { rawLayersOf } from '../../src/workspace/fromWorkspace';
@@ -38,6 +38,17 @@ async function reopen(dbName: string, id: string) {
 }
 
 describe('district session', () => {
+  it('says a full storage in the reader\'s language, and the edit is not made', async () => {
+    const db = new GridScopeDB(`session-${Math.random()}`);
+    const row = await new Workspaces(db).createFromDistrict('满', raw.meta, { boundaries: raw.boundaries, grids: raw.grids, buildings: raw.buildings, households: raw.households }, raw.cases);
+    // The browser's own quota error, as Drafts turns it into one when IndexedDB refuses the write.
+    class FullDrafts extends Drafts { override record(): Promise<number> { return Promise.reject(new StorageFullError('saving the draft', new DOMException('full', 'QuotaExceededError'))); } }
+    const { session, district } = DistrictSession.open(raw, { workspaceId: row.id, drafts: new FullDrafts(db) });
+    expect(await session.applyEdit(split)).toEqual({ ok: false, code: 'storage_full', values: {} });
+    const again = await session.applyEdit({ type: 'delete', code: district.grids[0].properties.code } as EditOp);
+    expect(again.ok).toBe(false); // still nothing saved, nothing changed
+  });
+
   it('does not edit a district that is not a workspace', async () => {
     const { session } = DistrictSession.open(raw, {});
     expect(await session.applyEdit(split)).toEqual({ ok: false, code: 'not_editable', values: {} });
