@@ -26,6 +26,8 @@ import { districtShapefileZip, gridsFlatGeobuf, gridsGeoJSON, gridsShapefileZip,
 import { zhCN } from '../i18n/zh-CN';
 import { en } from '../i18n/en';
 import type { Language } from '../i18n';
+import { FileError, failFile } from '../io/fileError';
+import { checkVersions } from '../store/checkStored';
 
 export const EXPORTS = ['grids-geojson', 'grids-fgb', 'grids-shp', 'district-shp', 'assignment-csv'] as const;
 export type ExportKind = (typeof EXPORTS)[number];
@@ -100,7 +102,7 @@ const api = {
     const total = 1 + CHECK_STAGES.length;
     let done = 0;
     onProgress({ step: 'load.reading', done, total });
-    const { workspace, rows } = await new Workspaces(db).read(workspaceId);
+    const { workspace, rows } = await new Workspaces(db).read(workspaceId).catch(transferable); // checked: a damaged one is refused, named
     onProgress({ step: 'load.reading', done: ++done, total });
     const t1 = performance.now();
     const stored = (role: WorkspaceRole) => rows.find((r) => r.role === role && r.geo)?.geo;
@@ -266,7 +268,13 @@ async function versionGrids(s: DistrictSession, id: string): Promise<GridFeature
   if (id === IMPORTED) return s.importedGrids();
   const v = await drafts.version(id);
   if (!v) throw new Error(`no version ${id}`);
+  try { checkVersions([v], 'versions'); } catch (e) { failFile(s.raw.meta.district_name, e); }
   return v.grids;
+}
+
+/** A FileError keeps its code across postMessage (the page says it in the user's language). */
+function transferable(e: unknown): never {
+  throw e instanceof FileError ? e.forTransfer() : e;
 }
 
 function transferAnswer(a: EditAnswer): EditAnswer {
@@ -280,7 +288,7 @@ async function assemble(layers: RawLayers, workspaceId: string | null, limits: R
   sent?: { preview: DistrictPreview; names: Pick<BuildingTable, 'ids' | 'addresses'> }) {
   const preview = sent?.preview;
   const t0 = performance.now();
-  const history = workspaceId ? await drafts.history(workspaceId) : undefined;
+  const history = workspaceId ? await new Workspaces(db).history(workspaceId, drafts).catch(transferable) : undefined;
   const opened = DistrictSession.open(layers, { workspaceId, history, drafts, limits, clockMs: Date.now(), onStage, preview });
   session = opened.session;
   const district = opened.district;
