@@ -118,8 +118,8 @@ export class CoverageChecker {
     const boundariesV = validAreas('boundaries', input.boundaries, 'code');
     const gridsV = validAreas('grids', input.grids, 'code', { unique: false });
     const buildingsV = validAreas('buildings', input.buildings, 'id');
-    this.skipped.push(...boundariesV.skipped, ...gridsV.skipped, ...buildingsV.skipped);
-    this.repaired.push(...boundariesV.repaired, ...gridsV.repaired, ...buildingsV.repaired);
+    // (one push per item: a spread of two million skipped features overflows the stack)
+    for (const v of [boundariesV, gridsV, buildingsV]) { for (const x of v.skipped) this.skipped.push(x); for (const x of v.repaired) this.repaired.push(x); }
     // Grids in code order: every "lowest index wins" tie-break then means "lowest code",
     // so results do not depend on the order of the input.
     this.grids = [...gridsV.kept].sort(byCodeOrder);
@@ -192,13 +192,13 @@ export class CoverageChecker {
 
     // The new list in code order (stable: equal codes keep their order), and where each old grid went.
     const entries = this.grids.map((g, i) => ({ g, old: i })).filter((e) => !gone.has(e.old));
-    entries.push(...after.map((g) => ({ g, old: -1 })));
+    for (const g of after) entries.push({ g, old: -1 });
     entries.sort((a, b) => byCodeOrder(a.g, b.g));
     const moved = new Int32Array(this.grids.length).fill(-1);
     entries.forEach((e, k) => { if (e.old >= 0) moved[e.old] = k; });
     const aroundBefore = new Map(this.regionAround);
     this.grids.length = 0;
-    this.grids.push(...entries.map((e) => e.g));
+    for (const e of entries) this.grids.push(e.g);
     this.regionAround.clear();
     for (const [i, r] of aroundBefore) if (moved[i] >= 0) this.regionAround.set(moved[i], r);
     this.gridByCode.clear();

@@ -358,11 +358,14 @@ function districtBounds(d: District): [[number, number], [number, number]] {
   const outline = d.boundaries.filter((b) => b.properties.level === 'district');
   const areas = outline.length ? outline : d.boundaries.length ? d.boundaries : d.grids;
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  const see = (x: number, y: number) => { if (Number.isFinite(x) && Number.isFinite(y)) { w = Math.min(w, x); s = Math.min(s, y); e = Math.max(e, x); n = Math.max(n, y); } };
   for (const b of areas) {
     const polys = b.geometry.type === 'Polygon' ? [b.geometry.coordinates] : b.geometry.coordinates;
-    for (const p of polys) for (const [x, y] of p[0]) {
-      w = Math.min(w, x); s = Math.min(s, y); e = Math.max(e, x); n = Math.max(n, y);
-    }
+    for (const p of polys) for (const [x, y] of p[0]) see(x, y);
   }
-  return [[w, s], [e, n]];
+  // A workspace with no outlines or grids yet: around what it has (footprints, households, cases), else China.
+  if (w > e) for (const xy of [d.buildings.shapes.coords, d.households.positions, d.cases.positions]) for (let i = 0; i + 1 < xy.length; i += 2) see(xy[i], xy[i + 1]);
+  if (w > e) return [[73, 18], [135, 54]];
+  const pad = w === e || s === n ? 0.005 : 0;
+  return [[w - pad, s - pad], [e + pad, n + pad]];
 }

@@ -5,7 +5,12 @@ import type { Feature } from 'geojson';
 import { fromGeoColumns, geoColumnsFromJSON, geoColumnsToJSON, toGeoColumns, type GeoColumns } from './geoColumns';
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { safeUnzip } from '../io/zip';
-import { casesOfRow, storedCases, type GridScopeDB, type LayerRow, type WorkspaceRow } from './db';
+import { casesOfRow, storedCases, type GridScopeDB, type LayerRow, type VersionRow, type WorkspaceRow } from './db';
+import { failFile, PartError } from '../io/fileError';
+import { checkHistory, checkLayer, checkMappings, checkVersions } from './checkStored';
+import type { Drafts } from './drafts';
+import type { History } from '../plan/history';
+import type { Edit } from '../plan/types';
 import { withoutPersonal } from '../io/layers';
 import { caseColumns, caseColumnsFromJSON, caseColumnsToJSON, type CaseColumns } from '../workspace/caseTable';
 import type { CaseFeature, DemoMeta } from '../domain/types';
@@ -94,11 +99,36 @@ export class Workspaces {
     }
   }
 
-  /** A workspace's row and its layers' rows as stored (columns; nothing decoded). */
+  /**
+   * A workspace's row and its layers' rows as stored (columns; nothing decoded), each checked
+   * first: a row written by an older or buggy version, or by hand, is refused with a FileError
+   * naming the workspace and what is wrong, before anything walks its columns.
+   */
   async read(workspaceId: string): Promise<{ workspace: WorkspaceRow; rows: LayerRow[] }> {
     const workspace = await this.db.workspaces.get(workspaceId);
     if (!workspace) throw new Error(`no workspace ${workspaceId}`);
-    return { workspace, rows: await this.db.layers.where('workspaceId').equals(workspaceId).toArray() };
+    const rows = await this.db.layers.where('workspaceId').equals(workspaceId).toArray();
+    try {
+      checkMappings(workspace.mappings, 'workspace');
+      for (const r of rows) {
+        if (!(WORKSPACE_ROLES as readonly string[]).includes(r.role)) throw new PartError('ws_layer_unknown', { role: String(r.role) });
+        // (rows of the first format, a FlatGeobuf blob, hold neither and are left out as before)
+        if (r.geo || r.cases) checkLayer(r.role, r, r.role);
+      }
+    } catch (e) {
+      failFile(workspace.name, e);
+    }
+    return { workspace, rows };
+  }
+
+  /** A stored draft's history, checked (edits 1..n of known kinds with valid grids, done within 0..n); a FileError naming the workspace if not. */
+  async history(workspaceId: string, drafts: Drafts): Promise<History> {
+    const [workspace, h] = await Promise.all([this.db.workspaces.get(workspaceId), drafts.history(workspaceId)]);
+    try {
+      return checkHistory(h, 'draft');
+    } catch (e) {
+      return failFile(workspace?.name ?? workspaceId, e);
+    }
   }
 
   /** Every saved layer of a workspace, decoded; the cases as columns. */
@@ -120,60 +150,110 @@ export class Workspaces {
   }
 
   /**
-   * The whole workspace as one file (a zip: workspace.json plus one file per layer).
-   * 户主 and phone are left out of it unless `includePersonal`.
+   * The whole workspace as one file (a zip: workspace.json, one file per layer, and draft.json:
+   * the draft's edits, how many are applied, and the saved versions). 户主 and phone are left
+   * out of it unless `includePersonal`.
    */
   async exportArchive(workspaceId: string, { includePersonal = false } = {}): Promise<Uint8Array> {
     const workspace = await this.db.workspaces.get(workspaceId);
     if (!workspace) throw new Error(`no workspace ${workspaceId}`);
-    const rows = await this.db.layers.where('workspaceId').equals(workspaceId).toArray();
+    const [rows, editRows, versions] = await Promise.all([
+      this.db.layers.where('workspaceId').equals(workspaceId).toArray(),
+      this.db.edits.where('[workspaceId+seq]').between([workspaceId, 0], [workspaceId, Infinity]).toArray(),
+      this.db.versions.where('workspaceId').equals(workspaceId).toArray(),
+    ]);
     const files: Record<string, Uint8Array> = {};
-    const layers = rows.map((r) => {
+    const layers = rows.filter((r) => r.geo || r.cases).map((r) => {
       const file = `${r.role}.${r.cases ? 'columns' : 'geo'}.json`;
       const geo = r.geo && !includePersonal ? { ...r.geo, props: withoutPersonal(r.geo.props) as GeoColumns['props'] } : r.geo;
       files[file] = strToU8(r.cases ? caseColumnsToJSON(casesOfRow(r.cases)) : geoColumnsToJSON(geo!));
       return { role: r.role, file, count: r.count, source: r.source };
     });
-    const head: ArchiveHead = { format: ARCHIVE_FORMAT, version: 1, name: workspace.name, mappings: workspace.mappings, layers, personal: includePersonal };
+    const edits = editRows.map((r) => r.edit);
+    const draft: ArchiveDraft = {
+      edits,
+      versions: versions.sort((a, b) => a.createdAt - b.createdAt).map(({ id, name, createdAt, grids }) => ({ id, name, createdAt, grids })),
+    };
+    files[DRAFT_FILE] = strToU8(JSON.stringify(draft));
+    const head: ArchiveHead = {
+      format: ARCHIVE_FORMAT, version: 2, name: workspace.name, mappings: workspace.mappings, layers, personal: includePersonal,
+      editsDone: Math.min(workspace.editsDone ?? edits.length, edits.length), ...(workspace.meta ? { meta: workspace.meta } : {}),
+    };
     return zipSync({ 'workspace.json': strToU8(JSON.stringify(head, null, 1)), ...files }, { level: 6 });
   }
 
   /**
-   * A workspace file back as a new workspace (one already there is never overwritten; a
-   * name in use gets a number). All of it is saved in one transaction, or none of it.
+   * A workspace file back as a new workspace (one already there is never overwritten; a name
+   * in use gets a number), with its draft: the edits, how many are applied, the versions
+   * (version 1 files have none). Every part is checked before anything is saved (a FileError
+   * naming the file and what is wrong), and all of it is saved in one transaction, or none of it.
    */
   async importArchive(bytes: Uint8Array, fileName: string): Promise<WorkspaceRow> {
-    const fail = (why: string): never => { throw new Error(`${fileName}: ${why}`); };
+    try {
+      return await this.importChecked(bytes, fileName);
+    } catch (e) {
+      if (e instanceof StorageFullError) throw e;
+      return failFile(fileName, e);
+    }
+  }
+
+  private async importChecked(bytes: Uint8Array, fileName: string): Promise<WorkspaceRow> {
     let entries: Record<string, Uint8Array> = {};
-    try { entries = safeUnzip(bytes); } catch (e) { fail((e as Error).message === 'not a readable zip archive' ? 'not a GridScope workspace file (not a zip)' : (e as Error).message); }
-    if (!entries['workspace.json']) fail('not a GridScope workspace file (no workspace.json)');
-    let head: ArchiveHead | null = null;
-    try { head = JSON.parse(strFromU8(entries['workspace.json'])) as ArchiveHead; } catch { fail('workspace.json is not valid JSON'); }
-    if (head?.format !== ARCHIVE_FORMAT || !Array.isArray(head.layers)) fail('workspace.json is not a GridScope workspace description');
+    try { entries = safeUnzip(bytes); } catch (e) { throw e instanceof PartError && e.code === 'not_zip' ? new PartError('ws_not_zip') : e; }
+    const entry = (name: string) => (Object.hasOwn(entries, name) ? entries[name] : null);
+    const json = (name: string, code: 'ws_head_json' | 'ws_part_json'): unknown => {
+      const b = entry(name);
+      if (!b) throw new PartError(name === 'workspace.json' ? 'ws_no_head' : 'ws_part_missing', { part: name });
+      try { return JSON.parse(strFromU8(b)); } catch { throw new PartError(code, { part: name }); }
+    };
+    const head = json('workspace.json', 'ws_head_json') as Partial<ArchiveHead> | null;
+    if (!head || typeof head !== 'object' || head.format !== ARCHIVE_FORMAT || !Array.isArray(head.layers)) throw new PartError('ws_head_format');
+    if (head.version !== 1 && head.version !== 2) throw new PartError('ws_version', { version: String(head.version).slice(0, 20) });
+    const mappings = checkMappings(head.mappings ?? {}, 'workspace.json');
     const names = new Set((await this.list()).map((w) => w.name));
-    let name = String(head!.name || fileName);
-    for (let k = 2; names.has(name); k++) name = `${head!.name} (${k})`;
+    const base = typeof head.name === 'string' && head.name.trim() ? head.name.trim() : fileName;
+    let name = base;
+    for (let k = 2; names.has(name); k++) name = `${base} (${k})`;
     const now = Date.now();
-    const row: WorkspaceRow = { id: newId(now), name, createdAt: now, updatedAt: now, mappings: head!.mappings ?? {} };
+    const row: WorkspaceRow = { id: newId(now), name, createdAt: now, updatedAt: now, mappings, ...(isMeta(head.meta) ? { meta: head.meta } : {}) };
     const layers: LayerRow[] = [];
-    for (const l of head!.layers) {
-      if (!(WORKSPACE_ROLES as readonly string[]).includes(l.role)) fail(`layer "${l.role}" is not a layer GridScope knows`);
-      const body = entries[l.file] ?? fail(`${l.file} is missing`);
-      const layer: LayerRow = { key: `${row.id}:${l.role}`, workspaceId: row.id, role: l.role, count: l.count, source: l.source, savedAt: now };
-      try {
-        if (l.file.endsWith('.columns.json')) layer.cases = storedCases(caseColumnsFromJSON(strFromU8(body)));
-        else layer.geo = geoColumnsFromJSON(strFromU8(body));
-      } catch (e) {
-        fail(`${l.file}: ${(e as Error).message}`);
-      }
-      const n = layer.cases?.count ?? layer.geo?.count;
-      if (n !== l.count) fail(`${l.file} holds ${n} features, workspace.json says ${l.count}`);
+    const roles = new Set<string>();
+    for (const l of head.layers as unknown[]) {
+      const { role, file, count, source } = (l ?? {}) as ArchiveHead['layers'][number];
+      if (!(WORKSPACE_ROLES as readonly string[]).includes(role)) throw new PartError('ws_layer_unknown', { role: String(role).slice(0, 40) });
+      if (roles.has(role)) throw new PartError('ws_layer_twice', { role });
+      roles.add(role);
+      if (typeof file !== 'string' || !entry(file)) throw new PartError('ws_part_missing', { part: typeof file === 'string' ? file : `${role}.geo.json` });
+      const text = strFromU8(entry(file)!);
+      const layer: LayerRow = { key: `${row.id}:${role}`, workspaceId: row.id, role, count: 0, source: isSource(source) ? source : { file, notes: [] }, savedAt: now };
+      if (role === 'cases') layer.cases = storedCases(caseColumnsFromJSON(text, file));
+      else layer.geo = geoColumnsFromJSON(text, file);
+      checkLayer(role, layer, file);
+      const n = layer.cases?.count ?? layer.geo!.count;
+      if (n !== count) throw new PartError('ws_count', { part: file, n, stated: String(count).slice(0, 20) });
+      layer.count = n;
       layers.push(layer);
     }
+    // The draft (version 2): edits, how many are applied, versions, each checked like the layers.
+    let edits: Edit[] = [];
+    let versions: VersionRow[] = [];
+    if (head.version === 2) {
+      const d = json(DRAFT_FILE, 'ws_part_json') as Partial<ArchiveDraft> | null;
+      if (!d || typeof d !== 'object' || !Array.isArray(d.edits) || !Array.isArray(d.versions)) throw new PartError('ws_part_json', { part: DRAFT_FILE });
+      const h = checkHistory({ edits: d.edits, done: head.editsDone }, DRAFT_FILE);
+      checkVersions(d.versions, DRAFT_FILE);
+      row.editsDone = h.done;
+      // New ids (the workspace the file came from may be in this browser still), and the restores that name them follow.
+      const ids = new Map(d.versions.map((v, k) => [v.id, `v-${now.toString(36)}-${k}-${Math.random().toString(36).slice(2, 6)}`]));
+      versions = d.versions.map((v) => ({ id: ids.get(v.id)!, workspaceId: row.id, name: v.name, createdAt: v.createdAt, grids: v.grids }));
+      edits = h.edits.map((e) => (e.op.type === 'restore' && ids.has(e.op.version) ? { ...e, op: { ...e.op, version: ids.get(e.op.version)! } } : e));
+    }
     try {
-      await this.db.transaction('rw', this.db.workspaces, this.db.layers, async () => {
+      await this.db.transaction('rw', [this.db.workspaces, this.db.layers, this.db.edits, this.db.versions], async () => {
         await this.db.workspaces.add(row);
         await this.db.layers.bulkPut(layers);
+        await this.db.edits.bulkPut(edits.map((edit) => ({ workspaceId: row.id, seq: edit.seq, edit })));
+        await this.db.versions.bulkAdd(versions);
       });
     } catch (e) {
       if (isQuota(e)) throw new StorageFullError(`importing ${fileName}`, e);
@@ -202,17 +282,39 @@ export async function requestPersistentStorage(): Promise<boolean> {
 }
 
 const ARCHIVE_FORMAT = 'gridscope-workspace';
+const DRAFT_FILE = 'draft.json';
 
-/** workspace.json in a workspace file */
+/** workspace.json in a workspace file (version 1: the layers alone; 2: with draft.json) */
 interface ArchiveHead {
   format: typeof ARCHIVE_FORMAT;
-  version: 1;
+  version: 1 | 2;
   name: string;
   mappings: WorkspaceRow['mappings'];
   layers: { role: string; file: string; count: number; source: LayerRow['source'] }[];
   /** whether 户主 and phone were included */
   personal: boolean;
+  /** how many of draft.json's edits are applied (the rest were undone) */
+  editsDone?: number;
+  /** the district's name, code and snapshot time, when the workspace was made from the demo */
+  meta?: DemoMeta;
 }
+
+/** draft.json: the draft's history in order, and the saved versions (oldest first). */
+interface ArchiveDraft {
+  edits: Edit[];
+  versions: Omit<VersionRow, 'workspaceId'>[];
+}
+
+const isSource = (s: unknown): s is LayerRow['source'] => {
+  const o = s as LayerRow['source'] | null;
+  return !!o && typeof o === 'object' && typeof o.file === 'string' && Array.isArray(o.notes) && o.notes.every((n) => !!n && typeof n.key === 'string' && (n.values === undefined || (typeof n.values === 'object' && n.values !== null)));
+};
+
+const isMeta = (m: unknown): m is DemoMeta => {
+  const o = m as DemoMeta | null;
+  return !!o && typeof o === 'object' && typeof o.district_code === 'string' && typeof o.district_name === 'string' && typeof o.as_of === 'string'
+    && typeof o.seed === 'number' && !!o.counts && typeof o.counts === 'object';
+};
 
 function newRow(name: string): WorkspaceRow {
   const now = Date.now();

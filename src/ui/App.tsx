@@ -7,7 +7,8 @@ import { MapView, type Focus } from '../map/MapView';
 import type { BBox } from '../io/flatgeobufUrl';
 import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map/state';
 import { selectionBBox } from '../map/focus';
-import { loadSetting, saveSetting } from '../store/db';
+import { db, loadSetting, saveSetting } from '../store/db';
+import { fileErrorOf } from '../io/fileError';
 import { acceptProposal, applyEdit, DEMO, recheckDistrict, redoEdit, restoreVersion, setCaseLimits, startDraft, startLoad, takeDraft, undoEdit, watchDraft, type PendingLoad, type Source } from './loadDistrict';
 import { ReportPanel } from './ReportPanel';
 import { ImportPanel } from './ImportPanel';
@@ -45,6 +46,8 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
   const [preview, setPreview] = useState<District | null>(null);
   const [progress, setProgress] = useState<LoadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // why the workspace asked for could not be opened (the demo is on the map instead)
+  const [failure, setFailure] = useState<string | null>(null);
   const [visibility, setVisibility] = useState<LayerVisibility>(DEFAULT_VISIBILITY);
   const [selection, setSelection] = useState<Selection | null>(null);
   const [place, setPlace] = useState<Place>({});
@@ -91,10 +94,18 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
         const drafted = (next: DraftState) => { if (current) { setDraft(next); exposeForTests({ draft: next }); } };
         watchDraft((v) => { if (current) applyView(v, performance.now()); }, drafted).then(drafted, (e: unknown) => console.error(e));
       })
-      .catch((e: unknown) => {
+      .catch(async (e: unknown) => {
         if (!current) return;
         console.error(e);
-        setError(e instanceof Error ? e.message : String(e));
+        const from = load.source;
+        if (from.kind !== 'workspace') { setError(e instanceof Error ? e.message : String(e)); return; }
+        // A workspace that fails to open does not take the console with it: the choice is
+        // forgotten (a new tab or a reload opens the demo), the demo opens, the failure is named.
+        const name = (await db.workspaces.get(from.id).catch(() => undefined))?.name ?? from.id;
+        if (!current) return;
+        const f = fileErrorOf(e);
+        openSource(DEMO);
+        setFailure(t('load.workspaceFailed', { name, what: f ? t(`fileErrors.${f.code}`, f.params) : e instanceof Error ? e.message : String(e) }));
       });
     return () => { current = false; unsubscribe(); };
   }, [load]);
@@ -106,6 +117,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
     setPreview(null);
     setReport(null);
     setError(null);
+    setFailure(null);
     setProgress(null);
     setSelection(null);
     setPlace({});
@@ -353,6 +365,19 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
         </div>
       </header>
       <main className="main">
+        {failure && (
+          <div className="load-failure" role="alert" data-testid="load-failure">
+            {failure}
+            <button type="button" onClick={() => setFailure(null)} aria-label={t('load.dismiss')}>×</button>
+          </div>
+        )}
+        {district && district.grids.length === 0 && source.kind === 'workspace' && panel !== 'import' && (
+          <div className="no-grids" role="status" data-testid="no-grids">
+            {t('workspaces.noGrids')}
+            <button type="button" className="primary" onClick={() => { setModeId('draw'); setPanel('edit'); }} data-testid="no-grids-draw">{t('workspaces.drawGrids')}</button>
+            <button type="button" onClick={() => setPanel('import')} data-testid="no-grids-import">{t('workspaces.importGrids')}</button>
+          </div>
+        )}
         {/* Over the map, under the figures strip: the map keeps its size (a resize would redraw it all). */}
         {readOnly && (
           <div className="draft-banner" role="status" data-testid="draft-banner">

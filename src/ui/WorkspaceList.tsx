@@ -81,7 +81,7 @@ export function WorkspaceList({ store, workspaces, source, personal, onOpen, onC
             <span className="ws-actions">
               {onMap(row.id)
                 ? <span className="muted">{t('workspaces.onMap')}</span>
-                : <button type="button" className="primary" disabled={!layers.some((l) => l.role === 'grids')} title={t('workspaces.needsGrids')} onClick={() => onOpen({ kind: 'workspace', id: row.id })} data-testid="open-workspace">{t('workspaces.open')}</button>}
+                : <button type="button" className="primary" onClick={() => onOpen({ kind: 'workspace', id: row.id })} data-testid="open-workspace">{t('workspaces.open')}</button>}
               <button type="button" onClick={() => setRenaming({ id: row.id, name: row.name })} data-testid="rename">{t('workspaces.rename')}</button>
               <button type="button" onClick={() => void exportArchive(row)} data-testid="export-workspace">{t('workspaces.export')}</button>
               {deleting === row.id

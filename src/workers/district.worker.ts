@@ -27,6 +27,8 @@ import { districtShapefileZip, gridsFlatGeobuf, gridsGeoJSON, gridsShapefileZip,
 import { zhCN } from '../i18n/zh-CN';
 import { en } from '../i18n/en';
 import type { Language } from '../i18n';
+import { FileError, failFile } from '../io/fileError';
+import { checkVersions } from '../store/checkStored';
 
 export const EXPORTS = ['grids-geojson', 'grids-fgb', 'grids-shp', 'district-shp', 'assignment-csv'] as const;
 export type ExportKind = (typeof EXPORTS)[number];
@@ -104,7 +106,7 @@ const api = {
     const total = 1 + CHECK_STAGES.length;
     let done = 0;
     onProgress({ step: 'load.reading', done, total });
-    const { workspace, rows } = await new Workspaces(db).read(workspaceId);
+    const { workspace, rows } = await new Workspaces(db).read(workspaceId).catch(transferable); // checked: a damaged one is refused, named
     onProgress({ step: 'load.reading', done: ++done, total });
     const t1 = performance.now();
     const stored = (role: WorkspaceRole) => rows.find((r) => r.role === role && r.geo)?.geo;
@@ -290,6 +292,7 @@ async function versionGrids(s: DistrictSession, id: string): Promise<GridFeature
   if (id === IMPORTED) return s.importedGrids();
   const v = await drafts.version(id);
   if (!v) throw new Error(`no version ${id}`);
+  try { checkVersions([v], 'versions'); } catch (e) { failFile(s.raw.meta.district_name, e); }
   return v.grids;
 }
 
@@ -335,6 +338,11 @@ function answered(s: DistrictSession, a: EditAnswer): EditAnswer {
   return transferAnswer(a);
 }
 
+/** A FileError keeps its code across postMessage (the page says it in the user's language). */
+function transferable(e: unknown): never {
+  throw e instanceof FileError ? e.forTransfer() : e;
+}
+
 function transferAnswer(a: EditAnswer): EditAnswer {
   return a.ok ? Comlink.transfer(a, viewBuffers(a.view)) : a;
 }
@@ -355,7 +363,7 @@ async function assemble(layers: RawLayers, workspaceId: string | null, limits: R
   // A district opened anew: this tab's place on the draft before is let go (the page claims it again).
   tab?.close();
   tab = null;
-  const history = workspaceId ? await drafts.history(workspaceId) : undefined;
+  const history = workspaceId ? await new Workspaces(db).history(workspaceId, drafts).catch(transferable) : undefined;
   const opened = DistrictSession.open(layers, { workspaceId, history, drafts, limits, clockMs: Date.now(), onStage, preview });
   session = opened.session;
   const district = opened.district;

@@ -80,7 +80,7 @@ const api = {
 
   /** A .gridscope workspace file back as a new workspace, unzipped here (a large one froze the page). */
   async importArchive(name: string, bytes: Uint8Array) {
-    return store.importArchive(bytes, name);
+    return store.importArchive(bytes, name).catch(transferable);
   },
 
   forget(fileId: number) {

@@ -7,6 +7,7 @@ import type { CaseTable } from '../domain/district';
 import type { CaseFeature, CaseProps, DispatchLevel, GridFeature, Satisfaction } from '../domain/types';
 import { CaseStatus, DISPATCH_LEVELS, SATISFACTION, caseStatus, deadlineOf, parseTime } from '../domain/cases';
 import { mergeCases } from '../io/open311';
+import { PartError } from '../io/fileError';
 
 /** The times of a case, in this order, each a column of `times` (column-major: zero-copy views). */
 export const CASE_TIMES = ['requested', 'dispatched', 'handled', 'supervised', 'closed', 'visited', 'updated', 'expected'] as const;
@@ -74,21 +75,69 @@ export function caseColumnsToJSON(c: CaseColumns): string {
   return JSON.stringify({ ...c, category: plain(c.category), open: plain(c.open), level: plain(c.level), satisfaction: plain(c.satisfaction), positions: plain(c.positions), times: plain(c.times) });
 }
 
-/** Columns back from caseColumnsToJSON; throws when they do not add up. */
-export function caseColumnsFromJSON(text: string): CaseColumns {
-  const o = JSON.parse(text);
-  const n = Number(o.count);
-  const nums = (a: unknown, len: number) => {
-    if (!Array.isArray(a) || a.length !== len) throw new Error(`a column does not hold ${len} values`);
-    return a.map((v) => (v === null ? NaN : Number(v)));
+/**
+ * Columns back from caseColumnsToJSON; throws a PartError naming the column and what is wrong
+ * when a value is not of the type the format says or the columns do not add up.
+ */
+export function caseColumnsFromJSON(json: string, part = 'cases'): CaseColumns {
+  let o: Record<string, unknown>;
+  try { o = JSON.parse(json); } catch { throw new PartError('ws_part_json', { part }); }
+  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new PartError('ws_part_json', { part });
+  const n = o.count;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new PartError('ws_col_value', { part, column: 'count', at: 0 });
+  const list = (k: string, len: number | null, ok: (v: unknown) => boolean) => {
+    const a = o[k];
+    if (!Array.isArray(a)) throw new PartError('ws_col_missing', { part, column: k });
+    if (len !== null && a.length !== len) throw new PartError('ws_col_length', { part, column: k, n: a.length, expected: len });
+    for (let i = 0; i < a.length; i++) if (!ok(a[i])) throw new PartError('ws_col_value', { part, column: k, at: i });
+    return a;
   };
-  for (const k of ['ids', 'addresses', 'descriptions']) if (!Array.isArray(o[k]) || o[k].length !== n) throw new Error(`${k} does not hold ${n} values`);
-  return {
-    count: n, ids: o.ids, categoryNames: o.categoryNames, categoryCodes: o.categoryCodes, addresses: o.addresses, descriptions: o.descriptions,
-    category: Uint16Array.from(nums(o.category, n)), open: Uint8Array.from(nums(o.open, n)), level: Uint8Array.from(nums(o.level, n)),
-    satisfaction: Uint8Array.from(nums(o.satisfaction, n)), positions: Float64Array.from(nums(o.positions, 2 * n)),
-    times: Float64Array.from(nums(o.times, CASE_TIMES.length * n)),
+  const text = (v: unknown) => typeof v === 'string';
+  const num = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+  const nums = (k: string, len: number) => list(k, len, num).map((v) => (v === null ? NaN : (v as number)));
+  const categoryNames = list('categoryNames', null, text) as string[];
+  const c: CaseColumns = {
+    count: n, ids: list('ids', n, text) as string[], categoryNames, categoryCodes: list('categoryCodes', categoryNames.length, text) as string[],
+    addresses: list('addresses', n, text) as string[], descriptions: list('descriptions', n, text) as string[],
+    category: Uint16Array.from(nums('category', n)), open: Uint8Array.from(nums('open', n)), level: Uint8Array.from(nums('level', n)),
+    satisfaction: Uint8Array.from(nums('satisfaction', n)), positions: Float64Array.from(nums('positions', 2 * n)),
+    times: Float64Array.from(nums('times', CASE_TIMES.length * n)),
   };
+  checkCaseColumns(c, part, (k) => o[k] as number[]);
+  return c;
+}
+
+/**
+ * Throws a PartError unless the cases' columns add up: typed arrays of the right kind and
+ * length, each category an index into the names, open 0 or 1, a level and a satisfaction one of
+ * those there are (255: none). `raw` gives the values before they were put in typed arrays (a
+ * file's: 70000 must not pass as the 4464 a Uint16Array makes of it).
+ */
+export function checkCaseColumns(c: CaseColumns, part: string, raw: (column: string) => ArrayLike<number> = (k) => c[k as keyof CaseColumns] as ArrayLike<number>): void {
+  const n = c.count;
+  const typed: [keyof CaseColumns, new (...a: never[]) => ArrayLike<number>, number][] = [
+    ['category', Uint16Array, n], ['open', Uint8Array, n], ['level', Uint8Array, n], ['satisfaction', Uint8Array, n],
+    ['positions', Float64Array, 2 * n], ['times', Float64Array, CASE_TIMES.length * n],
+  ];
+  for (const [k, T, len] of typed) {
+    if (!(c[k] instanceof T)) throw new PartError('ws_col_missing', { part, column: k });
+    if ((c[k] as ArrayLike<number>).length !== len) throw new PartError('ws_col_length', { part, column: k, n: (c[k] as ArrayLike<number>).length, expected: len });
+  }
+  for (const k of ['categoryNames', 'categoryCodes'] as const) {
+    if (!Array.isArray(c[k]) || c[k].some((v) => typeof v !== 'string')) throw new PartError('ws_col_missing', { part, column: k });
+  }
+  if (c.categoryCodes.length !== c.categoryNames.length) throw new PartError('ws_col_length', { part, column: 'categoryCodes', n: c.categoryCodes.length, expected: c.categoryNames.length });
+  const index = (column: string, limit: number, none?: number) => {
+    const a = raw(column);
+    for (let i = 0; i < n; i++) {
+      const v = a[i];
+      if (!Number.isInteger(v) || v < 0 || (v >= limit && v !== none)) throw new PartError('ws_case_index', { part, column, at: i, value: String(v), limit });
+    }
+  };
+  index('category', c.categoryNames.length);
+  index('open', 2);
+  index('level', DISPATCH_LEVELS.length, 255);
+  index('satisfaction', SATISFACTION.length, 255);
 }
 
 /** Case i as an Open311 feature again (to merge a feed's answer into, to export). */

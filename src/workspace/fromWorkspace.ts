@@ -24,7 +24,8 @@ export function rawLayersOf(workspace: WorkspaceRow, layers: Partial<Record<Work
 }
 
 function metaOf(workspace: WorkspaceRow, layers: Partial<Record<WorkspaceRole, Feature[]>>): DemoMeta {
-  const district = layers.boundaries?.find((f) => f.properties?.level === 'district');
+  // (a workspace with no grids yet takes its code from any outline it has)
+  const district = layers.boundaries?.find((f) => f.properties?.level === 'district') ?? layers.boundaries?.[0];
   const someGrid = layers.grids?.find((f) => typeof f.properties?.code === 'string');
   const code = String(district?.properties?.code ?? someGrid?.properties?.code ?? '').slice(0, 6);
   const counts = Object.fromEntries(Object.entries(layers).map(([k, v]) => [k, v?.length ?? 0]));
