@@ -5,8 +5,8 @@
 // a PartError naming the part and what is wrong; nothing is half-opened.
 import { PartError } from '../io/fileError';
 import { checkGeoColumns, checkPropColumn, KIND_NAMES, unpackColumn, type GeoColumns } from './geoColumns';
-import { checkCaseColumns } from '../workspace/caseTable';
-import { casesOfRow, type LayerRow, type VersionRow, type WorkspaceRow } from './db';
+import { checkCaseColumns, type CaseColumns } from '../workspace/caseTable';
+import type { LayerRow, VersionRow, WorkspaceRow } from './db';
 import type { Edit, EditType } from '../plan/types';
 import type { History } from '../plan/history';
 
@@ -30,15 +30,18 @@ export function checkLayer(role: string, body: Pick<LayerRow, 'geo' | 'cases'>, 
       checkPropColumn(col, body.cases.count, part, k);
       if (Array.isArray(col)) col.forEach((v, i) => { if (typeof v !== 'string') throw new PartError('ws_col_value', { part, column: k, at: i }); });
     }
-    checkCaseColumns(casesOfRow(body.cases), part);
+    // (the texts are not unpacked: 400,000 strings each, and the checks need none of them)
+    checkCaseColumns(body.cases as unknown as CaseColumns, part);
     return;
   }
   const c = body.geo;
   if (!c || body.cases) throw new PartError('ws_col_missing', { part, column: 'geo' });
   checkGeoColumns(c, part);
   const allowed = KINDS_OF[role];
+  const ok = new Uint8Array(KIND_NAMES.length);
+  for (const k of allowed) ok[k] = 1;
   for (let i = 0; i < c.count; i++) {
-    if (allowed.includes(c.kinds[i])) continue;
+    if (ok[c.kinds[i]]) continue;
     const list = allowed.filter((k) => k > 0).map((k) => KIND_NAMES[k]).join(', ');
     throw c.kinds[i] === 0 ? new PartError('ws_no_geometry', { part, at: i + 1, allowed: list }) : new PartError('ws_kind_role', { part, at: i + 1, kind: KIND_NAMES[c.kinds[i]]!, allowed: list });
   }
@@ -49,8 +52,10 @@ function checkProps(role: string, c: GeoColumns, part: string) {
   const values = (k: string) => (Object.hasOwn(c.props, k) ? unpackColumn(c.props[k]) : undefined);
   const present = (v: unknown) => v !== undefined && v !== null;
   for (const k of TEXT_OF[role] ?? []) {
-    const col = values(k);
-    col?.forEach((v, i) => { if (present(v) && typeof v !== 'string') throw new PartError('ws_code_text', { part, column: k, at: i + 1 }); });
+    const col = Object.hasOwn(c.props, k) ? c.props[k] : undefined;
+    // a packed text column is text by construction: not unpacked (a city's ids cost a read each)
+    if (col === undefined || (!Array.isArray(col) && col.packed === 'string')) continue;
+    (Array.isArray(col) ? col : unpackColumn(col)!).forEach((v, i) => { if (present(v) && typeof v !== 'string') throw new PartError('ws_code_text', { part, column: k, at: i + 1 }); });
   }
   const kinds = role === 'grids' ? values('kind') : undefined;
   kinds?.forEach((v, i) => { if (present(v) && !GRID_KINDS.includes(v as string)) throw new PartError('ws_grid_kind', { part, at: i + 1, value: String(v).slice(0, 40) }); });

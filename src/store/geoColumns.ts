@@ -244,20 +244,22 @@ export function checkGeoColumns(c: GeoColumns, part: string): void {
   ends(c.ringEnds, c.coords.length / 2, 'ringEnds', part);
   ends(c.partEnds, c.ringEnds.length, 'partEnds', part);
   ends(c.featureEnds, c.partEnds.length, 'featureEnds', part);
+  const { kinds, featureEnds, partEnds, ringEnds } = c;
   let p0 = 0;
   for (let i = 0; i < n; i++) {
-    const kind = KINDS[c.kinds[i]];
-    if (kind === undefined) throw new PartError('ws_col_value', { part, column: 'kinds', at: i });
-    const p1 = c.featureEnds[i];
-    const rings = (p: number) => c.partEnds[p] - (p === 0 ? 0 : c.partEnds[p - 1]);
-    const points = (r: number) => c.ringEnds[r] - (r === 0 ? 0 : c.ringEnds[r - 1]);
-    const firstRing = p0 === 0 ? 0 : c.partEnds[p0 - 1];
-    const ok = kind === null ? p1 === p0 // (a feature with no geometry has no parts)
-      : kind === 'MultiPolygon' ? true
-        : p1 - p0 !== 1 ? false
-          : kind === 'Polygon' || kind === 'MultiLineString' ? true
-            : rings(p0) === 1 && (kind === 'LineString' || points(firstRing) === 1);
-    if (!ok) throw new PartError('ws_kind_shape', { part, at: i + 1, kind: kind ?? 'null' });
+    const k = kinds[i], p1 = featureEnds[i];
+    if (k >= KINDS.length) throw new PartError('ws_col_value', { part, column: 'kinds', at: i });
+    // parts of the feature, rings of its first part, points of its first ring (no allocation: a city's layer is millions)
+    const nParts = p1 - p0;
+    const firstRing = p0 === 0 ? 0 : partEnds[p0 - 1];
+    const nRings = nParts > 0 ? partEnds[p0] - firstRing : 0;
+    const nPoints = nRings > 0 ? ringEnds[firstRing] - (firstRing === 0 ? 0 : ringEnds[firstRing - 1]) : 0;
+    const ok = k === 0 ? nParts === 0 // (a feature with no geometry has no parts)
+      : k === 3 ? true // MultiPolygon
+        : nParts !== 1 ? false
+          : k === 2 || k === 5 ? true // Polygon, MultiLineString
+            : nRings === 1 && (k === 4 || nPoints === 1); // LineString; Point
+    if (!ok) throw new PartError('ws_kind_shape', { part, at: i + 1, kind: KINDS[k] ?? 'null' });
     p0 = p1;
   }
   for (const [k, col] of Object.entries(c.props)) checkPropColumn(col, n, part, `props.${k}`);
