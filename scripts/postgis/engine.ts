@@ -186,33 +186,53 @@ function statements(t: Tables, s: CheckSettings): string[] {
         FROM gs_seg GROUP BY 1, 2, 3
         HAVING NOT (count(*) = 2 AND bool_or(fwd) AND bool_or(NOT fwd) AND min(owner) <> max(owner))) k
       ON k.region = s.region AND k.lo = least((s.ax, s.ay), (s.bx, s.by)) AND k.hi = greatest((s.ax, s.ay), (s.bx, s.by))`,
-    // faces of the linework of every region with an unmatched edge, each with what covers it
+    // grids of one kind and of different communities (or in none) whose interiors meet (used
+    // below: across communities, and to split a community's faces where they reach in)
+    `CREATE TEMP TABLE gs_xpair AS
+      SELECT a.idx AS a, b.idx AS b FROM gs_member a JOIN gs_member b ON a.idx < b.idx AND a.geom && b.geom
+      WHERE a.kind = b.kind
+        AND coalesce(a.region, '#' || a.idx) <> coalesce(b.region, '#' || b.idx) AND ST_Relate(a.geom, b.geom, '2********')`,
+    `CREATE TEMP TABLE gs_xgrid AS SELECT a AS idx FROM gs_xpair UNION SELECT b FROM gs_xpair`,
+    // faces of the linework of every region with an unmatched edge or a dedicated grid on top
+    // (the land under those is looked at too: overlaps with other dedicated grids, spill), each
+    // with what covers it
     `CREATE TEMP TABLE gs_face AS
       SELECT r.code AS region, (ST_Dump(ST_Polygonize(l.geom))).geom AS geom
       FROM gs_region r CROSS JOIN LATERAL (
         SELECT ST_Union(x.geom) AS geom FROM (
           SELECT ST_Boundary(m.geom) AS geom FROM gs_member m WHERE m.region = r.code
-          UNION ALL SELECT ST_Boundary(r.geom) WHERE r.geom IS NOT NULL) x) l
-      WHERE EXISTS (SELECT 1 FROM gs_unmatched u WHERE u.region = r.code)
+          UNION ALL SELECT ST_Boundary(r.geom) WHERE r.geom IS NOT NULL
+          UNION ALL SELECT ST_Boundary(o.geom) FROM gs_member o JOIN gs_xgrid x ON x.idx = o.idx
+            WHERE coalesce(o.region, '#' || o.idx) <> r.code AND r.geom IS NOT NULL AND o.geom && r.geom) x) l
+      WHERE EXISTS (SELECT 1 FROM gs_unmatched u WHERE u.region = r.code) OR EXISTS (SELECT 1 FROM gs_member m WHERE m.region = r.code AND m.on_top)
       GROUP BY r.code`,
     `CREATE TEMP TABLE gs_label AS
-      SELECT f.region, f.geom, c.covering, c.base, c.dedicated, c.on_top,
+      SELECT f.region, f.geom, c.covering, c.base, c.dedicated, c.above, c.all_grids, x.fbase, x.fdedicated,
         (SELECT r.geom IS NULL OR ST_Intersects(r.geom, f.pt) FROM gs_region r WHERE r.code = f.region) AS inside
       FROM (SELECT region, geom, ST_PointOnSurface(geom) AS pt FROM gs_face) f CROSS JOIN LATERAL (
         SELECT
           array_agg(m.code ORDER BY m.code COLLATE "C") FILTER (WHERE NOT m.on_top) AS covering,
-          array_agg(m.code ORDER BY m.code COLLATE "C") FILTER (WHERE NOT m.on_top AND m.kind = 'base') AS base,
-          array_agg(m.code ORDER BY m.code COLLATE "C") FILTER (WHERE NOT m.on_top AND m.kind = 'dedicated') AS dedicated,
-          bool_or(m.on_top) AS on_top
-        FROM gs_member m WHERE m.region = f.region AND m.geom && f.pt AND ST_Intersects(m.geom, f.pt)) c`,
+          array_agg(m.code ORDER BY m.code COLLATE "C") FILTER (WHERE m.kind = 'base') AS base,
+          array_agg(m.code ORDER BY m.code COLLATE "C") FILTER (WHERE m.kind = 'dedicated') AS dedicated,
+          array_agg(m.code ORDER BY m.code COLLATE "C") FILTER (WHERE m.on_top) AS above,
+          array_agg(m.code ORDER BY m.code COLLATE "C") AS all_grids
+        FROM gs_member m WHERE m.region = f.region AND m.geom && f.pt AND ST_Intersects(m.geom, f.pt)) c
+      -- grids of other communities (or none) covering it too: where one overlaps there with a
+      -- grid of its kind, the piece is listed across communities, once (checks/land.ts foreign)
+      CROSS JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE m.kind = 'base') AS fbase, count(*) FILTER (WHERE m.kind = 'dedicated') AS fdedicated
+        FROM gs_member m WHERE coalesce(m.region, '#' || m.idx) <> f.region AND m.geom && f.pt AND ST_Intersects(m.geom, f.pt)) x`,
     `CREATE TEMP TABLE gs_piece AS
       SELECT region, kind, ids, (ST_Dump(ST_Union(geom))).geom AS geom FROM (
         SELECT region, geom,
-          CASE WHEN NOT inside THEN CASE WHEN covering IS NOT NULL THEN 'spill' END
-            WHEN covering IS NULL THEN CASE WHEN NOT coalesce(on_top, false) THEN 'gap' END
-            WHEN coalesce(cardinality(base), 0) > 1 OR coalesce(cardinality(dedicated), 0) > 1 THEN 'overlap' END AS kind,
-          CASE WHEN NOT inside THEN covering
-            WHEN covering IS NULL THEN '{}'::text[]
+          CASE WHEN NOT inside THEN CASE WHEN all_grids IS NOT NULL THEN 'spill' END
+            WHEN covering IS NULL THEN CASE WHEN above IS NULL THEN 'gap' WHEN cardinality(above) > 1 THEN 'overlap' END
+            WHEN NOT (coalesce(cardinality(base), 0) > 1 OR coalesce(cardinality(dedicated), 0) > 1) THEN NULL
+            WHEN (fbase > 0 AND coalesce(cardinality(base), 0) + fbase > 1) OR (fdedicated > 0 AND coalesce(cardinality(dedicated), 0) + fdedicated > 1) THEN 'across'
+            ELSE 'overlap' END AS kind,
+          CASE WHEN NOT inside THEN all_grids
+            WHEN covering IS NULL THEN coalesce(above, '{}'::text[])
+            WHEN (fbase > 0 AND coalesce(cardinality(base), 0) + fbase > 1) OR (fdedicated > 0 AND coalesce(cardinality(dedicated), 0) + fdedicated > 1) THEN '{}'::text[]
             ELSE (SELECT array_agg(c ORDER BY c COLLATE "C") FROM unnest(
               (CASE WHEN coalesce(cardinality(base), 0) > 1 THEN base ELSE '{}' END) || (CASE WHEN coalesce(cardinality(dedicated), 0) > 1 THEN dedicated ELSE '{}' END)) c) END AS ids
         FROM gs_label) l
@@ -242,11 +262,6 @@ function statements(t: Tables, s: CheckSettings): string[] {
     // ---- rule 1 across communities (checks/across.ts): two grids of one kind, of different
     // communities (or in none), whose interiors meet; the faces of their linework, each with
     // the grids of one kind covering it, kept where those are of two communities or more
-    `CREATE TEMP TABLE gs_xpair AS
-      SELECT a.idx AS a, b.idx AS b FROM gs_member a JOIN gs_member b ON a.idx < b.idx AND a.geom && b.geom
-      WHERE NOT a.on_top AND NOT b.on_top AND a.kind = b.kind
-        AND coalesce(a.region, '#' || a.idx) <> coalesce(b.region, '#' || b.idx) AND ST_Relate(a.geom, b.geom, '2********')`,
-    `CREATE TEMP TABLE gs_xgrid AS SELECT a AS idx FROM gs_xpair UNION SELECT b FROM gs_xpair`,
     `CREATE TEMP TABLE gs_xface AS
       SELECT (ST_Dump(p)).geom AS geom FROM (SELECT ST_Polygonize(l.geom) AS p FROM (
         SELECT ST_Union(ST_Boundary(m.geom)) AS geom FROM gs_member m JOIN gs_xgrid x ON x.idx = m.idx) l WHERE l.geom IS NOT NULL) q`,
@@ -345,6 +360,7 @@ async function collect(db: Client, s: CheckSettings): Promise<Report> {
   for (const r of await q(`SELECT kind, ids, area, ST_AsGeoJSON(geom, 15) AS g FROM gs_piece`)) {
     const area = Number(r.area);
     if (area < s.sliverM2) { slivers.count++; slivers.area_m2 += area; continue; }
+    if (r.kind === 'across') continue; // listed across communities (gs_xpiece)
     landBad += area;
     add(r.kind as FindingKind, r.ids as string[], { area_m2: round(area, 2) }, r.g);
   }

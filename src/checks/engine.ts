@@ -22,7 +22,7 @@ import { ringSigns } from './share';
 import { assignHousehold, newHouseholdState, Outcome, type HouseholdState } from './households';
 import { FINDING_RULE, type BandStatus, type Finding, type FindingKind, type GridReport, type Report, type Skipped } from './report';
 import { finishReport } from './finish';
-import { overlapsAcross, type AcrossMember, type Box } from './across';
+import { overlapsAcross, type AcrossFinding, type AcrossMember, type Box } from './across';
 import { checkBoundaryLayer, type BoundaryFinding } from './boundaryLayer';
 
 export interface CheckSettings {
@@ -88,8 +88,10 @@ export class CoverageChecker {
   private readonly gridByCode = new Map<string, number>();
   private readonly regions = new Map<string, LandRegion>();
   private readonly landResults = new Map<string, LandResult>();
+  /** the land findings per community as listed: without the pieces listed across communities */
+  private landListed = new Map<string, LandResult>();
   /** overlaps between grids of different communities (across.ts), worked out after the regions */
-  private across: LandResult['findings'] = [];
+  private across: AcrossFinding[] = [];
   /** the boundary layer's own overlaps and gaps (boundaryLayer.ts): edits do not change them */
   private boundaryFindings: BoundaryFinding[] = [];
   private landArea = 0;
@@ -139,7 +141,7 @@ export class CoverageChecker {
     this.boundaryFindings = checkBoundaryLayer(this.boundaries, settings.sliverM2);
     this.setUpRegions();
     for (const r of this.regions.values()) this.landResults.set(r.code, checkLandRegion(r, this.settings));
-    this.across = this.overlapsAcross();
+    this.checkAcross();
     clock('land');
 
     for (let i = 0; i < this.buildings.length; i++) this.assignBuilding(i);
@@ -217,7 +219,7 @@ export class CoverageChecker {
     entries.forEach((e, k) => { if (e.old < 0) touchedRegions.add(this.regionOf(k)); });
     for (const r of this.regions.values()) this.fillRegion(r);
     for (const region of touchedRegions) if (region) this.landResults.set(region.code, checkLandRegion(region, this.settings));
-    this.across = this.overlapsAcross();
+    this.checkAcross();
     clock('land');
 
     const touched = new Set<number>();
@@ -279,7 +281,7 @@ export class CoverageChecker {
     // Rule 1 and 7 (edges)
     const slivers = { count: 0, area_m2: 0 };
     let landBad = 0;
-    for (const r of this.landResults.values()) {
+    for (const r of this.landListed.values()) {
       slivers.count += r.slivers.count;
       slivers.area_m2 += r.slivers.area_m2;
       for (const f of r.findings) {
@@ -440,21 +442,38 @@ export class CoverageChecker {
   }
 
   /**
-   * Overlaps between grids of different communities: the grids tiling every region, and those
-   * in none, near the places where they can meet (spill, boundaries overlapping each other).
+   * Overlaps between grids of different communities: the grids of every region (those on top
+   * too), and those in none, near the places where they can meet (spill, boundaries
+   * overlapping each other). Then each community's land as listed: where grids of other
+   * communities near one of its overlaps may cover it too, its land is checked again with them,
+   * so a piece under grids of several communities is listed once, across (land.ts `foreign`).
+   * Worked out whole on every run and update, from the regions' results: an update gives what
+   * a full run does.
    */
-  private overlapsAcross(): LandResult['findings'] {
-    if (this.singleRegion) return [];
+  private checkAcross() {
+    this.landListed = new Map(this.landResults);
+    this.across = [];
+    if (this.singleRegion) return;
     const members: AcrossMember[] = [];
-    for (const r of this.regions.values()) for (const m of r.members) members.push({ ...m, region: r.code });
+    for (const r of this.regions.values()) for (const m of [...r.members, ...r.onTop]) members.push({ ...m, region: r.code });
     this.grids.forEach((g, i) => {
-      if (this.regionOf(i) || (g.properties.kind === 'dedicated' && this.isOnTop(g))) return;
+      if (this.regionOf(i)) return;
       members.push({ grid: i, code: g.properties.code, kind: g.properties.kind, geometry: g.geometry, region: null });
     });
     const zones: Box[] = [];
     for (const r of this.landResults.values()) zones.push(...r.spillBoxes);
     for (const f of this.boundaryFindings) if (f.kind === 'boundary_overlap') zones.push(geomBBox(f.geometry as AreaGeometry));
-    return overlapsAcross(members, zones, this.settings.sliverM2);
+    const { findings, near } = overlapsAcross(members, zones, this.settings.sliverM2);
+    this.across = findings;
+    if (findings.length === 0) return;
+    const boxes = near.map((m) => geomBBox(m.geometry));
+    for (const r of this.regions.values()) {
+      const overlaps = this.landResults.get(r.code)?.findings.filter((f) => f.kind === 'overlap') ?? [];
+      if (overlaps.length === 0) continue;
+      const around = overlaps.map((f) => geomBBox(f.geometry as AreaGeometry));
+      const foreign = near.filter((m, k) => m.region !== r.code && around.some((a) => boxesMeet(a, boxes[k])));
+      if (foreign.length > 0) this.landListed.set(r.code, checkLandRegion({ ...r, foreign }, this.settings));
+    }
   }
 
   /** The grids that tile the region, and the dedicated grids drawn on top of them. */
@@ -571,6 +590,8 @@ function stopwatch(into: Record<string, number>, onStage?: (stage: string) => vo
   let t0 = performance.now();
   return (name: string) => { const t = performance.now(); into[name] = t - t0; t0 = t; onStage?.(name); };
 }
+
+const boxesMeet = (a: Box, b: Box) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;

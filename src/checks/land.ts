@@ -12,6 +12,9 @@
 //    shared edge splits an overlap between two pairs of grids), node again, and classify each
 //    small face by what covers a point inside it: no grid → gap, two grids of one kind →
 //    overlap, outside the region → spill. Neighbouring faces of the same finding are merged.
+//    Dedicated grids drawn on top of base grids are not edge-matched; the land under each is
+//    looked at in this pass too, so they are compared with each other and with the dedicated
+//    grids carved out (overlaps), and their part outside the region is spill.
 // Clipping is local to the defects: a 150,000-vertex outline costs one sort and one index.
 //
 // Without a boundary, overlaps are still found and so are the holes the grids enclose;
@@ -39,6 +42,12 @@ export interface LandRegion {
   members: LandMember[];
   /** dedicated grids drawn on top of base grids: they cover land but are not edge-matched */
   onTop: LandMember[];
+  /**
+   * grids of other regions reaching into this one (optional): where one covers an overlap
+   * together with a grid of its kind, the piece is listed across regions (across.ts) with all
+   * of them, not here too
+   */
+  foreign?: LandMember[];
 }
 
 export type LandFindingKind = 'gap' | 'overlap' | 'spill' | 'invalid_edges';
@@ -73,6 +82,8 @@ export interface LandOptions {
 const NOISE_M2 = 1e-6;
 const REGION = -1;
 const onTopOwner = (k: number) => -2 - k;
+/** A piece listed across regions (across.ts): counted as a sliver when small, never listed here. */
+type Label = { kind: LandFindingKind | 'across'; ids: string[] };
 
 /** The region's edges as flat segments (ax, ay, bx, by) with their owners. */
 interface Segments {
@@ -86,10 +97,12 @@ export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResu
   const result: LandResult = { findings: [], slivers: { count: 0, area_m2: 0 }, unmatchedEdges: 0, outerEdgeChecked: region.geometry !== null, spillBoxes: [] };
   const unmatched = unmatchedEdges(segs);
   result.unmatchedEdges = unmatched.length;
-  if (unmatched.length === 0) return result;
+  if (unmatched.length === 0 && region.onTop.length === 0) return result;
 
   const members = new Cover(region.members.map((m) => m.geometry));
   const onTop = new Cover(region.onTop.map((m) => m.geometry));
+  const foreign = region.foreign ?? [];
+  const foreignCover = new Cover(foreign.map((m) => m.geometry));
   const boundary = region.geometry !== null;
 
   // Pass 1: the faces of the unmatched edges where coverage is not one grid per point of land.
@@ -111,10 +124,13 @@ export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResu
   const clusterOf = clusters(noded1, unmatched.length);
   // Unmatched grid edges around slivers (slots into `unmatched`): invalid edges when nothing is listed there.
   const aroundSliver = new Set<number>();
-  if (zone.length > 0) {
+  // The land under the dedicated grids on top is looked at too (see the top).
+  const onTopRings = region.onTop.flatMap((m) => (m.geometry.type === 'Polygon' ? [m.geometry.coordinates] : m.geometry.coordinates)
+    .map((coordinates) => flatRings({ type: 'Polygon', coordinates })));
+  if (zone.length > 0 || onTopRings.length > 0) {
     // Pass 2: every edge that crosses the defects, noded again; each face classified by what covers it.
-    const zoneCover = new Cover(zone.map((z) => z.rings));
-    const picked = edgesInZone(segs, zone.map((z) => z.rings), zoneCover);
+    const zoneRings = [...zone.map((z) => z.rings), ...onTopRings];
+    const picked = edgesInZone(segs, zoneRings, new Cover(zoneRings));
     const u2 = subset(segs, picked);
     const noded2 = nodeSegments(u2.xy);
     const merged2 = mergeEdges(noded2);
@@ -124,15 +140,18 @@ export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResu
     // outline crosses it many times): inside = covering − d.
     const defectFaces = F1.faces.map((_, f) => f).filter((f) => zoneFace(f));
     const defects = new Cover(defectFaces.map((f) => faceRings(F1, f)));
-    const labels: { kind: LandFindingKind; ids: string[] }[] = [];
+    const labels: Label[] = [];
     const labelIds = new Map<string, number>();
     const faceLabel = F2.faces.map((_, f) => {
       const p = interiorPoint(faceRings(F2, f));
-      const holder = p ? defects.at(p[0], p[1]) : [];
-      if (!p || holder.length === 0) return -1; // outside the defects: clean
+      if (!p) return -1;
+      const holder = defects.at(p[0], p[1]);
+      const above = onTop.at(p[0], p[1]);
+      if (holder.length === 0 && above.length === 0) return -1; // outside the defects and the grids on top: clean
       const covering = members.at(p[0], p[1]);
-      const inside = boundary ? covering.length - d[defectFaces[holder[0]]] === 1 : true;
-      const l = classify(region, covering, onTop.at(p[0], p[1]).length > 0, inside);
+      // Outside the defects the edge pass saw clean land: d = 0 (one grid inside, none outside).
+      const inside = boundary ? covering.length - (holder.length > 0 ? d[defectFaces[holder[0]]] : 0) === 1 : true;
+      const l = classify(region, covering, above, foreignCover.at(p[0], p[1]).map((k) => foreign[k]), inside);
       if (!l) return -1;
       const key = `${l.kind}|${l.ids.join(',')}`;
       let id = labelIds.get(key);
@@ -144,7 +163,8 @@ export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResu
       const l = labels[piece.label];
       const area = piece.rings.reduce((s, r) => s + ringAreaFlat(r, 0, r.length / 2 - 1), 0);
       if (area < NOISE_M2) continue;
-      if (l.kind === 'spill') result.spillBoxes.push(ringBBox(piece.rings[0]));
+      const kind = l.kind;
+      if (kind === 'spill') result.spillBoxes.push(ringBBox(piece.rings[0]));
       // The grids along a gap are the owners of the edges around it.
       const sources = piece.halfEdges.flatMap((h) => sourcesOf(merged2, noded2, h >> 1).map((k) => picked[k]));
       const slots = sources.map((s) => unmatchedSlot.get(s)).filter((k): k is number => k !== undefined);
@@ -156,25 +176,37 @@ export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResu
         continue;
       }
       for (const k of slots) listedClusters.add(clusterOf[k]);
-      const ids = l.kind === 'gap'
+      if (kind === 'across') continue;
+      const ids = kind === 'gap'
         ? [...new Set(sources.filter((s) => segs.owner[s] >= 0).map((s) => region.members[segs.owner[s]].code))].sort()
         : l.ids;
-      result.findings.push({ kind: l.kind, region: region.code, ids, area_m2: area, geometry: toPolygon(piece.rings) });
+      result.findings.push({ kind, region: region.code, ids, area_m2: area, geometry: toPolygon(piece.rings) });
     }
   }
   result.findings.push(...invalidEdges(region, segs, unmatched, noded1, merged1, clusterOf, listedClusters, aroundSliver));
   return result;
 }
 
-/** What a face inside the defects is, from what covers it; null for clean land. */
-function classify(region: LandRegion, covering: number[], underOnTop: boolean, inside: boolean): { kind: LandFindingKind; ids: string[] } | null {
-  const codes = (ms: number[]) => ms.map((m) => region.members[m].code).sort();
-  if (!inside) return covering.length > 0 ? { kind: 'spill', ids: codes(covering) } : null;
-  if (covering.length === 0) return underOnTop ? null : { kind: 'gap', ids: [] };
-  const base = covering.filter((m) => region.members[m].kind === 'base');
-  const dedicated = covering.filter((m) => region.members[m].kind !== 'base');
+/**
+ * What a face inside the defects (or under a grid on top) is, from what covers it: the
+ * region's grids tiling it, those on top (indices into region.onTop), other regions' grids.
+ * Null for clean land.
+ */
+function classify(region: LandRegion, covering: number[], above: number[], foreign: LandMember[], inside: boolean): Label | null {
+  const grids = [...covering.map((m) => region.members[m]), ...above.map((k) => region.onTop[k])];
+  const codes = (ms: LandMember[]) => ms.map((m) => m.code).sort();
+  if (!inside) return grids.length > 0 ? { kind: 'spill', ids: codes(grids) } : null;
+  if (covering.length === 0) return above.length > 1 ? { kind: 'overlap', ids: codes(grids) } : above.length ? null : { kind: 'gap', ids: [] };
+  const base = grids.filter((m) => m.kind === 'base');
+  const dedicated = grids.filter((m) => m.kind !== 'base');
   const overlapping = [...(base.length > 1 ? base : []), ...(dedicated.length > 1 ? dedicated : [])];
-  return overlapping.length > 0 ? { kind: 'overlap', ids: codes(overlapping) } : null;
+  if (overlapping.length === 0) return null;
+  // A grid of another region covering it too, of a kind overlapping there: the piece is listed
+  // across regions, once, with all of them (across.ts).
+  const foreignBase = foreign.filter((m) => m.kind === 'base').length;
+  const foreignDedicated = foreign.length - foreignBase;
+  if ((foreignBase > 0 && base.length + foreignBase > 1) || (foreignDedicated > 0 && dedicated.length + foreignDedicated > 1)) return { kind: 'across', ids: [] };
+  return { kind: 'overlap', ids: codes(overlapping) };
 }
 
 /**
@@ -312,6 +344,8 @@ function collectSegments(region: LandRegion): Segments {
     ...region.members.map((m, i): [AreaGeometry, number, boolean] => [m.geometry, i, false]),
     ...(region.geometry ? [[region.geometry, REGION, true] as [AreaGeometry, number, boolean]] : []),
     ...region.onTop.map((m, k): [AreaGeometry, number, boolean] => [m.geometry, onTopOwner(k), false]),
+    // other regions' grids reaching in: not matched either, they split pieces in pass 2
+    ...(region.foreign ?? []).map((m, k): [AreaGeometry, number, boolean] => [m.geometry, onTopOwner(region.onTop.length + k), false]),
   ];
   let n = 0;
   for (const [g] of all) for (const poly of g.type === 'Polygon' ? [g.coordinates] : g.coordinates) for (const ring of poly) n += ring.length - 1;

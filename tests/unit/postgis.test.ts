@@ -71,6 +71,16 @@ describe('the PostGIS engine', () => {
     }
   });
 
+  it('agrees with it where dedicated grids overlap each other and a piece lies under grids of two communities (issue 21)', async () => {
+    for (const name of ['land-dedicated-on-top', 'land-dedicated-on-top-of-carved', 'land-dedicated-carved', 'land-dedicated-across', 'land-three-grids-across']) {
+      const fc = JSON.parse(readFileSync(`tests/fixtures/rules/${name}.geojson`, 'utf8'));
+      const of = (layer: string) => fc.features.filter((f: Feature) => f.properties!.layer === layer);
+      const [page, sql] = await both({ boundaries: of('boundaries'), grids: of('grids'), buildings: of('buildings'), households: of('households') });
+      expect(page.findings.some((f) => f.kind === 'overlap'), name).toBe(true);
+      expect(differences(page, sql), name).toEqual([]);
+    }
+  });
+
   it('agrees with it on random districts: gaps, overlaps, dedicated grids, points on shared edges', async () => {
     let kinds = new Set<string>();
     await fc.assert(fc.asyncProperty(

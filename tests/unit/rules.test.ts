@@ -39,3 +39,25 @@ describe('rule 7: shape', () => {
     expect(report.summary.scores.shape).toBeCloseTo(2 / 3, 6);
   });
 });
+
+// Rule 1 with dedicated grids over each other (on top of base grids, carved out of them, in two
+// communities) and one piece under grids of two communities (issue 21, item 7): each piece of
+// land listed once, with every grid of its kind covering it, its area counted once.
+describe('rule 1: dedicated grids over each other, pieces under grids of two communities', () => {
+  const names = ['land-dedicated-on-top', 'land-dedicated-on-top-of-carved', 'land-dedicated-carved', 'land-dedicated-across', 'land-three-grids-across'];
+  for (const name of names) {
+    it(name, () => {
+      const { report } = runChecks(readLayeredFixture(`${dir}/${name}.geojson`));
+      const want: { findings: { kind: string; ids: string[]; area_m2: number }[] } = expected(name);
+      const land = report.findings.filter((f) => f.rule === 'land');
+      expect(land.map(key).sort()).toEqual(want.findings.map(key).sort());
+      for (const f of want.findings) {
+        const got = land.find((g) => key(g) === key(f))!;
+        expect(Math.abs(got.measure.area_m2! - f.area_m2), key(f)).toBeLessThan(1e-5 * f.area_m2);
+      }
+      // the land score takes off each listed piece once, and nothing else
+      const bad = want.findings.reduce((s, f) => s + f.area_m2, 0);
+      expect(report.summary.scores.land).toBeCloseTo(1 - bad / report.summary.totals.land_m2!, 3);
+    });
+  }
+});
