@@ -61,11 +61,16 @@ describe('the PostGIS engine', () => {
     expect(differences(page, sql)).toEqual([]);
   });
 
+  /** Both engines on a fixture whose features say their layer (a `layer` property). */
+  const bothOnFixture = (path: string) => {
+    const fc = JSON.parse(readFileSync(path, 'utf8'));
+    const of = (layer: string) => fc.features.filter((f: Feature) => f.properties!.layer === layer);
+    return both({ boundaries: of('boundaries'), grids: of('grids'), buildings: of('buildings'), households: of('households') });
+  };
+
   it('agrees with it where communities overlap or leave a gap, and grids of two communities overlap (issue 21)', async () => {
     for (const name of ['overlapping-communities', 'gap-between-communities', 'district-as-grids']) {
-      const fc = JSON.parse(readFileSync(`tests/fixtures/boundaries/${name}.geojson`, 'utf8'));
-      const of = (layer: string) => fc.features.filter((f: Feature) => f.properties!.layer === layer);
-      const [page, sql] = await both({ boundaries: of('boundaries'), grids: of('grids'), buildings: of('buildings'), households: of('households') });
+      const [page, sql] = await bothOnFixture(`tests/fixtures/boundaries/${name}.geojson`);
       expect(page.findings.some((f) => f.rule === 'boundaries'), name).toBe(true);
       expect(differences(page, sql), name).toEqual([]);
     }
@@ -73,9 +78,7 @@ describe('the PostGIS engine', () => {
 
   it('agrees with it where dedicated grids overlap each other and a piece lies under grids of two communities (issue 21)', async () => {
     for (const name of ['land-dedicated-on-top', 'land-dedicated-on-top-of-carved', 'land-dedicated-carved', 'land-dedicated-across', 'land-three-grids-across']) {
-      const fc = JSON.parse(readFileSync(`tests/fixtures/rules/${name}.geojson`, 'utf8'));
-      const of = (layer: string) => fc.features.filter((f: Feature) => f.properties!.layer === layer);
-      const [page, sql] = await both({ boundaries: of('boundaries'), grids: of('grids'), buildings: of('buildings'), households: of('households') });
+      const [page, sql] = await bothOnFixture(`tests/fixtures/rules/${name}.geojson`);
       expect(page.findings.some((f) => f.kind === 'overlap'), name).toBe(true);
       expect(differences(page, sql), name).toEqual([]);
     }
