@@ -480,7 +480,7 @@ export const en: Messages = {
     redoWhat: 'Redo “{{what}}” (Ctrl+Shift+Z)',
     ops: {
       move_vertex: 'move vertex', insert_vertex: 'add vertex', remove_vertex: 'remove vertex', split: 'split', merge: 'merge', draw: 'draw grid',
-      delete: 'delete grid', hand_buildings: 'hand buildings over', lock: 'lock/unlock', renumber: 'renumber', restore: 'restore version',
+      delete: 'delete grid', hand_buildings: 'hand buildings over', lock: 'lock/unlock', renumber: 'renumber', restore: 'restore version', undo: 'undo', proposal: 'accept proposal',
     },
     errors: {
       invalid_result: 'That would make grid {{code}} invalid ({{what}}); nothing changed',
@@ -506,6 +506,11 @@ export const en: Messages = {
       storage_full: "The browser's storage for this site is full: the edit was not saved and nothing changed; earlier edits are kept. Delete a workspace you no longer need (export it first) and try again.",
       other_tab: 'This draft is being edited in another tab: nothing can be changed here',
       draft_conflict: 'Another tab has just changed this draft, so this edit was not saved; the latest draft is shown now, make the edit again on it',
+      edit_conflict: '{{user}} has just changed grid {{grid}}, so this edit was not saved; the latest grids are shown now, make the edit again on them',
+      undo_blocked: 'Cannot undo: {{user}} has changed grid {{grid}} since',
+      out_of_scope: 'Grid {{grid}} is outside the area you are responsible for; nothing was changed (a vertex shared across the edge of your area moves only when both grids are yours)',
+      read_only_role: 'Your role can view the grids but not edit them',
+      server_unreachable: 'The server cannot be reached: this edit was not saved and nothing was changed',
       nothing_to_undo: 'Nothing to undo or redo',
       failed: 'The edit failed: {{message}}',
       no_households: 'Grids {{codes}} hold no households to split by',

@@ -477,7 +477,7 @@ export const zhCN = {
     redoWhat: '重做“{{what}}”（Ctrl+Shift+Z）',
     ops: {
       move_vertex: '移动顶点', insert_vertex: '加顶点', remove_vertex: '删除顶点', split: '拆分', merge: '合并', draw: '新画网格',
-      delete: '删除网格', hand_buildings: '划转房屋', lock: '锁定/解锁', renumber: '重新编号', restore: '恢复版本',
+      delete: '删除网格', hand_buildings: '划转房屋', lock: '锁定/解锁', renumber: '重新编号', restore: '恢复版本', undo: '撤销', proposal: '采纳方案',
     },
     errors: {
       invalid_result: '这样改会让网格 {{code}} 无效（{{what}}），没有修改',
@@ -503,6 +503,11 @@ export const zhCN = {
       storage_full: '本机浏览器存储已满，这次编辑没有保存，也没有修改；之前的编辑都在。请删除不用的工作区（可先导出）后重试。',
       other_tab: '这份草稿正在另一个标签页中编辑，这里不能修改',
       draft_conflict: '另一个标签页刚改过这份草稿，这次编辑没有保存；已载入最新的草稿，请在上面重做',
+      edit_conflict: '{{user}} 刚改过网格 {{grid}}，这次编辑没有保存；已载入最新的网格，请在上面重做',
+      undo_blocked: '不能撤销：之后 {{user}} 又改过网格 {{grid}}',
+      out_of_scope: '网格 {{grid}} 不在你负责的范围内，没有修改（跨范围的共用顶点要两边网格都归你负责才能移动）',
+      read_only_role: '你的角色只能查看网格，不能编辑',
+      server_unreachable: '连不上服务器，这次编辑没有保存，也没有修改',
       nothing_to_undo: '没有可撤销或重做的编辑',
       failed: '编辑失败：{{message}}',
       no_households: '网格 {{codes}} 里没有住户，无法按户数拆分',

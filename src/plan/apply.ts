@@ -21,6 +21,8 @@ export interface PlanContext {
   version(id: string): GridFeature[] | undefined;
   /** a community's outline, when loaded */
   region(code: string): AreaGeometry | undefined;
+  /** on a shared district: the change one's own undo of edit `of` makes (src/plan/shared.ts) */
+  undo?(of: number | undefined): GridChange;
 }
 
 export function planEdit(grids: GridFeature[], op: EditOp, ctx: PlanContext): GridChange {
@@ -48,6 +50,10 @@ export function planEdit(grids: GridFeature[], op: EditOp, ctx: PlanContext): Gr
       if (before.length !== want.size) throw new PlanError('proposal_stale');
       assertUnlocked(before);
       return assertValid({ before, after: op.after });
+    }
+    case 'undo': {
+      if (!ctx.undo) throw new PlanError('nothing_to_undo');
+      return ctx.undo(op.of);
     }
     case 'restore': {
       const v = ctx.version(op.version);

@@ -23,7 +23,9 @@ export type EditOp =
   /** the grids of a saved version, as a draft */
   | { type: 'restore'; version: string }
   /** an accepted proposal (auto-split, auto-merge, repair): the grids it replaces and its grids */
-  | { type: 'proposal'; kind: 'split' | 'merge' | 'repair'; before: string[]; after: GridFeature[] };
+  | { type: 'proposal'; kind: 'split' | 'merge' | 'repair'; before: string[]; after: GridFeature[] }
+  /** on a shared district: one's own last edit taken back (`of`: its number, filled in when planned) */
+  | { type: 'undo'; of?: number };
 
 export type EditType = EditOp['type'];
 
@@ -38,6 +40,8 @@ export interface Edit {
   op: EditOp;
   change: GridChange;
   at: number;
+  /** who made it, on a shared district (the server's account name) */
+  by?: string;
 }
 
 /** An edit refused: nothing changed; `code` is an i18n key under plan.errors, `values` what it names. */

@@ -66,7 +66,7 @@ function checkProps(role: string, c: GeoColumns, part: string) {
 /** The kinds of edit there are (a new kind that is not listed here does not compile). */
 const EDIT_TYPES: Record<EditType, true> = {
   move_vertex: true, insert_vertex: true, remove_vertex: true, split: true, merge: true, draw: true, delete: true,
-  hand_buildings: true, lock: true, renumber: true, restore: true, proposal: true,
+  hand_buildings: true, lock: true, renumber: true, restore: true, proposal: true, undo: true,
 };
 
 /** A grid as an edit or a version holds it: a Feature with a text code and a valid GeoJSON Polygon or MultiPolygon. */

@@ -25,7 +25,18 @@ export class DraftConflict extends Error {
 
 const isQuota = (e: unknown) => e instanceof Error && (e.name === 'QuotaExceededError' || (e as { inner?: Error }).inner?.name === 'QuotaExceededError');
 
-export class Drafts {
+/**
+ * Where a district session keeps its draft: this browser's IndexedDB (Drafts), or the office
+ * server's log (the page's mirror of it, or the server's own store). `grids`, when given, are
+ * the draft's grids as they stand (saves replaying the history).
+ */
+export interface DraftStore {
+  history(workspaceId: string): Promise<StoredHistory & { grids?: GridFeature[] }>;
+  record(workspaceId: string, edit: Edit, rev: number): Promise<number>;
+  setDone(workspaceId: string, done: number, rev: number): Promise<number>;
+}
+
+export class Drafts implements DraftStore {
   constructor(private readonly db: GridScopeDB) {}
 
   /** The draft as stored (read in one transaction: the edits, the count and the revision agree). */

@@ -2,21 +2,17 @@
 // A save is one transaction: it lands whole or not at all, so a full disk loses nothing
 // that was already saved.
 import type { Feature } from 'geojson';
-import { fromGeoColumns, geoColumnsFromJSON, geoColumnsToJSON, toGeoColumns, type GeoColumns } from './geoColumns';
-import { strFromU8, strToU8, zipSync } from 'fflate';
-import { safeUnzip } from '../io/zip';
+import { fromGeoColumns, toGeoColumns } from './geoColumns';
 import { casesOfRow, storedCases, type GridScopeDB, type LayerRow, type VersionRow, type WorkspaceRow } from './db';
 import { failFile, PartError } from '../io/fileError';
-import { checkHistory, checkLayer, checkMappings, checkVersions } from './checkStored';
+import { checkHistory, checkLayer, checkMappings } from './checkStored';
 import type { Drafts } from './drafts';
 import type { History } from '../plan/history';
-import type { Edit } from '../plan/types';
-import { withoutPersonal } from '../io/layers';
-import { caseColumns, caseColumnsFromJSON, caseColumnsToJSON, type CaseColumns } from '../workspace/caseTable';
+import { caseColumns, type CaseColumns } from '../workspace/caseTable';
 import type { CaseFeature, DemoMeta } from '../domain/types';
+import { readArchive, writeArchive, WORKSPACE_ROLES, type WorkspaceRole } from './archive';
 
-export const WORKSPACE_ROLES = ['boundaries', 'grids', 'buildings', 'households', 'cases', 'roads', 'water'] as const;
-export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
+export { WORKSPACE_ROLES, type WorkspaceRole };
 
 export class StorageFullError extends Error {
   constructor(what: string, cause: unknown) {
@@ -162,24 +158,10 @@ export class Workspaces {
       this.db.edits.where('[workspaceId+seq]').between([workspaceId, 0], [workspaceId, Infinity]).toArray(),
       this.db.versions.where('workspaceId').equals(workspaceId).toArray(),
     ]);
-    const files: Record<string, Uint8Array> = {};
-    const layers = rows.filter((r) => r.geo || r.cases).map((r) => {
-      const file = `${r.role}.${r.cases ? 'columns' : 'geo'}.json`;
-      const geo = r.geo && !includePersonal ? { ...r.geo, props: withoutPersonal(r.geo.props) as GeoColumns['props'] } : r.geo;
-      files[file] = strToU8(r.cases ? caseColumnsToJSON(casesOfRow(r.cases)) : geoColumnsToJSON(geo!));
-      return { role: r.role, file, count: r.count, source: r.source };
+    return writeArchive({
+      name: workspace.name, mappings: workspace.mappings, meta: workspace.meta, layers: rows,
+      edits: editRows.map((r) => r.edit), editsDone: workspace.editsDone, versions, includePersonal,
     });
-    const edits = editRows.map((r) => r.edit);
-    const draft: ArchiveDraft = {
-      edits,
-      versions: versions.sort((a, b) => a.createdAt - b.createdAt).map(({ id, name, createdAt, grids }) => ({ id, name, createdAt, grids })),
-    };
-    files[DRAFT_FILE] = strToU8(JSON.stringify(draft));
-    const head: ArchiveHead = {
-      format: ARCHIVE_FORMAT, version: 2, name: workspace.name, mappings: workspace.mappings, layers, personal: includePersonal,
-      editsDone: Math.min(workspace.editsDone ?? edits.length, edits.length), ...(workspace.meta ? { meta: workspace.meta } : {}),
-    };
-    return zipSync({ 'workspace.json': strToU8(JSON.stringify(head, null, 1)), ...files }, { level: 6 });
   }
 
   /**
@@ -198,56 +180,17 @@ export class Workspaces {
   }
 
   private async importChecked(bytes: Uint8Array, fileName: string): Promise<WorkspaceRow> {
-    let entries: Record<string, Uint8Array> = {};
-    try { entries = safeUnzip(bytes); } catch (e) { throw e instanceof PartError && e.code === 'not_zip' ? new PartError('ws_not_zip') : e; }
-    const entry = (name: string) => (Object.hasOwn(entries, name) ? entries[name] : null);
-    const json = (name: string, code: 'ws_head_json' | 'ws_part_json'): unknown => {
-      const b = entry(name);
-      if (!b) throw new PartError(name === 'workspace.json' ? 'ws_no_head' : 'ws_part_missing', { part: name });
-      try { return JSON.parse(strFromU8(b)); } catch { throw new PartError(code, { part: name }); }
-    };
-    const head = json('workspace.json', 'ws_head_json') as Partial<ArchiveHead> | null;
-    if (!head || typeof head !== 'object' || head.format !== ARCHIVE_FORMAT || !Array.isArray(head.layers)) throw new PartError('ws_head_format');
-    if (head.version !== 1 && head.version !== 2) throw new PartError('ws_version', { version: String(head.version).slice(0, 20) });
-    const mappings = checkMappings(head.mappings ?? {}, 'workspace.json');
+    const file = readArchive(bytes, fileName);
     const names = new Set((await this.list()).map((w) => w.name));
-    const base = typeof head.name === 'string' && head.name.trim() ? head.name.trim() : fileName;
-    let name = base;
-    for (let k = 2; names.has(name); k++) name = `${base} (${k})`;
+    let name = file.name;
+    for (let k = 2; names.has(name); k++) name = `${file.name} (${k})`;
     const now = Date.now();
-    const row: WorkspaceRow = { id: newId(now), name, createdAt: now, updatedAt: now, mappings, ...(isMeta(head.meta) ? { meta: head.meta } : {}) };
-    const layers: LayerRow[] = [];
-    const roles = new Set<string>();
-    for (const l of head.layers as unknown[]) {
-      const { role, file, count, source } = (l ?? {}) as ArchiveHead['layers'][number];
-      if (!(WORKSPACE_ROLES as readonly string[]).includes(role)) throw new PartError('ws_layer_unknown', { role: String(role).slice(0, 40) });
-      if (roles.has(role)) throw new PartError('ws_layer_twice', { role });
-      roles.add(role);
-      if (typeof file !== 'string' || !entry(file)) throw new PartError('ws_part_missing', { part: typeof file === 'string' ? file : `${role}.geo.json` });
-      const text = strFromU8(entry(file)!);
-      const layer: LayerRow = { key: `${row.id}:${role}`, workspaceId: row.id, role, count: 0, source: isSource(source) ? source : { file, notes: [] }, savedAt: now };
-      if (role === 'cases') layer.cases = storedCases(caseColumnsFromJSON(text, file));
-      else layer.geo = geoColumnsFromJSON(text, file);
-      checkLayer(role, layer, file);
-      const n = layer.cases?.count ?? layer.geo!.count;
-      if (n !== count) throw new PartError('ws_count', { part: file, n, stated: String(count).slice(0, 20) });
-      layer.count = n;
-      layers.push(layer);
-    }
-    // The draft (version 2): edits, how many are applied, versions, each checked like the layers.
-    let edits: Edit[] = [];
-    let versions: VersionRow[] = [];
-    if (head.version === 2) {
-      const d = json(DRAFT_FILE, 'ws_part_json') as Partial<ArchiveDraft> | null;
-      if (!d || typeof d !== 'object' || !Array.isArray(d.edits) || !Array.isArray(d.versions)) throw new PartError('ws_part_json', { part: DRAFT_FILE });
-      const h = checkHistory({ edits: d.edits, done: head.editsDone }, DRAFT_FILE);
-      checkVersions(d.versions, DRAFT_FILE);
-      row.editsDone = h.done;
-      // New ids (the workspace the file came from may be in this browser still), and the restores that name them follow.
-      const ids = new Map(d.versions.map((v, k) => [v.id, `v-${now.toString(36)}-${k}-${Math.random().toString(36).slice(2, 6)}`]));
-      versions = d.versions.map((v) => ({ id: ids.get(v.id)!, workspaceId: row.id, name: v.name, createdAt: v.createdAt, grids: v.grids }));
-      edits = h.edits.map((e) => (e.op.type === 'restore' && ids.has(e.op.version) ? { ...e, op: { ...e.op, version: ids.get(e.op.version)! } } : e));
-    }
+    const row: WorkspaceRow = { id: newId(now), name, createdAt: now, updatedAt: now, mappings: file.mappings, ...(file.meta ? { meta: file.meta } : {}), ...(file.editsDone !== undefined ? { editsDone: file.editsDone } : {}) };
+    const layers: LayerRow[] = file.layers.map((l) => ({ ...l, key: `${row.id}:${l.role}`, workspaceId: row.id, savedAt: now }));
+    // New ids (the workspace the file came from may be in this browser still), and the restores that name them follow.
+    const ids = new Map(file.versions.map((v, k) => [v.id, `v-${now.toString(36)}-${k}-${Math.random().toString(36).slice(2, 6)}`]));
+    const versions: VersionRow[] = file.versions.map((v) => ({ id: ids.get(v.id)!, workspaceId: row.id, name: v.name, createdAt: v.createdAt, grids: v.grids }));
+    const edits = file.edits.map((e) => (e.op.type === 'restore' && ids.has(e.op.version) ? { ...e, op: { ...e.op, version: ids.get(e.op.version)! } } : e));
     try {
       await this.db.transaction('rw', [this.db.workspaces, this.db.layers, this.db.edits, this.db.versions], async () => {
         await this.db.workspaces.add(row);
@@ -280,41 +223,6 @@ export async function requestPersistentStorage(): Promise<boolean> {
     return false;
   }
 }
-
-const ARCHIVE_FORMAT = 'gridscope-workspace';
-const DRAFT_FILE = 'draft.json';
-
-/** workspace.json in a workspace file (version 1: the layers alone; 2: with draft.json) */
-interface ArchiveHead {
-  format: typeof ARCHIVE_FORMAT;
-  version: 1 | 2;
-  name: string;
-  mappings: WorkspaceRow['mappings'];
-  layers: { role: string; file: string; count: number; source: LayerRow['source'] }[];
-  /** whether 户主 and phone were included */
-  personal: boolean;
-  /** how many of draft.json's edits are applied (the rest were undone) */
-  editsDone?: number;
-  /** the district's name, code and snapshot time, when the workspace was made from the demo */
-  meta?: DemoMeta;
-}
-
-/** draft.json: the draft's history in order, and the saved versions (oldest first). */
-interface ArchiveDraft {
-  edits: Edit[];
-  versions: Omit<VersionRow, 'workspaceId'>[];
-}
-
-const isSource = (s: unknown): s is LayerRow['source'] => {
-  const o = s as LayerRow['source'] | null;
-  return !!o && typeof o === 'object' && typeof o.file === 'string' && Array.isArray(o.notes) && o.notes.every((n) => !!n && typeof n.key === 'string' && (n.values === undefined || (typeof n.values === 'object' && n.values !== null)));
-};
-
-const isMeta = (m: unknown): m is DemoMeta => {
-  const o = m as DemoMeta | null;
-  return !!o && typeof o === 'object' && typeof o.district_code === 'string' && typeof o.district_name === 'string' && typeof o.as_of === 'string'
-    && typeof o.seed === 'number' && !!o.counts && typeof o.counts === 'object';
-};
 
 function newRow(name: string): WorkspaceRow {
   const now = Date.now();

@@ -11,9 +11,10 @@ import type { GridStats, District } from '../domain/district';
 import type { AreaGeometry, GridFeature } from '../domain/types';
 import { planEdit, type PlanContext } from '../plan/apply';
 import { canRedo, canUndo, EMPTY_HISTORY, pushEdit, redo, replay, undo, type History } from '../plan/history';
-import { PlanError, type EditOp, type EditType, type GridChange } from '../plan/types';
+import { PlanError, type Edit, type EditOp, type EditType, type GridChange } from '../plan/types';
+import { EditRefused, planUndo, undoTarget } from '../plan/shared';
 import { usableGrids } from '../checks/engine';
-import { DraftConflict, type Drafts } from '../store/drafts';
+import { DraftConflict, type DraftStore } from '../store/drafts';
 import { compareVersions, type Comparison, type Placed } from '../plan/compare';
 import { planScores, type PlanScores } from '../plan/scores';
 import { propose, type Proposal, type ProposalContext, type ProposalRequest } from './proposals';
@@ -57,7 +58,14 @@ export interface GridView {
 
 export type ProposalAnswer = { ok: true; proposal: Proposal } | { ok: false; code: string; values: Record<string, string | number> };
 
-export type EditAnswer = { ok: true; view: GridView } | { ok: false; code: string; values: Record<string, string | number> };
+export type EditAnswer = { ok: true; view: GridView } | Refusal;
+export type Refusal = { ok: false; code: string; values: Record<string, string | number> };
+
+/** Who makes an edit, and what must hold before it is made (the server's scope and conflict checks: throw EditRefused). */
+export interface EditMeta {
+  by?: string;
+  guard?: (change: GridChange, edits: readonly Edit[]) => void;
+}
 
 export class DistrictSession {
   readonly raw: RawLayers;
@@ -68,7 +76,11 @@ export class DistrictSession {
   private rev: number;
   /** whether another tab holds the draft (src/workers/draftTabs.ts decides) */
   private readOnly = false;
-  private readonly drafts: Drafts | null;
+  private readonly drafts: DraftStore | null;
+  /** on a shared district (the office server), this account's name: the log is the server's, undo takes back one's own last edit */
+  private readonly me: string | undefined;
+  /** why edits are refused while read-only (another tab, a role that only reads, the server out of reach) */
+  private readOnlyCode = 'other_tab';
   private limits: Record<string, number>;
   /** whether the cases are live (a feed is followed): judged against the clock */
   live = false;
@@ -79,7 +91,8 @@ export class DistrictSession {
   /** each case's grid and status as last worked out, and the grids those positions are in */
   private placed!: { grid: Int32Array; status: Uint8Array; grids: GridFeature[] };
 
-  private constructor(raw: RawLayers, checker: CoverageChecker, history: History, rev: number, workspaceId: string | null, drafts: Drafts | null, limits: Record<string, number>) {
+  private constructor(raw: RawLayers, checker: CoverageChecker, history: History, rev: number, workspaceId: string | null, drafts: DraftStore | null, limits: Record<string, number>, me?: string) {
+    this.me = me;
     this.raw = raw;
     this.checker = checker;
     this.history = history;
@@ -94,12 +107,12 @@ export class DistrictSession {
    * Opens a district: the grids of its draft (the saved edits replayed on the grids as
    * imported) checked once, and the District the page draws.
    */
-  static open(raw: RawLayers, o: { workspaceId?: string | null; history?: History & { rev?: number }; drafts?: Drafts | null; limits?: Record<string, number>; clockMs?: number; onStage?: (s: string) => void; preview?: DistrictPreview }) {
+  static open(raw: RawLayers, o: { workspaceId?: string | null; history?: History & { rev?: number }; drafts?: DraftStore | null; limits?: Record<string, number>; clockMs?: number; onStage?: (s: string) => void; preview?: DistrictPreview; me?: string }) {
     const history = o.history ?? EMPTY_HISTORY;
     const grids = history.done > 0 ? replay(usableGrids(raw.grids), history) : raw.grids;
     const input = checkInputOf({ ...raw, grids });
     const checker = new CoverageChecker(input, undefined, o.onStage);
-    const session = new DistrictSession(raw, checker, { edits: history.edits, done: history.done }, o.history?.rev ?? 0, o.workspaceId ?? null, o.drafts ?? null, o.limits ?? {});
+    const session = new DistrictSession(raw, checker, { edits: history.edits, done: history.done }, o.history?.rev ?? 0, o.workspaceId ?? null, o.drafts ?? null, o.limits ?? {}, o.me);
     session.households = input.households;
     const district: District = assembleDistrict(raw, o.clockMs ?? Date.now(), undefined, o.limits, checker, o.preview);
     session.placed = { grid: district.cases.grid.slice(), status: district.cases.status.slice(), grids: session.grids().slice() };
@@ -118,11 +131,20 @@ export class DistrictSession {
 
   draft(): DraftState {
     const h = this.history;
+    if (this.me !== undefined) { // shared: one's own last edit, no redo
+      const own = undoTarget(h.edits.slice(0, h.done), this.me);
+      return { workspaceId: this.workspaceId, done: h.done, total: h.edits.length, canUndo: own !== null, canRedo: false, undoType: own?.op.type ?? null, redoType: null, readOnly: this.readOnly };
+    }
     return {
       workspaceId: this.workspaceId, done: h.done, total: h.edits.length, canUndo: canUndo(h), canRedo: canRedo(h),
       undoType: canUndo(h) ? h.edits[h.done - 1].op.type : null, redoType: canRedo(h) ? h.edits[h.done].op.type : null,
       readOnly: this.readOnly,
     };
+  }
+
+  /** The edits made so far, in order (a shared district's log). */
+  edits(): readonly Edit[] {
+    return this.history.edits.slice(0, this.history.done);
   }
 
   /** Edits need a workspace to be saved in: the demo is never changed, a copy is edited. */
@@ -137,9 +159,10 @@ export class DistrictSession {
     this.rev = 0;
   }
 
-  /** Another tab holds the draft (true): edits, undo and redo are refused here until it lets go. */
-  setReadOnly(readOnly: boolean) {
+  /** Another tab holds the draft (true), or `code` says why else: edits, undo and redo are refused here until it lets go. */
+  setReadOnly(readOnly: boolean, code = 'other_tab') {
     this.readOnly = readOnly;
+    this.readOnlyCode = code;
   }
 
   /**
@@ -149,17 +172,28 @@ export class DistrictSession {
   follow(): Promise<GridView | null> {
     return this.serial(async () => {
       if (!this.editable) return null;
-      const stored = await this.drafts!.history(this.workspaceId!);
-      if (stored.rev === this.rev) return null;
       const t0 = performance.now();
-      const history = { edits: stored.edits, done: stored.done };
-      const change = gridsDiff(this.grids(), replay(usableGrids(this.raw.grids), history));
-      this.checker.replaceGrids(change.before, change.after);
-      this.history = history;
-      this.rev = stored.rev;
-      this.proposal = null; // worked out on grids no longer held
-      return this.view(change, [t0, t0, performance.now()]);
+      const change = await this.syncStored(false);
+      return change && this.view(change, [t0, t0, performance.now()]);
     });
+  }
+
+  /**
+   * The stored draft's grids put in place of those held (only the ones that differ are checked
+   * again) and its history taken; null when it has not moved (unless `always`).
+   */
+  private async syncStored(always: boolean): Promise<GridChange | null> {
+    const stored = await this.drafts!.history(this.workspaceId!);
+    if (stored.rev === this.rev && !always) return null;
+    const history = { edits: stored.edits, done: stored.done };
+    const change = gridsDiff(this.grids(), stored.grids ?? replay(usableGrids(this.raw.grids), history));
+    if (change.before.length || change.after.length) {
+      this.checker.replaceGrids(change.before, change.after);
+      this.proposal = null; // worked out on grids no longer held
+    }
+    this.history = history;
+    this.rev = stored.rev;
+    return change;
   }
 
   setLimits(limits: Record<string, number>) {
@@ -179,48 +213,78 @@ export class DistrictSession {
     return next;
   }
 
-  applyEdit(op: EditOp): Promise<EditAnswer> {
-    return this.serial(() => this.edit(op));
+  applyEdit(op: EditOp, meta: EditMeta = {}): Promise<EditAnswer> {
+    return this.serial(async () => {
+      const t0 = performance.now();
+      const made = await this.make(op, meta);
+      if (!made.ok) return made;
+      let change = made.edit.change;
+      if (this.me !== undefined) {
+        // Shared: the log as the server holds it now (this edit, and any made before it was answered).
+        const synced = await this.syncStored(true);
+        if (synced) change = { before: [...change.before, ...synced.before], after: [...change.after, ...synced.after] };
+      }
+      const view = this.view(change, [t0, t0 + made.plan, t0 + made.plan + made.check]);
+      if (op.type === 'renumber') view.renamed = made.edit.change.before.map((g, i) => [g.properties.code, made.edit.change.after[i].properties.code]);
+      return { ok: true, view };
+    });
   }
 
-  private async edit(op: EditOp): Promise<EditAnswer> {
+  /** An edit made and stored, without the page's view of it (the server's district session answers with the edit alone). */
+  commit(op: EditOp, meta: EditMeta = {}): Promise<{ ok: true; edit: Edit } | Refusal> {
+    return this.serial(async () => {
+      const made = await this.make(op, meta);
+      return made.ok ? { ok: true, edit: made.edit } : made;
+    });
+  }
+
+  /** Plans the edit, checks what must hold, applies it to the checks and stores it; undone in the checks when it cannot be stored. */
+  private async make(op: EditOp, meta: EditMeta): Promise<{ ok: true; edit: Edit; plan: number; check: number } | Refusal> {
     if (!this.editable) return { ok: false, code: 'not_editable', values: {} };
-    if (this.readOnly) return { ok: false, code: 'other_tab', values: {} };
+    if (this.readOnly) return { ok: false, code: this.readOnlyCode, values: {} };
+    const by = meta.by ?? this.me;
     const t0 = performance.now();
     let change: GridChange;
     try {
-      change = planEdit(this.grids(), op, this.context());
+      if (op.type === 'undo' && op.of === undefined) {
+        const target = by === undefined ? null : undoTarget(this.edits(), by);
+        if (!target) return { ok: false, code: 'nothing_to_undo', values: {} };
+        op = { ...op, of: target.seq };
+      }
+      change = planEdit(this.grids(), op, this.context(by));
+      meta.guard?.(change, this.edits());
     } catch (e) {
-      if (e instanceof PlanError) return { ok: false, code: e.code, values: e.values };
+      if (e instanceof PlanError || e instanceof EditRefused) return { ok: false, code: e.code, values: e.values };
       throw e;
     }
     const t1 = performance.now();
     this.checker.replaceGrids(change.before, change.after);
     const t2 = performance.now();
-    const next = pushEdit(this.history, { op, change, at: Date.now() });
+    const next = pushEdit(this.history, { op, change, at: Date.now(), ...(by !== undefined ? { by } : {}) });
+    const edit = next.edits[next.done - 1];
     try {
-      this.rev = await this.drafts!.record(this.workspaceId!, next.edits[next.done - 1], this.rev);
+      this.rev = await this.drafts!.record(this.workspaceId!, edit, this.rev);
     } catch (e) {
       // Not saved: not made either (the page says why; the draft is as it was).
       this.checker.replaceGrids(change.after, change.before);
       return refusal(e);
     }
     this.history = next;
-    const view = this.view(change, [t0, t1, t2]);
-    if (op.type === 'renumber') view.renamed = change.before.map((g, i) => [g.properties.code, change.after[i].properties.code]);
-    return { ok: true, view };
+    return { ok: true, edit, plan: t1 - t0, check: t2 - t1 };
   }
 
   undo(): Promise<EditAnswer> {
+    if (this.me !== undefined) return this.applyEdit({ type: 'undo' });
     return this.serial(() => this.step(undo(this.history)));
   }
 
   redo(): Promise<EditAnswer> {
+    if (this.me !== undefined) return Promise.resolve({ ok: false, code: 'nothing_to_undo', values: {} });
     return this.serial(() => this.step(redo(this.history)));
   }
 
   private async step(s: ReturnType<typeof undo>): Promise<EditAnswer> {
-    if (this.editable && this.readOnly) return { ok: false, code: 'other_tab', values: {} };
+    if (this.editable && this.readOnly) return { ok: false, code: this.readOnlyCode, values: {} };
     if (!s || !this.editable) return { ok: false, code: 'nothing_to_undo', values: {} };
     const t0 = performance.now();
     this.checker.replaceGrids(s.change.before, s.change.after);
@@ -333,25 +397,30 @@ export class DistrictSession {
     return { ...c, scores: { before: planScores(scored(a, then)), after: planScores(scored(b, this.checker), moved) } };
   }
 
-  private context(): PlanContext {
+  private context(by: string | undefined): PlanContext {
     return {
       footprint: (id) => this.footprints.get(id),
       version: (id) => this.versions.get(id),
       region: (code) => this.raw.boundaries.find((b) => b.properties.code === code)?.geometry,
+      ...(by !== undefined ? { undo: (of: number | undefined) => planUndo(this.edits(), by, of) } : {}),
     };
   }
 }
 
 /** Why a write of the draft was refused: another tab changed it first, or it could not be saved. */
-function refusal(e: unknown): EditAnswer {
+function refusal(e: unknown): Refusal {
   if (e instanceof DraftConflict) return { ok: false, code: 'draft_conflict', values: {} };
+  if (e instanceof EditRefused) return { ok: false, code: e.code, values: e.values };
   // Said in the reader's language: the storage error's own text is English.
   if (e instanceof Error && e.name === 'StorageFullError') return { ok: false, code: 'storage_full', values: {} };
   return { ok: false, code: 'not_saved', values: { message: e instanceof Error ? e.message : String(e) } };
 }
 
 /** From one list of grids to another: those only in the first go, those only in the second come. */
-function gridsDiff(from: GridFeature[], to: GridFeature[]): GridChange {
+function gridsDiff(allFrom: GridFeature[], allTo: GridFeature[]): GridChange {
+  // The same objects on both sides are the same grid (most of them, after an edit of one's own): no text compared for them.
+  const toSet = new Set(allTo), fromSet = new Set(allFrom);
+  const from = allFrom.filter((g) => !toSet.has(g)), to = allTo.filter((g) => !fromSet.has(g));
   const key = (g: GridFeature) => JSON.stringify([g.properties, g.geometry]);
   const left = new Map<string, number>();
   for (const g of to) left.set(key(g), (left.get(key(g)) ?? 0) + 1);
