@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { startCluster, type Cluster } from '../../scripts/postgis/cluster';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SERVE = join(ROOT, 'scripts', 'serve.ts');
@@ -20,14 +21,20 @@ export interface Place {
   drop(): Promise<void>;
 }
 
+let cluster: Promise<Cluster> | null = null;
+function ownCluster(): Promise<Cluster> {
+  cluster ??= startCluster().then((c) => { process.on('exit', () => c.stop()); return c; });
+  return cluster;
+}
+
 /** A fresh store: an empty data folder, or a new database in the tests' PostgreSQL. */
 export async function freshStore(kind: StoreKind): Promise<Place> {
   if (kind === 'embedded') {
     const dir = mkdtempSync(join(tmpdir(), 'gridscope-server-'));
     return { kind, args: ['--data', join(dir, 'data')], drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const url = process.env.GRIDSCOPE_TEST_DB;
-  if (!url) throw new Error('GRIDSCOPE_TEST_DB is not set: run the tests through .ci/run, or start scripts/postgis/cluster.ts and set it');
+  // (.ci/run starts one and names it; else a throwaway cluster for this test file)
+  const url = process.env.GRIDSCOPE_TEST_DB ?? (await ownCluster()).url;
   const name = `gs_server_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
