@@ -140,6 +140,9 @@ export async function buildApp(o: AppOptions) {
     return d.eventsAfter(Number((req.query as { after?: string }).after ?? 0) || 0);
   });
 
+  // Open event streams end when the server stops (a client reconnects to the next one).
+  const streams = new Set<import('node:http').ServerResponse>();
+  app.addHook('preClose', async () => { for (const r of streams) r.end(); });
   app.get('/api/districts/:id/events', { preHandler: anyone }, async (req, reply) => {
     const d = await district(req, reply);
     if (!d) return reply;
@@ -152,7 +155,8 @@ export async function buildApp(o: AppOptions) {
     for (const e of d.eventsAfter(after)) send(e);
     const off = d.listen(send);
     const beat = setInterval(() => res.write(': beat\n\n'), 15_000);
-    req.raw.on('close', () => { off(); clearInterval(beat); });
+    streams.add(res);
+    req.raw.on('close', () => { off(); clearInterval(beat); streams.delete(res); });
   });
 
   app.post('/api/districts/:id/edits', { preHandler: allow('admin', 'planner'), bodyLimit: 32 << 20 }, async (req, reply) => {
