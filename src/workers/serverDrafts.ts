@@ -127,6 +127,7 @@ export class ServerDrafts implements DraftStore {
 function refused(e: unknown): EditRefused {
   if (e instanceof ServerError) {
     if (e.status === 0 || e.status >= 500) return new EditRefused('server_unreachable');
+    if (e.code === 'server_refused') return new EditRefused(e.code, e.values);
     const { status: _, ...values } = e.values;
     return new EditRefused(e.code, values);
   }
