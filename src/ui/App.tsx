@@ -532,7 +532,7 @@ function placeName(d: District, p: Place): string {
   return (code && d.boundaries.find((b) => b.properties.code === code)?.properties.name) || d.meta.district_name;
 }
 
-/** A few grid codes for a notice ("A、B 等 3 个"). */
+/** A few grid codes for a notice (the rest counted). */
 function gridList(codes: string[], t: TFunction): string {
   const shown = codes.slice(0, 3).join(t('server.sep'));
   return codes.length > 3 ? `${shown} ${t('server.more', { n: codes.length - 3 })}` : shown;
