@@ -19,7 +19,7 @@ export interface ServerHost {
   onDistricts: () => Promise<DistrictInfo[]>;
 }
 
-/** Who is logged in, in words: "张三 · 规划员". */
+/** Who is logged in, in words: their name and role. */
 export function AccountName({ me }: { me: Me }) {
   const { t } = useTranslation();
   return <>{t('server.account', { name: me.name, role: t(`server.roles.${me.role}`) })}</>;
