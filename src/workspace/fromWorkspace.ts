@@ -7,6 +7,9 @@ import type { WorkspaceRole } from '../store/workspaces';
 import type { DemoMeta } from '../domain/types';
 import type { RawLayers } from './assemble';
 import { caseColumns, type CaseColumns } from './caseTable';
+import type { Archive } from '../store/archive';
+import { casesOfRow } from '../store/db';
+import { fromGeoColumns } from '../store/geoColumns';
 
 export function rawLayersOf(workspace: WorkspaceRow, layers: Partial<Record<WorkspaceRole, Feature[]>>, cases: CaseColumns | null = null): RawLayers {
   const of = <T>(role: WorkspaceRole) => (layers[role] ?? []) as unknown as T[];
@@ -31,4 +34,16 @@ function metaOf(workspace: WorkspaceRow, layers: Partial<Record<WorkspaceRole, F
   const counts = Object.fromEntries(Object.entries(layers).map(([k, v]) => [k, v?.length ?? 0]));
   // No snapshot time: a user's own cases are judged overdue against the clock.
   return { district_code: code, district_name: workspace.name, as_of: '', seed: 0, counts };
+}
+
+/** A workspace file's layers (src/store/archive.ts) as the raw layers, the same way. */
+export function rawLayersOfArchive(a: Archive): RawLayers {
+  const layers: Partial<Record<WorkspaceRole, Feature[]>> = {};
+  let cases: CaseColumns | null = null;
+  for (const l of a.layers) {
+    if (l.cases) cases = casesOfRow(l.cases);
+    else if (l.geo) layers[l.role as WorkspaceRole] = fromGeoColumns(l.geo);
+  }
+  const now = Date.now();
+  return rawLayersOf({ id: '', name: a.name, createdAt: now, updatedAt: now, mappings: a.mappings, ...(a.meta ? { meta: a.meta } : {}) }, layers, cases);
 }

@@ -1,0 +1,215 @@
+// The office server's HTTP side (Fastify): the built console (dist/, its index.html marked as
+// served by a server) and the API of src/server/api.ts. Every route says who may call it; a
+// request that changes anything must come from the console's own origin; bodies are limited.
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Accounts, SESSION_COOKIE, SESSION_MS, userProblem } from './auth';
+import { Districts } from './districts';
+import { BadRequest, editRequest } from './requests';
+import { PartError } from '../io/fileError';
+import type { Me, NewUser, Role } from './api';
+import type { Store } from './store';
+
+export interface AppOptions {
+  store: Store;
+  /** the built console (vite build) */
+  dist: string;
+  /** the largest workspace file an upload may be, bytes */
+  uploadLimit?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { me: Me | null }
+}
+
+export async function buildApp(o: AppOptions) {
+  const app = Fastify({ logger: false, bodyLimit: 1 << 20, trustProxy: false });
+  const accounts = new Accounts(o.store);
+  const districts = new Districts(o.store);
+  const audit = (user: string, action: string, detail: string) =>
+    o.store.query('INSERT INTO gs_audit (at, user_name, action, detail) VALUES ($1, $2, $3, $4)', [Date.now(), user, action, detail]);
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  app.decorateRequest('me', null);
+  app.addContentTypeParser('application/zip', { parseAs: 'buffer', bodyLimit: o.uploadLimit ?? 1 << 30 }, (_req, body, done) => done(null, body));
+
+  // The console's policy as its build wrote it, sent as a header for the page and its workers.
+  const indexFile = join(o.dist, 'index.html');
+  if (!existsSync(indexFile)) throw new Error(`${indexFile}: the console is not built (npm run build)`);
+  const builtIndex = readFileSync(indexFile, 'utf8');
+  const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(builtIndex)?.[1] ?? "default-src 'self'";
+  const index = builtIndex.replace('<head>', '<head>\n    <meta name="gridscope-server" content="1" />');
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Content-Security-Policy', `${csp}; frame-ancestors 'none'`);
+    reply.header('Referrer-Policy', 'same-origin');
+  });
+
+  // No cross-origin API: a changing request from another origin (or another site, as the browser says) is refused.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/') || req.method === 'GET' || req.method === 'HEAD') return;
+    const origin = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    if ((origin && origin !== `${req.protocol}://${req.headers.host}`) || (site && site !== 'same-origin' && site !== 'none')) {
+      return reply.code(403).send({ code: 'cross_origin', values: {} });
+    }
+  });
+
+  /** The route's roles: a session first (401 without), then the role (403). */
+  const allow = (...roles: Role[]) => async (req: FastifyRequest, reply: FastifyReply) => {
+    req.me = await accounts.session(req.cookies[SESSION_COOKIE]);
+    if (!req.me) return reply.code(401).send({ code: 'not_logged_in', values: {} });
+    if (roles.length && !roles.includes(req.me.role)) return reply.code(403).send({ code: 'forbidden', values: { role: req.me.role } });
+  };
+  const anyone = allow();
+  const district = async (req: FastifyRequest, reply: FastifyReply) => {
+    const d = await districts.get((req.params as { id: string }).id);
+    if (!d) reply.code(404).send({ code: 'no_district', values: {} });
+    return d;
+  };
+
+  app.get('/api/health', async () => ({ ok: true, server: 'gridscope', store: o.store.kind }));
+
+  app.post('/api/login', { config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const b = (req.body ?? {}) as { name?: unknown; password?: unknown };
+    if (typeof b.name !== 'string' || typeof b.password !== 'string' || b.name.length > 100 || b.password.length > 200) return reply.code(400).send({ code: 'bad_login', values: {} });
+    const r = await accounts.login(b.name, b.password);
+    if ('refused' in r) return reply.code(r.refused === 'too_many' ? 429 : 401).send({ code: r.refused, values: {} });
+    reply.setCookie(SESSION_COOKIE, r.token, { httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https', path: '/', maxAge: SESSION_MS / 1000 });
+    await audit(r.me.name, 'login', req.ip);
+    return r.me;
+  });
+
+  app.post('/api/logout', async (req, reply) => {
+    await accounts.logout(req.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  app.get('/api/me', { preHandler: anyone }, async (req) => req.me);
+
+  app.get('/api/users', { preHandler: allow('admin') }, async () => accounts.list());
+  app.post('/api/users', { preHandler: allow('admin') }, async (req, reply) => {
+    const u = (req.body ?? {}) as NewUser;
+    const problem = userProblem(u);
+    if (problem) return reply.code(400).send({ code: 'bad_user', values: { message: problem } });
+    if (!(await accounts.add({ name: u.name, password: u.password, role: u.role, scope: u.scope ?? [] }))) return reply.code(409).send({ code: 'user_exists', values: { name: u.name } });
+    await audit(req.me!.name, 'add_user', `${u.name} ${u.role} ${(u.scope ?? []).join(',')}`);
+    return reply.code(201).send(await accounts.get(u.name));
+  });
+  app.patch('/api/users/:name', { preHandler: allow('admin') }, async (req, reply) => {
+    const name = (req.params as { name: string }).name;
+    const u = (req.body ?? {}) as Partial<NewUser> & { disabled?: unknown };
+    const problem = userProblem({ ...u, name: undefined }, true) ?? (u.disabled !== undefined && typeof u.disabled !== 'boolean' ? 'disabled: true or false' : null);
+    if (problem) return reply.code(400).send({ code: 'bad_user', values: { message: problem } });
+    if (!(await accounts.update(name, { role: u.role, scope: u.scope, password: u.password, disabled: u.disabled as boolean | undefined }))) return reply.code(404).send({ code: 'no_user', values: { name } });
+    await audit(req.me!.name, 'update_user', `${name} ${JSON.stringify({ ...u, password: u.password ? '***' : undefined })}`);
+    return accounts.get(name);
+  });
+
+  app.get('/api/districts', { preHandler: anyone }, async () => districts.list());
+  app.post('/api/districts', { preHandler: allow('admin') }, async (req, reply) => {
+    if (!(req.body instanceof Buffer)) return reply.code(415).send({ code: 'not_zip', values: {} });
+    const name = String((req.query as { name?: string }).name ?? 'upload.gridscope').slice(0, 200);
+    try {
+      const info = await districts.add(new Uint8Array(req.body), name, req.me!.name);
+      await audit(req.me!.name, 'add_district', `${info.id} ${info.name}`);
+      return reply.code(201).send(info);
+    } catch (e) {
+      if (e instanceof PartError) return reply.code(400).send({ code: e.code, values: { ...e.params, file: name, message: `${name}: ${e.message}` } });
+      throw e;
+    }
+  });
+
+  app.get('/api/districts/:id/file', { preHandler: anyone }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    const f = d.fileBytes();
+    const bytes = await f.bytes;
+    return reply.header('Content-Type', 'application/zip').header('X-GridScope-Seq', String(f.seq)).header('Cache-Control', 'no-store').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+
+  app.get('/api/districts/:id/edits', { preHandler: anyone }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    return d.eventsAfter(Number((req.query as { after?: string }).after ?? 0) || 0);
+  });
+
+  app.get('/api/districts/:id/events', { preHandler: anyone }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    const after = Number(req.headers['last-event-id'] ?? (req.query as { after?: string }).after ?? d.seq) || 0;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', Connection: 'keep-alive' });
+    const send = (e: { seq: number }) => res.write(`id: ${e.seq}\nevent: edit\ndata: ${JSON.stringify(e)}\n\n`);
+    res.write(`event: hello\ndata: ${JSON.stringify({ seq: d.seq })}\n\n`);
+    for (const e of d.eventsAfter(after)) send(e);
+    const off = d.listen(send);
+    const beat = setInterval(() => res.write(': beat\n\n'), 15_000);
+    req.raw.on('close', () => { off(); clearInterval(beat); });
+  });
+
+  app.post('/api/districts/:id/edits', { preHandler: allow('admin', 'planner'), bodyLimit: 32 << 20 }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    let request;
+    try { request = editRequest(req.body); } catch (e) {
+      if (e instanceof BadRequest) return reply.code(400).send({ code: 'bad_request', values: { message: e.message } });
+      throw e;
+    }
+    const a = await d.edit(req.me!, request);
+    return reply.code(a.status).send(a.body);
+  });
+
+  app.get('/api/districts/:id/versions', { preHandler: anyone }, async (req, reply) => {
+    const d = await district(req, reply);
+    return d ? d.versions() : reply;
+  });
+  app.post('/api/districts/:id/versions', { preHandler: allow('admin', 'planner') }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    const name = (req.body as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string' || !name.trim() || name.length > 200) return reply.code(400).send({ code: 'bad_request', values: { message: 'name: a text of 1–200 characters' } });
+    return reply.code(201).send(await d.saveVersion(req.me!, name.trim()));
+  });
+  app.get('/api/districts/:id/versions/:vid', { preHandler: anyone }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    const grids = await d.versionGrids((req.params as { vid: string }).vid);
+    return grids ?? reply.code(404).send({ code: 'no_version', values: {} });
+  });
+
+  // Personal data, unmasked, only for an auditor (or admin) who says why: the reason is logged first.
+  app.post('/api/districts/:id/reveal', { preHandler: allow('admin', 'auditor') }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    const reason = (req.body as { reason?: unknown } | null)?.reason;
+    if (typeof reason !== 'string' || [...reason.trim()].length < 4 || reason.length > 500) return reply.code(400).send({ code: 'reason_required', values: {} });
+    await audit(req.me!.name, 'reveal_personal', `${d.id}: ${reason.trim()}`);
+    return d.personal();
+  });
+  app.get('/api/audit', { preHandler: allow('admin', 'auditor') }, async () =>
+    (await o.store.query<{ at: string; user_name: string; action: string; detail: string }>('SELECT at, user_name, action, detail FROM gs_audit ORDER BY id DESC LIMIT 1000'))
+      .map((r) => ({ at: Number(r.at), user: r.user_name, action: r.action, detail: r.detail })));
+
+  // The console: its files, and its page (marked as served here) for every other path.
+  // (index.html never as stored: the page is the marked copy, from the not-found handler below)
+  await app.register(fastifyStatic, { root: o.dist, index: false, wildcard: true, allowedPath: (p) => p !== '/index.html' && !p.endsWith('/'), cacheControl: false });
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.url.startsWith('/api/')) return reply.code(404).send({ code: 'no_route', values: {} });
+    if (req.method !== 'GET') return reply.code(404).send();
+    return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(index);
+  });
+  app.setErrorHandler(async (e: Error & { statusCode?: number }, req, reply) => {
+    const status = e.statusCode && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500;
+    if (status === 500) console.error(`gridscope: ${req.method} ${req.url}: ${e.stack ?? e.message}`);
+    return reply.code(status).send({ code: status === 413 ? 'too_large' : status === 429 ? 'too_many' : status === 500 ? 'server_error' : 'bad_request', values: { message: status === 500 ? '' : e.message } });
+  });
+  return { app, accounts, districts };
+}
