@@ -9,7 +9,9 @@ import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map
 import { selectionBBox } from '../map/focus';
 import { db, loadSetting, saveSetting } from '../store/db';
 import { fileErrorOf } from '../io/fileError';
-import { acceptProposal, applyEdit, DEMO, recheckDistrict, redoEdit, restoreVersion, setCaseLimits, startDraft, startLoad, takeDraft, undoEdit, watchDraft, type PendingLoad, type Source } from './loadDistrict';
+import { acceptProposal, applyEdit, DEMO, recheckDistrict, redoEdit, restoreVersion, setCaseLimits, startDraft, startLoad, takeDraft, undoEdit, watchDraft, watchServer, type PendingLoad, type Source } from './loadDistrict';
+import { AccountName, ServerPanel, type ServerHost } from './ServerPanel';
+import { EDITS } from '../server/api';
 import { ReportPanel } from './ReportPanel';
 import { ImportPanel } from './ImportPanel';
 import type { Report } from '../checks/report';
@@ -38,7 +40,10 @@ import { isLocked } from '../plan/grids';
 import type { EditOp } from '../plan/types';
 import type { DraftState, EditAnswer, GridView } from '../workspace/session';
 
-export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLoad; initialCaseLimits: Record<string, number> }) {
+/** How long someone else's edit is said on the page. */
+const REMOTE_NOTICE_MS = 8000;
+
+export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: PendingLoad; initialCaseLimits: Record<string, number>; server?: ServerHost }) {
   const { t, i18n } = useTranslation();
   const [load, setLoad] = useState(initialLoad);
   const [district, setDistrict] = useState<District | null>(null);
@@ -54,7 +59,10 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
   const [focus, setFocus] = useState<Focus | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   // The right-hand side shows one panel at a time; with none open, the inspector.
-  const [panel, setPanel] = useState<'report' | 'import' | 'cases' | 'edit' | null>(null);
+  const [panel, setPanel] = useState<'report' | 'import' | 'cases' | 'edit' | 'server' | null>(null);
+  // On the office server: whether it can be reached (edits only then), and the last edit someone else made.
+  const [online, setOnline] = useState(true);
+  const [remote, setRemote] = useState<{ by: string; type: string; grids: string[]; at: number } | null>(null);
   // The draft being edited (the district's worker owns it; this is where it stands).
   const [draft, setDraft] = useState<DraftState | null>(null);
   const [source, setSource] = useState<Source>(initialLoad.source);
@@ -93,6 +101,13 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
         // One writer per draft among this browser's tabs: this one, or it follows the one that is.
         const drafted = (next: DraftState) => { if (current) { setDraft(next); exposeForTests({ draft: next }); } };
         watchDraft((v) => { if (current) applyView(v, performance.now()); }, drafted).then(drafted, (e: unknown) => console.error(e));
+        if (load.source.kind === 'server') {
+          watchServer((n) => {
+            if (!current) return;
+            if (n.kind === 'online') setOnline(n.online);
+            else setRemote({ ...n, at: Date.now() });
+          }).then((w) => { if (current && w) setOnline(w.online); }, (e: unknown) => console.error(e));
+        }
       })
       .catch(async (e: unknown) => {
         if (!current) return;
@@ -109,6 +124,14 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
       });
     return () => { current = false; unsubscribe(); };
   }, [load]);
+
+  useEffect(() => {
+    if (!remote) return;
+    exposeForTests({ remoteEdit: remote });
+    const timer = setTimeout(() => setRemote((r) => (r === remote ? null : r)), REMOTE_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [remote]);
+  useEffect(() => exposeForTests({ online }), [online]);
 
   const [caseLimits, setCaseLimitsState] = useState(initialCaseLimits);
   /** Puts another district on the map (the demo or a workspace) and remembers the choice. */
@@ -355,9 +378,15 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
               {t('edit.open')}
             </button>
           )}
-          <button type="button" className="secondary" onClick={() => setPanel('import')} data-testid="open-import">
-            {t('import.open')}
-          </button>
+          {server ? (
+            <button type="button" className={panel === 'server' ? 'primary account' : 'secondary account'} onClick={() => setPanel('server')} data-testid="account" title={t('server.panel')}>
+              <AccountName me={server.me} />
+            </button>
+          ) : (
+            <button type="button" className="secondary" onClick={() => setPanel('import')} data-testid="open-import">
+              {t('import.open')}
+            </button>
+          )}
           {district && <SearchBox district={district} onPick={(s) => select(s, true)} />}
           <button type="button" className="lang" onClick={toggleLanguage} aria-label={t('app.languageLabel')} data-testid="language">
             {t('app.language')}
@@ -379,7 +408,15 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
           </div>
         )}
         {/* Over the map, under the figures strip: the map keeps its size (a resize would redraw it all). */}
-        {readOnly && (
+        {server && !online && (
+          <div className="server-banner" role="alert" data-testid="server-offline">{t('server.offline')}</div>
+        )}
+        {server && remote && (
+          <div className="remote-notice" role="status" data-testid="remote-edit">
+            {t('server.editedBy', { user: remote.by, grids: gridList(remote.grids, t), what: t(`edit.ops.${remote.type}`, { defaultValue: remote.type }) })}
+          </div>
+        )}
+        {readOnly && !server && (
           <div className="draft-banner" role="status" data-testid="draft-banner">
             {t('edit.otherTab')}{' '}
             <button type="button" className="secondary" data-testid="take-over" onClick={() => { takeDraft().catch(failed); }}>{t('edit.takeOver')}</button>
@@ -407,7 +444,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             {error ? (
               <>
                 {t('load.failed', { message: error })}
-                {load.source.kind !== 'demo' && <button type="button" className="primary" onClick={() => openSource(DEMO)}>{t('workspaces.openDemo')}</button>}
+                {load.source.kind === 'workspace' && <button type="button" className="primary" onClick={() => openSource(DEMO)}>{t('workspaces.openDemo')}</button>}
               </>
             ) : progress?.layer
               ? t(progress.step, { layer: t(`layerNames.${progress.layer}`), done: progress.done, total: progress.total })
@@ -423,6 +460,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             district={district}
             report={report}
             draft={draft}
+            readOnlyText={!readOnly ? null : !server ? t('edit.otherTab') : !EDITS[server.me.role] ? t('server.readOnlyRole', { role: t(`server.roles.${server.me.role}`) }) : t('server.offline')}
             selected={selectedCode}
             mode={modeId}
             hint={hint}
@@ -446,6 +484,7 @@ export function App({ initialLoad, initialCaseLimits }: { initialLoad: PendingLo
             onClose={() => setPanel(null)}
           />
         )}
+        {server && panel === 'server' && <ServerPanel host={server} onClose={() => setPanel(null)} />}
         {panel === 'import' && <ImportPanel source={source} districtName={district?.meta.district_name ?? null} viewBBox={viewBBox} onOpen={openSource} onClose={() => setPanel(null)} />}
         {district && panel === 'cases' && (
           <CasesPanel
@@ -491,6 +530,12 @@ function placeName(d: District, p: Place): string {
   if (p.grid !== undefined) return d.grids.find((g) => g.properties.code === p.grid)?.properties.name ?? '';
   const code = p.community ?? p.street;
   return (code && d.boundaries.find((b) => b.properties.code === code)?.properties.name) || d.meta.district_name;
+}
+
+/** A few grid codes for a notice (the rest counted). */
+function gridList(codes: string[], t: TFunction): string {
+  const shown = codes.slice(0, 3).join(t('server.sep'));
+  return codes.length > 3 ? `${shown} ${t('server.more', { n: codes.length - 3 })}` : shown;
 }
 
 /** A refusal's values with the kind of defect said in words. */

@@ -59,6 +59,8 @@ interface Props {
   onAccept: (id: number) => void;
   onNotice: (n: EditNotice) => void;
   onClose: () => void;
+  /** why nothing can be edited here (another tab edits it, the role only views, the server is out of reach) */
+  readOnlyText?: string | null;
 }
 
 const DEDICATED_TYPES = ['school', 'hospital', 'market', 'enterprise', 'park'] as const;
@@ -92,7 +94,7 @@ export function EditPanel(p: Props) {
         ))}
       </div>
       <p className="edit-current" data-testid="edit-mode">{t('edit.current', { mode: t(`edit.modes.${p.mode}`) })}</p>
-      {ro && <p className="edit-notice" role="status" data-testid="edit-read-only">{t('edit.otherTab')}</p>}
+      {ro && <p className="edit-notice" role="status" data-testid="edit-read-only">{p.readOnlyText ?? t('edit.otherTab')}</p>}
       {p.hint && <p className="edit-hint" data-testid="edit-hint">{t(p.hint.key, p.hint.values)}</p>}
       {p.notice && <p className={p.notice.error ? 'edit-notice error' : 'edit-notice'} role={p.notice.error ? 'alert' : 'status'} data-testid="edit-notice">{t(p.notice.key, p.notice.values)}</p>}
       <div className="edit-history">

@@ -9,12 +9,23 @@ import './styles.css';
 import './screen/screen.css';
 import type { ScreenConfig } from './screen/config';
 import { Screen } from './screen/Screen';
+import { ServerApp } from './ServerApp';
 
 export function boot(load: PendingLoad, o: { screen: ScreenConfig | null; caseLimits: Record<string, number>; language: Language }) {
   initI18n(LANGUAGES.includes(o.language) ? o.language : 'zh-CN');
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       {o.screen ? <Screen load={load} config={o.screen} /> : <App initialLoad={load} initialCaseLimits={o.caseLimits} />}
+    </StrictMode>,
+  );
+}
+
+/** On the office server: the login first, then the server's district (src/ui/ServerApp.tsx). */
+export function bootServer(o: { caseLimits: Record<string, number>; language: Language }) {
+  initI18n(LANGUAGES.includes(o.language) ? o.language : 'zh-CN');
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <ServerApp caseLimits={o.caseLimits} />
     </StrictMode>,
   );
 }

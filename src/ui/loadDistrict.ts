@@ -3,7 +3,8 @@
 import * as Comlink from 'comlink';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
-import type { DistrictWorkerApi, ExportKind, LayerName, LoadProgress, PackedDistrict } from '../workers/district.worker';
+import type { DistrictWorkerApi, ExportKind, LayerName, LoadProgress, PackedDistrict, ServerNotice } from '../workers/district.worker';
+import type { Me } from '../server/api';
 import type { Language } from '../i18n';
 import type { DraftState, EditAnswer, GridView } from '../workspace/session';
 import type { EditOp } from '../plan/types';
@@ -45,8 +46,14 @@ export interface PendingLoad {
   subscribe(listener: (p: LoadProgress) => void): () => void;
 }
 
-/** Which district is on the map; remembered in settings so a reload opens it again. */
-export type Source = { kind: 'demo' } | { kind: 'workspace'; id: string };
+/** Which district is on the map; remembered in settings so a reload opens it again (one of the office server's: 'server'). */
+export type Source = { kind: 'demo' } | { kind: 'workspace'; id: string } | { kind: 'server'; id: string };
+
+/** Who is logged in on the office server: a server district is opened and edited as them. */
+let account: Me | null = null;
+export function setAccount(me: Me | null) {
+  account = me;
+}
 
 export const DEMO: Source = { kind: 'demo' };
 
@@ -65,7 +72,9 @@ export function startLoad(source: Source, caseLimits: Record<string, number> = {
   const preview = new Promise<DistrictPreview | null>((resolve) => { previewed = resolve; });
   const district = (source.kind === 'workspace'
     ? worker().loadWorkspace(source.id, caseLimits, report, Comlink.proxy((p: DistrictPreview) => previewed(p)))
-    : worker().loadDistrict(demoUrls(), meta as DemoMeta, caseLimits, report)).then(async (d) => {
+    : source.kind === 'server'
+      ? worker().loadServerDistrict(source.id, account!, caseLimits, report)
+      : worker().loadDistrict(demoUrls(), meta as DemoMeta, caseLimits, report)).then(async (d) => {
     // A district that carries everything needs no preview (none came, or it comes too late to matter);
     // else it waits for the preview (it crosses by another port, so may arrive after).
     const complete = 'shapes' in d.buildings && d.households.positions !== undefined && d.density !== undefined;
@@ -117,6 +126,11 @@ export function redoEdit(): Promise<EditAnswer> {
  */
 export function watchDraft(onView: (v: GridView) => void, onDraft: (d: DraftState) => void): Promise<DraftState> {
   return worker().watchDraft(Comlink.proxy(onView), Comlink.proxy(onDraft));
+}
+
+/** The office server's news for the page: others' edits (who, which grids), the link down and up; answers whether it is up now (null: not a server district). */
+export function watchServer(onNotice: (n: ServerNotice) => void): Promise<{ online: boolean } | null> {
+  return worker().watchServer(Comlink.proxy(onNotice));
 }
 
 /** Takes the draft over from the other tab editing it (that tab turns read-only). */

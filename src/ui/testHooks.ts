@@ -25,6 +25,9 @@ interface Exposed {
   caseFilter?: CaseFilter;
   shownCases?: number;
   draft?: DraftState;
+  /** on the office server: whether it can be reached, and the last edit someone else made (who, what, which grids) */
+  online?: boolean;
+  remoteEdit?: { by: string; type: string; grids: string[]; at: number };
   /** the big screen: the area shown, the tour's step, the feed, whether it is fully drawn */
   screen?: { area: string; step: number; stepAt: number; polls: number; feed: { lastOk: number | null; failing: string | null }; drawn: boolean; ready: boolean };
   /** the last edit (made here or followed from another tab): codes it changed, ms from asking to the page's new state, the worker's own ms, when it was on the page (epoch ms) */

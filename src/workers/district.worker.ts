@@ -27,8 +27,15 @@ import { districtShapefileZip, gridsFlatGeobuf, gridsGeoJSON, gridsShapefileZip,
 import { zhCN } from '../i18n/zh-CN';
 import { en } from '../i18n/en';
 import type { Language } from '../i18n';
-import { FileError, failFile } from '../io/fileError';
+import { FileError, PartError, failFile } from '../io/fileError';
 import { checkVersions } from '../store/checkStored';
+import { ServerDrafts } from './serverDrafts';
+import { fetchServerDistrict, LiveLink } from './serverDistrict';
+import { EDITS, type EditEvent, type Me } from '../server/api';
+import { EditRefused, outOfScope, touchedCodes } from '../plan/shared';
+import type { EditMeta } from '../workspace/session';
+import { call } from '../ui/server';
+import type { History } from '../plan/history';
 
 export const EXPORTS = ['grids-geojson', 'grids-fgb', 'grids-shp', 'district-shp', 'assignment-csv'] as const;
 export type ExportKind = (typeof EXPORTS)[number];
@@ -55,6 +62,16 @@ let cancelled = false;
 /** This tab's place on the draft's workspace among the browser's tabs (writer or follower), and the page's ears for it. */
 let tab: DraftTab | null = null;
 let watcher: { view: (v: GridView) => void; draft: (d: DraftState) => void } | null = null;
+/**
+ * The district on the map is the office server's: who is logged in, the page's mirror of the
+ * log, its live link and whether that is up. (Several tabs on a server are several clients:
+ * no Web Lock is claimed.)
+ */
+let shared: { me: Me; drafts: ServerDrafts; live: LiveLink | null; online: boolean } | null = null;
+let serverWatcher: ((n: ServerNotice) => void) | null = null;
+
+/** What the page hears from the server: someone's edit (who, which grids), the link down or up again. */
+export type ServerNotice = { kind: 'edit'; by: string; type: string; grids: string[] } | { kind: 'online'; online: boolean };
 
 function open(): DistrictSession {
   if (!session) throw new Error('no district loaded');
@@ -133,6 +150,28 @@ const api = {
     return assemble(rawLayersOf(workspace, layers, cases), workspaceId, caseLimits, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }), preview && names && { preview, names });
   },
 
+  /**
+   * A district on the office server: its file (layers, the log as edits, versions) read and
+   * checked, edited through the server (each edit committed there), followed live.
+   */
+  async loadServerDistrict(id: string, me: Me, caseLimits: Record<string, number>, onProgress: (p: LoadProgress) => void) {
+    const total = 1 + CHECK_STAGES.length;
+    let done = 0;
+    onProgress({ step: 'load.reading', done, total });
+    // A file that does not read is named as the workspace files are; the server's refusal is said as it is.
+    const { raw, archive } = await fetchServerDistrict(id).catch((e: unknown) => transferable(e instanceof PartError ? asFileError(`${id}.gridscope`, e) : e));
+    onProgress({ step: 'load.reading', done: ++done, total });
+    const drafts = new ServerDrafts({ district: id, edits: archive.edits });
+    const history = { edits: archive.edits, done: archive.edits.length, rev: archive.edits.length };
+    return assemble(raw, id, caseLimits, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }), undefined, { me, drafts, history });
+  },
+
+  /** The page's ears for the server: others' edits as they come (the view itself comes by watchDraft's onView), the link down and up. */
+  watchServer(onNotice: (n: ServerNotice) => void) {
+    serverWatcher = onNotice;
+    return shared ? { online: shared.online } : null;
+  },
+
   /** A file of the district on the map (its layers as loaded); 户主 and phone only with includePersonal. */
   exportFile(kind: ExportKind, includePersonal: boolean, language: Language) {
     const s = open();
@@ -189,7 +228,7 @@ const api = {
   /** One edit of the draft (src/plan): the grids, totals and report as they now are, or why it was refused. */
   async applyEdit(op: EditOp): Promise<EditAnswer> {
     const s = open();
-    return answered(s, await s.applyEdit(op));
+    return answered(s, await s.applyEdit(op, scopeGuard()));
   },
   async undo(): Promise<EditAnswer> {
     const s = open();
@@ -210,7 +249,7 @@ const api = {
    */
   async watchDraft(onView: (v: GridView) => void, onDraft: (d: DraftState) => void): Promise<DraftState> {
     watcher = { view: onView, draft: onDraft };
-    await claimDraft(open());
+    if (!shared) await claimDraft(open());
     return open().draft();
   },
 
@@ -238,6 +277,7 @@ const api = {
   /** The versions of the draft's workspace: the grids as imported first, then those saved by name. */
   async versions(): Promise<VersionInfo[]> {
     const s = open();
+    if (shared) return [{ id: IMPORTED, name: '', createdAt: 0 }, ...await call<VersionInfo[]>(districtPath('/versions'))];
     const saved = s.draft().workspaceId ? await drafts.versions(s.draft().workspaceId!) : [];
     return [{ id: IMPORTED, name: '', createdAt: 0 }, ...saved.map((v) => ({ id: v.id, name: v.name, createdAt: v.createdAt }))];
   },
@@ -246,6 +286,7 @@ const api = {
     const s = open();
     const ws = s.draft().workspaceId;
     if (!ws) throw new Error('no workspace: edit the district first');
+    if (shared) return call<VersionInfo>(districtPath('/versions'), { body: { name: name.trim() || new Date().toISOString().slice(0, 10) } });
     const v = await drafts.saveVersion(ws, name.trim() || new Date().toISOString().slice(0, 10), s.grids().slice());
     return { id: v.id, name: v.name, createdAt: v.createdAt };
   },
@@ -290,6 +331,7 @@ export interface VersionInfo {
 
 async function versionGrids(s: DistrictSession, id: string): Promise<GridFeature[]> {
   if (id === IMPORTED) return s.importedGrids();
+  if (shared) return call<GridFeature[]>(districtPath(`/versions/${encodeURIComponent(id)}`));
   const v = await drafts.version(id);
   if (!v) throw new Error(`no version ${id}`);
   try { checkVersions([v], 'versions'); } catch (e) { failFile(s.raw.meta.district_name, e); }
@@ -321,6 +363,76 @@ async function claimDraft(s: DistrictSession) {
   s.setReadOnly(!claimed.writer);
 }
 
+/** A path of the shared district's API. */
+function districtPath(rest: string) {
+  return `/api/districts/${encodeURIComponent(shared!.drafts.district)}${rest}`;
+}
+
+/** A planner's edit outside their streets and communities is refused here at once (the server refuses it anyway). */
+function scopeGuard(): EditMeta {
+  const me = shared?.me;
+  if (!me || me.role !== 'planner' || me.scope.length === 0) return {};
+  return { guard: (change) => { const grid = outOfScope(change, me.scope); if (grid) throw new EditRefused('out_of_scope', { grid }); } };
+}
+
+/** Edits the role may not make, or none while the server is out of reach (nothing would be stored). */
+function sharedReadOnly(s: DistrictSession) {
+  if (!shared) return;
+  if (!EDITS[shared.me.role]) s.setReadOnly(true, 'read_only_role');
+  else if (!shared.online) s.setReadOnly(true, 'server_unreachable');
+  else s.setReadOnly(false);
+}
+
+/** Follows the server: edits as they come, the link down (read-only at once) and up (caught up, then editable). */
+function goLive(s: DistrictSession, sh: NonNullable<typeof shared>) {
+  const mine = () => session === s && shared === sh;
+  const heard = (edits: EditEvent[]) => {
+    if (!mine()) return;
+    const added = sh.drafts.receive(edits);
+    if (sh.drafts.gap) void serverCatchUp(s);
+    else if (added.length) void catchUp(s);
+    for (const e of added) if (e.by !== sh.me.name) serverWatcher?.({ kind: 'edit', by: e.by ?? '', type: e.op.type, grids: [...touchedCodes(e.change)] });
+  };
+  sh.live = new LiveLink(sh.drafts.district, {
+    seq: () => sh.drafts.seq,
+    edits: heard,
+    hello: (seq) => { if (mine() && seq > sh.drafts.seq) void serverCatchUp(s); },
+    online: (up) => {
+      if (!mine()) return;
+      if (!up) {
+        sh.online = false;
+        sharedReadOnly(s);
+        watcher?.draft(s.draft());
+        serverWatcher?.({ kind: 'online', online: false });
+        return;
+      }
+      // Back: what was missed first, then edits again.
+      void serverCatchUp(s).then((ok) => {
+        if (!mine() || !ok) return;
+        sh.online = true;
+        sharedReadOnly(s);
+        watcher?.draft(s.draft());
+        serverWatcher?.({ kind: 'online', online: true });
+      });
+    },
+  });
+}
+
+/** The edits the mirror lacks fetched from the server, then shown; answers whether that worked. */
+async function serverCatchUp(s: DistrictSession): Promise<boolean> {
+  if (!shared) return false;
+  const sh = shared;
+  try {
+    const added = await sh.drafts.catchUp();
+    for (const e of added) if (e.by !== sh.me.name) serverWatcher?.({ kind: 'edit', by: e.by ?? '', type: e.op.type, grids: [...touchedCodes(e.change)] });
+  } catch (e) {
+    console.warn('district worker: could not catch up with the server', e);
+    return false;
+  }
+  await catchUp(s);
+  return true;
+}
+
 /** The draft as another tab left it, on this page. */
 async function catchUp(s: DistrictSession) {
   try {
@@ -335,7 +447,13 @@ async function catchUp(s: DistrictSession) {
 function answered(s: DistrictSession, a: EditAnswer): EditAnswer {
   if (a.ok) tab?.announce();
   else if (a.code === 'draft_conflict') void catchUp(s);
+  // Refused as made on an old view: the server's grids as they are now, on this page.
+  else if (shared && (a.code === 'edit_conflict' || a.code === 'undo_blocked')) void serverCatchUp(s);
   return transferAnswer(a);
+}
+
+function asFileError(file: string, e: unknown): FileError {
+  try { failFile(file, e); } catch (f) { return f as FileError; }
 }
 
 /** A FileError keeps its code across postMessage (the page says it in the user's language). */
@@ -357,15 +475,24 @@ function viewBuffers(v: GridView): ArrayBuffer[] {
 }
 
 async function assemble(layers: RawLayers, workspaceId: string | null, limits: Record<string, number>, onStage: (stage: string) => void,
-  sent?: { preview: DistrictPreview; names: Pick<BuildingTable, 'ids' | 'addresses'> }) {
+  sent?: { preview: DistrictPreview; names: Pick<BuildingTable, 'ids' | 'addresses'> },
+  server?: { me: Me; drafts: ServerDrafts; history: History & { rev: number } }) {
   const preview = sent?.preview;
   const t0 = performance.now();
   // A district opened anew: this tab's place on the draft before is let go (the page claims it again).
   tab?.close();
   tab = null;
-  const history = workspaceId ? await new Workspaces(db).history(workspaceId, drafts).catch(transferable) : undefined;
-  const opened = DistrictSession.open(layers, { workspaceId, history, drafts, limits, clockMs: Date.now(), onStage, preview });
+  shared?.live?.close();
+  shared = null;
+  const history = server ? server.history : workspaceId ? await new Workspaces(db).history(workspaceId, drafts).catch(transferable) : undefined;
+  const opened = DistrictSession.open(layers, { workspaceId, history, drafts: server?.drafts ?? drafts, limits, clockMs: Date.now(), onStage, preview, ...(server ? { me: server.me.name } : {}) });
   session = opened.session;
+  if (server) {
+    server.drafts.start(session.grids());
+    shared = { me: server.me, drafts: server.drafts, live: null, online: true };
+    sharedReadOnly(session);
+    goLive(session, shared);
+  }
   const district = opened.district;
   console.debug(`district worker: checked and assembled in ${Math.round(performance.now() - t0)} ms`);
   // Buildings go as columns (buildingTable): cloning 200,000 footprint objects cost seconds on

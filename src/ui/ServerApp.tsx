@@ -1,0 +1,82 @@
+// The console on the office server: logged in first (the login form until then), then the
+// district remembered or the first one opened in the console; with none yet, it says so (an
+// administrator uploads one here).
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DistrictInfo, Me } from '../server/api';
+import { loadSetting, saveSetting } from '../store/db';
+import { App } from './App';
+import { Login } from './Login';
+import { setAccount, startLoad, type PendingLoad } from './loadDistrict';
+import { listDistricts, logout, whoAmI } from './server';
+import { serverMessage } from './serverText';
+import { ServerSections, type ServerHost } from './ServerPanel';
+
+type State =
+  | { at: 'checking' }
+  | { at: 'unreachable'; message: string }
+  | { at: 'login'; message: string | null }
+  | { at: 'console'; me: Me; districts: DistrictInfo[]; load: PendingLoad | null };
+
+/** The setting that remembers the server district last open. */
+export const SERVER_DISTRICT = 'serverDistrict';
+
+export function ServerApp({ caseLimits }: { caseLimits: Record<string, number> }) {
+  const { t } = useTranslation();
+  const [state, setState] = useState<State>({ at: 'checking' });
+
+  const enter = useCallback(async (me: Me) => {
+    setAccount(me);
+    const districts = await listDistricts();
+    const remembered = await loadSetting<string | null>(SERVER_DISTRICT, null);
+    const pick = districts.find((d) => d.id === remembered) ?? districts[0];
+    setState({ at: 'console', me, districts, load: pick ? startLoad({ kind: 'server', id: pick.id }, caseLimits) : null });
+  }, [caseLimits]);
+
+  const check = useCallback(() => {
+    setState({ at: 'checking' });
+    whoAmI()
+      .then((me) => (me ? enter(me) : setState({ at: 'login', message: null })))
+      .catch((e: unknown) => setState({ at: 'unreachable', message: serverMessage(e, t) }));
+  }, [enter, t]);
+  useEffect(check, [check]);
+
+  const onLogout = useCallback(() => {
+    logout().catch((e: unknown) => console.warn('logout', e)).finally(() => { setAccount(null); location.reload(); });
+  }, []);
+
+  if (state.at === 'checking') return <div className="loading" role="status" data-testid="server-checking">{t('server.login.checking')}</div>;
+  if (state.at === 'unreachable') {
+    return (
+      <div className="loading" role="alert" data-testid="server-unreachable">
+        {state.message}
+        <button type="button" className="primary" onClick={check}>{t('server.login.retry')}</button>
+      </div>
+    );
+  }
+  if (state.at === 'login') return <Login message={state.message} onLogin={(me) => { enter(me).catch((e: unknown) => setState({ at: 'login', message: serverMessage(e, t) })); }} />;
+
+  const { me, districts, load } = state;
+  const host: ServerHost = {
+    me, districts, current: load?.source.kind === 'server' ? load.source.id : null,
+    onOpen: (id) => {
+      void saveSetting(SERVER_DISTRICT, id);
+      const next = startLoad({ kind: 'server', id }, caseLimits);
+      setState((s) => (s.at === 'console' ? { ...s, load: next } : s));
+    },
+    onLogout,
+    onDistricts: async () => { const list = await listDistricts(); setState((s) => (s.at === 'console' ? { ...s, districts: list } : s)); return list; },
+  };
+  if (!load) {
+    return (
+      <div className="login-page">
+        <div className="login panel" data-testid="no-district">
+          <h2>{t('app.title')}</h2>
+          <p role="status">{t('server.noDistrict')}</p>
+          <ServerSections host={host} />
+        </div>
+      </div>
+    );
+  }
+  return <App key={load.started} initialLoad={load} initialCaseLimits={caseLimits} server={host} />;
+}
