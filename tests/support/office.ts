@@ -73,6 +73,11 @@ export function streets(grids: GridFeature[]): { code: string; grids: number }[]
  * `skip` the first ones (so two sets taken from one street differ).
  */
 export function streetMoves(grids: GridFeature[], street: string, n: number, skip = 0): Extract<EditOp, { type: 'move_vertex' }>[] {
+  return movesWithin(grids, (g) => streetOf(g.properties.community_code) === street, n, skip);
+}
+
+/** The same inside any part of the district: the grids `inPart` says are in it. */
+export function movesWithin(grids: GridFeature[], inPart: (g: GridFeature) => boolean, n: number, skip = 0): Extract<EditOp, { type: 'move_vertex' }>[] {
   const holders = new Map<string, GridFeature[]>();
   for (const g of grids) {
     if (g.geometry.type !== 'Polygon') continue;
@@ -85,7 +90,7 @@ export function streetMoves(grids: GridFeature[], street: string, n: number, ski
   let skipped = 0;
   for (const [k, hs] of holders) {
     if (out.length >= n) break;
-    if (hs.length < 3 || !hs.every((g) => streetOf(g.properties.community_code) === street && g.properties.kind === 'base')) continue;
+    if (hs.length < 3 || !hs.every((g) => inPart(g) && g.properties.kind === 'base')) continue;
     if (skipped++ < skip) continue;
     const [x, y] = k.split(',').map(Number);
     const ring = (hs[0].geometry.coordinates as number[][][])[0].slice(0, -1);
