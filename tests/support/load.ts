@@ -1,0 +1,128 @@
+// A bounded load on one running server: readers that open the district as a page does (its
+// workspace file, its edits, an event stream each) while planners edit, each in their own
+// community. Everything each request answered and every event each listener saw is kept, so a
+// test can say nothing failed and nothing was lost, and the benchmark can print the timings.
+import { communityOf } from '../../src/domain/codes';
+import type { EditEvent, Role } from '../../src/server/api';
+import type { GridFeature } from '../../src/domain/types';
+import type { EditOp } from '../../src/plan/types';
+import { addUser, importedGrids, movesWithin, sendEdit, type Office } from './office';
+import { Client } from './server';
+
+export interface LoadOptions {
+  readers: number;
+  planners: number;
+  /** edits each planner sends, one after another */
+  editsEach: number;
+  /** times each reader fetches the file and the edits */
+  readRounds: number;
+  /** reader accounts the readers share (logins are limited per address: 20 a minute) */
+  readerAccounts?: number;
+}
+
+export interface LoadResult {
+  /** answers that were neither 200 nor an honest refusal: what, status, body */
+  errors: string[];
+  /** honest refusals (422: a move the geometry refuses) */
+  refusals: string[];
+  acked: { edit: EditEvent; sentAt: number; ackAt: number }[];
+  /** per listener (readers then planners): seq → when it arrived */
+  seen: Map<number, number>[];
+  /** per listener: the events in the order they came */
+  events: EditEvent[][];
+  fileMs: number[];
+  editsMs: number[];
+  fileBytes: number;
+  wallMs: number;
+}
+
+const ROLES: Role[] = ['reviewer', 'operator', 'auditor', 'reviewer', 'operator'];
+
+/** The communities with the most inner corners wholly their own, `n` of them, with their moves. */
+export function communityMoves(grids: GridFeature[], n: number, each: number): { community: string; ops: Extract<EditOp, { type: 'move_vertex' }>[] }[] {
+  const communities = [...new Set(grids.map((g) => communityOf(g.properties.community_code)))].sort();
+  return communities
+    .map((c) => ({ community: c, ops: movesWithin(grids, (g) => g.properties.community_code === c, each) }))
+    .filter((x) => x.ops.length >= each)
+    .slice(0, n);
+}
+
+export async function runLoad(office: Office, o: LoadOptions): Promise<LoadResult> {
+  const id = office.district.id;
+  const imported = await importedGrids(office.admin, id);
+  const parts = communityMoves(imported, o.planners, o.editsEach);
+  if (parts.length < o.planners) throw new Error(`only ${parts.length} communities have ${o.editsEach} inner corners of their own`);
+  const planners: { client: Client; ops: EditOp[] }[] = [];
+  for (const [k, p] of parts.entries()) planners.push({ client: await addUser(office.admin, `planner${k + 1}`, 'planner', [p.community]), ops: p.ops });
+  const accounts: Client[] = [];
+  for (let k = 0; k < (o.readerAccounts ?? 4); k++) accounts.push(await addUser(office.admin, `reader${k + 1}`, ROLES[k % ROLES.length]));
+  const readers = Array.from({ length: o.readers }, (_, k) => {
+    const c = new Client(office.server.url);
+    c.cookie = accounts[k % accounts.length].cookie;
+    return c;
+  });
+
+  const r: LoadResult = { errors: [], refusals: [], acked: [], seen: [], events: [], fileMs: [], editsMs: [], fileBytes: 0, wallMs: 0 };
+  // Every reader and every planner listens from the start.
+  const listeners = [...readers, ...planners.map((p) => p.client)];
+  const latest: number[] = listeners.map(() => 0);
+  const streams = listeners.map((c, k) => {
+    const seen = new Map<number, number>();
+    const events: EditEvent[] = [];
+    r.seen.push(seen);
+    r.events.push(events);
+    return c.events(`/api/districts/${id}/events?after=0`, (name, data) => {
+      if (name !== 'edit') return;
+      const e = JSON.parse(data) as EditEvent;
+      seen.set(e.seq, performance.now());
+      events.push(e);
+      latest[k] = Math.max(latest[k], e.seq);
+    });
+  });
+  await Promise.all(streams.map((s) => s.opened));
+
+  const t0 = performance.now();
+  const read = async (c: Client) => {
+    for (let round = 0; round < o.readRounds; round++) {
+      let t = performance.now();
+      try {
+        const f = await c.request('GET', `/api/districts/${id}/file`);
+        const bytes = (await f.arrayBuffer()).byteLength;
+        if (f.status !== 200 || !bytes || !f.headers.get('x-gridscope-seq')) r.errors.push(`GET file: HTTP ${f.status}, ${bytes} bytes`);
+        else r.fileMs.push(performance.now() - t);
+        r.fileBytes = bytes;
+        t = performance.now();
+        const e = await c.request('GET', `/api/districts/${id}/edits?after=0`);
+        const list = (await e.json()) as EditEvent[];
+        if (e.status !== 200 || !Array.isArray(list) || list.some((x, i) => x.seq !== i + 1)) r.errors.push(`GET edits: HTTP ${e.status}`);
+        else r.editsMs.push(performance.now() - t);
+      } catch (err) {
+        r.errors.push(`read: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  };
+  const edit = async (p: (typeof planners)[number], k: number) => {
+    for (const op of p.ops) {
+      // based on the latest edit this planner has seen, as the page sends it
+      const out = await sendEdit(p.client, id, op, latest[o.readers + k]);
+      if (out.kind === 'ack') r.acked.push(out);
+      else if (out.kind === 'refused' && out.status === 422 && out.refusal.code !== 'edit_conflict' && out.refusal.code !== 'out_of_scope') r.refusals.push(out.refusal.code);
+      else r.errors.push(`POST edit: ${JSON.stringify(out)}`);
+    }
+  };
+  await Promise.all([...readers.map(read), ...planners.map(edit)]);
+  // every listener gets every edit (within 30 s of the last answer)
+  const n = r.acked.length;
+  const end = Date.now() + 30_000;
+  while (r.seen.some((s) => s.size < n) && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+  r.wallMs = performance.now() - t0;
+  streams.forEach((s) => s.close());
+  return r;
+}
+
+/** The k-th percentile (0–100) of the values, nearest rank. */
+export function percentile(xs: number[], k: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((k / 100) * s.length) - 1))];
+}
