@@ -200,5 +200,5 @@ describe('two planners on one office server', () => {
     await a.context.close();
     await b.context.close();
     expect(errors, 'console errors').toEqual([]);
-  }, 300_000);
+  }, 480_000);
 });

@@ -93,18 +93,18 @@ describe('ServerDrafts: the page\'s mirror of the server\'s log', () => {
     const t = running = await start();
     const p = page(t);
     const code = p.codes()[0];
-    const a = await p.session.applyEdit({ type: 'delete', code });
+    const a = await p.session.applyEdit({ type: 'lock', codes: [code], locked: true });
     expect(a.ok).toBe(true);
-    expect(t.log.edits.map((e) => [e.seq, e.by, e.op.type])).toEqual([[1, 'planner-a', 'delete']]);
+    expect(t.log.edits.map((e) => [e.seq, e.by, e.op.type])).toEqual([[1, 'planner-a', 'lock']]);
     const h = await p.drafts.history('d1');
     expect(h.rev).toBe(1);
     expect(h.edits.map((e) => [e.seq, e.by])).toEqual([[1, 'planner-a']]);
-    expect(h.grids.map((g) => g.properties.code)).not.toContain(code);
+    expect((h.grids.find((g) => g.properties.code === code)?.properties as { locked?: boolean }).locked).toBe(true);
     // The same grid objects the session holds (nothing for it to compare), and the server's grids.
     const held = new Set(p.session.grids());
     expect(h.grids.every((g) => held.has(g))).toBe(true);
     expect(h.grids.map((g) => g.properties.code)).toEqual(t.authority.grids().map((g) => g.properties.code));
-    expect(p.session.draft()).toMatchObject({ done: 1, total: 1, canUndo: true, undoType: 'delete' });
+    expect(p.session.draft()).toMatchObject({ done: 1, total: 1, canUndo: true, undoType: 'lock' });
     expect(t.requests).toEqual(['POST /api/districts/d1/edits']);
   });
 
