@@ -25,6 +25,7 @@ const USAGE = `usage: npm run serve -- [--host 127.0.0.1] [--port 8080] [--data 
   With no --db the server runs on an embedded PostgreSQL (PGlite, with PostGIS) in --data; with --db on
   the office's PostgreSQL with PostGIS (the same tables; back it up with pg_dump). A store with no district
   gets the demo district. The password comes from the terminal, or GRIDSCOPE_PASSWORD, or a line on stdin.
+  --init: make the store's tables (and the demo district, unless --no-demo) and stop
   --no-build: serve dist/ as it is (else the console is built first when dist/ is missing or older than src/)`;
 
 function newest(dir: string): number {
@@ -85,7 +86,7 @@ async function main(): Promise<number> {
       data: { type: 'string', default: './gridscope-data' }, db: { type: 'string' },
       'create-admin': { type: 'string' }, 'add-user': { type: 'string' }, role: { type: 'string' }, scope: { type: 'string' },
       backup: { type: 'string' }, restore: { type: 'string' }, 'no-build': { type: 'boolean' }, 'no-demo': { type: 'boolean' },
-      dist: { type: 'string' }, help: { type: 'boolean' },
+      dist: { type: 'string' }, init: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (a.help) { console.log(USAGE); return 0; }
@@ -130,6 +131,7 @@ async function main(): Promise<number> {
       const info = await districts.add(demo.bytes, demo.name, 'gridscope');
       console.log(`gridscope: the demo district added (${info.name}, id ${info.id})`);
     }
+    if (a.init) { console.log('gridscope: the store is ready'); return 0; }
     const dist = resolve(a.dist ?? join(ROOT, 'dist'));
     if (!a['no-build']) buildIfNeeded(dist);
     const { app } = await buildApp({ store, dist });
@@ -142,7 +144,7 @@ async function main(): Promise<number> {
     process.on('SIGTERM', stop);
     return -1; // keeps running
   } finally {
-    if (store && (a.backup || a['create-admin'] !== undefined || a['add-user'] !== undefined)) { await store.close(); unlock(); }
+    if (store && (a.backup || a.init || a['create-admin'] !== undefined || a['add-user'] !== undefined)) { await store.close(); unlock(); }
   }
 }
 

@@ -668,6 +668,7 @@ export const en: Messages = {
       no_district: 'This district is not on the server (it may have been removed); choose another',
       bad_request: 'The server did not take this request: {{message}}',
       cross_origin: 'The server only takes requests from its own page',
+      last_admin: 'The last administrator cannot be disabled or given another role: add another administrator first',
     },
   },
   screen: {

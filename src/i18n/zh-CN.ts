@@ -665,6 +665,7 @@ export const zhCN = {
       no_district: '服务器上没有这个区域（可能已被删除），请重新选择',
       bad_request: '服务器不接受这个请求：{{message}}',
       cross_origin: '服务器只接受来自本页面的请求',
+      last_admin: '不能停用或降级最后一个管理员账号：先另建一个管理员',
     },
   },
   screen: {

@@ -107,7 +107,9 @@ export async function buildApp(o: AppOptions) {
     const u = (req.body ?? {}) as Partial<NewUser> & { disabled?: unknown };
     const problem = userProblem({ ...u, name: undefined }, true) ?? (u.disabled !== undefined && typeof u.disabled !== 'boolean' ? 'disabled: true or false' : null);
     if (problem) return reply.code(400).send({ code: 'bad_user', values: { message: problem } });
-    if (!(await accounts.update(name, { role: u.role, scope: u.scope, password: u.password, disabled: u.disabled as boolean | undefined }))) return reply.code(404).send({ code: 'no_user', values: { name } });
+    const done = await accounts.update(name, { role: u.role, scope: u.scope, password: u.password, disabled: u.disabled as boolean | undefined });
+    if (done === 'last_admin') return reply.code(409).send({ code: 'last_admin', values: { name } });
+    if (!done) return reply.code(404).send({ code: 'no_user', values: { name } });
     await audit(req.me!.name, 'update_user', `${name} ${JSON.stringify({ ...u, password: u.password ? '***' : undefined })}`);
     return accounts.get(name);
   });

@@ -73,9 +73,14 @@ export class Accounts {
     return rows.length === 1;
   }
 
-  async update(name: string, u: Partial<NewUser> & { disabled?: boolean }): Promise<boolean> {
+  /** Changes an account; false when there is none; 'last_admin' when it would leave no administrator able to log in. */
+  async update(name: string, u: Partial<NewUser> & { disabled?: boolean }): Promise<boolean | 'last_admin'> {
     const cur = await this.get(name);
     if (!cur) return false;
+    if (cur.role === 'admin' && !cur.disabled && (u.disabled || (u.role && u.role !== 'admin'))) {
+      const admins = (await this.list()).filter((x) => x.role === 'admin' && !x.disabled);
+      if (admins.length <= 1) return 'last_admin';
+    }
     const password = u.password !== undefined ? await hashPassword(u.password) : null;
     await this.db.query('UPDATE gs_users SET role = $2, scope = $3, disabled = $4, password = COALESCE($5, password) WHERE name = $1',
       [name, u.role ?? cur.role, JSON.stringify(u.scope ?? cur.scope), u.disabled ?? cur.disabled, password]);

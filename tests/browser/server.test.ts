@@ -7,10 +7,8 @@
 // contract answers with a status (401 before the login, 409 for the conflict).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { freshStore, type Place } from '../support/server';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { launch } from './chromium';
 
@@ -52,8 +50,11 @@ function serveOnce(args: string[], password: string): Promise<void> {
   });
 }
 
+let place: Place;
+
 beforeAll(async () => {
-  data = mkdtempSync(join(tmpdir(), 'gridscope-server-test-'));
+  place = await freshStore('embedded'); // tables and the demo district, as a first start makes them
+  data = place.args[1];
   await serveOnce(['--create-admin', 'root'], PASSWORDS.root);
   await serveOnce(['--add-user', 'zhang', '--role', 'planner'], PASSWORDS.zhang);
   await serveOnce(['--add-user', 'li', '--role', 'planner'], PASSWORDS.li);
@@ -76,7 +77,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (server?.pid) { try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ } }
-  rmSync(data, { recursive: true, force: true });
+  await place?.drop();
 });
 
 /** A refusal the contract answers with a status, logged by the browser as a failed resource: allowed only for these routes. */

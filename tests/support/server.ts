@@ -3,7 +3,8 @@
 // database in the PostgreSQL that .ci/run starts (GRIDSCOPE_TEST_DB); and a client that keeps
 // its session cookie, as a browser does.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -21,6 +22,25 @@ export interface Place {
   drop(): Promise<void>;
 }
 
+/**
+ * A new embedded store with its tables and the demo district (`serve.ts --init`), made once
+ * for the code and data it was made by and copied for each test (PGlite's first start and the
+ * demo's PostGIS tables take tens of seconds on a loaded machine).
+ */
+function embeddedTemplate(): string {
+  const h = createHash('sha256');
+  for (const f of [...readdirSync(join(ROOT, 'src', 'server')).map((n) => join('src', 'server', n)), 'src/store/archive.ts', 'scripts/serve.ts', 'scripts/postgis/schema.ts', 'data/demo/meta.json', 'package-lock.json']) h.update(readFileSync(join(ROOT, f)));
+  const template = join(tmpdir(), `gridscope-store-${h.digest('hex').slice(0, 16)}`);
+  if (existsSync(join(template, 'PG_VERSION'))) return template;
+  const made = mkdtempSync(join(tmpdir(), 'gridscope-store-new-'));
+  const r = serveCommand({ kind: 'embedded', args: ['--data', join(made, 'data')], drop: async () => {} }, ['--init']);
+  if (r.status !== 0) throw new Error(`serve.ts --init failed:\n${r.out}`);
+  // (two test files may make it at once: the first rename wins, the other's copy is dropped)
+  try { renameSync(join(made, 'data'), template); } catch { /* made by another meanwhile */ }
+  rmSync(made, { recursive: true, force: true });
+  return template;
+}
+
 let cluster: Promise<Cluster> | null = null;
 function ownCluster(): Promise<Cluster> {
   cluster ??= startCluster().then((c) => { process.on('exit', () => c.stop()); return c; });
@@ -31,6 +51,7 @@ function ownCluster(): Promise<Cluster> {
 export async function freshStore(kind: StoreKind): Promise<Place> {
   if (kind === 'embedded') {
     const dir = mkdtempSync(join(tmpdir(), 'gridscope-server-'));
+    cpSync(embeddedTemplate(), join(dir, 'data'), { recursive: true });
     return { kind, args: ['--data', join(dir, 'data')], drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   // (.ci/run starts one and names it; else a throwaway cluster for this test file)

@@ -125,6 +125,9 @@ describe.each<StoreKind>(['embedded', 'postgresql'])('the office server on the %
       }
     }
     expect(wrong).toEqual([]);
+    // the one administrator cannot lock the office out
+    expect((await as.admin!.json('PATCH', '/api/users/admin', { disabled: true })).body).toMatchObject({ code: 'last_admin' });
+    expect((await as.admin!.json('PATCH', '/api/users/admin', { role: 'planner' })).status).toBe(409);
     const health = await as.anon!.json<{ ok: boolean; store: string }>('GET', '/api/health');
     expect(health.body).toMatchObject({ ok: true, store: kind });
   }, 120_000);
