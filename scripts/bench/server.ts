@@ -138,7 +138,7 @@ async function loadTest(label: string, office: Office) {
     accounts = r.accounts;
     const trip = r.acked.flatMap((a) => r.seen.map((s) => (s.get(a.edit.seq) ?? NaN) - a.sentAt));
     const lost = r.acked.length * r.seen.length - trip.filter(Number.isFinite).length;
-    console.log(`  load (${label}: 50 readers — ${fileReads ? 'the file, ' : 'NOT the file (to see what it costs), '}the edits, an event stream each — and 10 planners, 5 edits each, in ${fmt(r.wallMs / 1000, 1)} s; `
+    console.log(`  load (${label}: 50 readers — ${fileReads ? 'the file, ' : 'NOT the file (to see what it costs), '}the edits, an event stream each — and 10 planners (${r.acked.length} edits answered), in ${fmt(r.wallMs / 1000, 1)} s; `
       + `${r.errors.length} errors, ${r.refusals.length} refused, ${lost} edits not seen by a listener; load average ${load()}):`);
     console.log(`    ${fileReads ? `GET file (${fmt(r.fileBytes / 1e6, 1)} MB) ${stat(r.fileMs)}; ` : ''}GET edits ${stat(r.editsMs)}; edit sent → answered ${stat(r.acked.map((a) => a.ackAt - a.sentAt))}; sent → seen by each of the 60 listeners ${stat(trip.filter(Number.isFinite))}`);
   }

@@ -42,10 +42,10 @@ export interface LoadResult {
 const ROLES: Role[] = ['reviewer', 'operator', 'auditor', 'reviewer', 'operator'];
 
 /** The communities with the most inner corners wholly their own, `n` of them, with their moves. */
-export function communityMoves(grids: GridFeature[], n: number, each: number, inCommunity = (c: string) => (g: GridFeature) => g.properties.community_code === c): { community: string; ops: Extract<EditOp, { type: 'move_vertex' }>[] }[] {
+export function communityMoves(grids: GridFeature[], n: number, each: number, usable: (corner: string) => boolean = () => true): { community: string; ops: Extract<EditOp, { type: 'move_vertex' }>[] }[] {
   const communities = [...new Set(grids.map((g) => communityOf(g.properties.community_code)))].sort();
   return communities
-    .map((c) => ({ community: c, ops: movesWithin(grids, inCommunity(c), each) }))
+    .map((c) => ({ community: c, ops: movesWithin(grids, (g) => g.properties.community_code === c, each, 0, usable) }))
     .filter((x) => x.ops.length >= each)
     .slice(0, n);
 }
@@ -58,15 +58,19 @@ export interface LoadAccounts {
 
 export async function runLoad(office: Office, o: LoadOptions, again?: LoadAccounts): Promise<LoadResult> {
   const id = office.district.id;
-  // Corners of grids no edit has touched yet: the district session cannot move a vertex an
-  // earlier edit of the session moved (no_vertex: its vertex index is stale — see the report of
-  // issue 22's reliability part), so a second load on one server takes fresh corners.
+  // Corners no edit has moved yet: the district session cannot move a vertex an earlier edit of
+  // the session moved (no_vertex: its vertex index is stale — see the report of issue 22's
+  // reliability part), so a second load on one server takes fresh corners.
   const log = await serverLog(office.admin, id);
-  const touched = new Set(log.flatMap((e) => [...e.change.before, ...e.change.after].map((g) => g.properties.code)));
+  const moved = new Set(log.flatMap((e) => (e.op.type === 'move_vertex' ? [`${e.op.from[0]},${e.op.from[1]}`, `${e.op.to[0]},${e.op.to[1]}`] : [])));
   const grids = replayLog(await importedGrids(office.admin, id), log);
-  const fresh = (c: string) => (g: GridFeature) => g.properties.community_code === c && !touched.has(g.properties.code);
-  const parts = again ? again.planners.map((p) => ({ community: p.community, ops: movesWithin(grids, fresh(p.community), o.editsEach) })) : communityMoves(grids, o.planners, o.editsEach, fresh);
-  if (parts.length < o.planners || parts.some((p) => p.ops.length < o.editsEach)) throw new Error(`fewer than ${o.planners} communities have ${o.editsEach} inner corners of their own`);
+  const unmoved = (k: string) => !moved.has(k);
+  const inCommunity = (c: string) => (g: GridFeature) => g.properties.community_code === c;
+  const parts = again
+    ? again.planners.map((p) => ({ community: p.community, ops: movesWithin(grids, inCommunity(p.community), o.editsEach, 0, unmoved) }))
+    : communityMoves(grids, o.planners, o.editsEach, unmoved);
+  // (a second load takes what corners are left: at least one a planner)
+  if (parts.length < o.planners || parts.some((p) => p.ops.length < (again ? 1 : o.editsEach))) throw new Error(`fewer than ${o.planners} communities have ${o.editsEach} inner corners of their own`);
   const accounts: LoadAccounts = again ?? { planners: [], readers: [] };
   if (!again) {
     for (const [k, p] of parts.entries()) accounts.planners.push({ community: p.community, client: await addUser(office.admin, `planner${k + 1}`, 'planner', [p.community]) });
