@@ -1,5 +1,5 @@
 // npm run bench: prints figures; asserts nothing (machines here are shared and noisy).
-// BENCH=checks, page, import, cases, editing, proposals, screen, city, cores or postgis runs one part only; BENCH_RUNS sets the runs.
+// BENCH=checks, page, import, cases, editing, proposals, screen, city, cores, postgis or server runs one part only; BENCH_RUNS sets the runs.
 import { benchChecks } from './bench/checks';
 import { benchPageLoad } from './bench/page-load';
 import { benchImport } from './bench/import';
@@ -10,6 +10,7 @@ import { benchScreen } from './bench/screen';
 import { benchPostgis } from './bench/postgis';
 import { benchTwoCores } from './bench/twoCores';
 import { benchCityPage } from './bench/city-page';
+import { benchServer } from './bench/server';
 
 const only = process.env.BENCH;
 const runs = process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined;
@@ -23,3 +24,4 @@ if (!only || only === 'screen') await benchScreen();
 if (!only || only === 'city') await benchCityPage(runs ?? 3); // the city in Chromium: reopen, first draw, pan and zoom, heap
 if (!only || only === 'cores') await benchTwoCores(runs ?? 5);
 if (!only || only === 'postgis') await benchPostgis(runs ?? 3);
+if (!only || only === 'server') await benchServer(runs ?? 30); // a real server process: edit round trips, the city opened from it, 50 readers + 10 planners

@@ -77,7 +77,7 @@ export function streetMoves(grids: GridFeature[], street: string, n: number, ski
 }
 
 /** The same inside any part of the district: the grids `inPart` says are in it. */
-export function movesWithin(grids: GridFeature[], inPart: (g: GridFeature) => boolean, n: number, skip = 0): Extract<EditOp, { type: 'move_vertex' }>[] {
+export function movesWithin(grids: GridFeature[], inPart: (g: GridFeature) => boolean, n: number, skip = 0, usable: (corner: string) => boolean = () => true): Extract<EditOp, { type: 'move_vertex' }>[] {
   const holders = new Map<string, GridFeature[]>();
   for (const g of grids) {
     if (g.geometry.type !== 'Polygon') continue;
@@ -90,7 +90,7 @@ export function movesWithin(grids: GridFeature[], inPart: (g: GridFeature) => bo
   let skipped = 0;
   for (const [k, hs] of holders) {
     if (out.length >= n) break;
-    if (hs.length < 3 || !hs.every((g) => inPart(g) && g.properties.kind === 'base')) continue;
+    if (hs.length < 3 || !usable(k) || !hs.every((g) => inPart(g) && g.properties.kind === 'base')) continue;
     if (skipped++ < skip) continue;
     const [x, y] = k.split(',').map(Number);
     const ring = (hs[0].geometry.coordinates as number[][][])[0].slice(0, -1);
