@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freshStore, type Place } from '../support/server';
+import { codesOf, deleteGrid, draftOf, openEditor, selectGrid } from './editing';
 import { createServer } from 'node:net';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { launch } from './chromium';
@@ -106,28 +107,7 @@ async function logIn(p: Page, name: keyof typeof PASSWORDS) {
 
 /** The notice of someone else's edit, as shown now ('' once it has gone). */
 const noticeOf = (p: Page) => p.evaluate(() => document.querySelector('[data-testid="remote-edit"]')?.textContent ?? '');
-const codesOf = (p: Page) => p.evaluate(() => window.gridscope.district.grids.map((g) => g.properties.code));
-const draftOf = (p: Page) => p.evaluate(() => window.gridscope.draft ?? null);
 const lockedOf = (p: Page, code: string) => p.evaluate((c) => window.gridscope.district.grids.find((g) => g.properties.code === c)?.properties.locked === true, code);
-
-async function openEditor(p: Page) {
-  await p.getByTestId('open-edit').click();
-  await p.getByTestId('edit-panel').waitFor();
-}
-
-async function selectGrid(p: Page, code: string) {
-  await p.getByTestId('search').fill(code);
-  await p.getByTestId('search').press('Enter');
-  await expect.poll(() => p.evaluate(() => window.gridscope.selection?.code)).toBe(code);
-  await p.getByTestId('search').blur();
-}
-
-/** Deletes a grid and waits until the page says it was committed (the log's count). */
-async function deleteGrid(p: Page, code: string, done: number) {
-  await selectGrid(p, code);
-  await p.getByTestId('delete-grid').click();
-  await expect.poll(() => p.evaluate(() => window.gridscope.draft?.done ?? 0), { timeout: 20_000 }).toBe(done);
-}
 
 describe('two planners on one office server', () => {
   it('both edit, each sees the other\'s edit with who made it, a stale edit is refused naming who changed which grid, and reloads keep both', async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, openConsole, watchErrors } from './chromium';
+import { codesOf, deleteGrid, draftOf, openEditor, selectGrid } from './editing';
 
 interface Exposed {
   ready: boolean;
@@ -33,28 +34,6 @@ async function tab(): Promise<Page> {
   p.on('close', () => errors.push(...seen));
   await openConsole(p, baseUrl);
   return p;
-}
-
-const draftOf = (p: Page) => p.evaluate(() => window.gridscope.draft ?? null);
-const codesOf = (p: Page) => p.evaluate(() => window.gridscope.district.grids.map((g) => g.properties.code));
-
-async function openEditor(p: Page) {
-  await p.getByTestId('open-edit').click();
-  await p.getByTestId('edit-panel').waitFor();
-}
-
-async function selectGrid(p: Page, code: string) {
-  await p.getByTestId('search').fill(code);
-  await p.getByTestId('search').press('Enter');
-  await expect.poll(() => p.evaluate(() => window.gridscope.selection?.code)).toBe(code);
-  await p.getByTestId('search').blur();
-}
-
-/** Deletes a grid in a tab and waits until that tab's draft says the edit was made (acknowledged). */
-async function deleteGrid(p: Page, code: string, done: number) {
-  await selectGrid(p, code);
-  await p.getByTestId('delete-grid').click();
-  await expect.poll(() => p.evaluate(() => window.gridscope.draft?.done ?? 0), { timeout: 20_000 }).toBe(done);
 }
 
 describe('two tabs on one workspace', () => {
