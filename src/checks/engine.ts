@@ -80,7 +80,7 @@ export class CoverageChecker {
   /** milliseconds per stage of the last full run or update */
   timings: Record<string, number> = {};
   private readonly boundaries: BoundaryFeature[];
-  private readonly grids: GridFeature[];
+  private grids: GridFeature[];
   private readonly buildings: BuildingFeature[];
   private readonly households: HouseholdColumns;
   private readonly skipped: Skipped[] = [];
@@ -199,8 +199,8 @@ export class CoverageChecker {
     const moved = new Int32Array(this.grids.length).fill(-1);
     entries.forEach((e, k) => { if (e.old >= 0) moved[e.old] = k; });
     const aroundBefore = new Map(this.regionAround);
-    this.grids.length = 0;
-    for (const e of entries) this.grids.push(e.g);
+    // A new list, not the old one changed: what was worked out per list (src/plan/topology.ts's vertex owners) must not see it.
+    this.grids = entries.map((e) => e.g);
     this.regionAround.clear();
     for (const [i, r] of aroundBefore) if (moved[i] >= 0) this.regionAround.set(moved[i], r);
     this.gridByCode.clear();

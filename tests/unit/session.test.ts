@@ -175,3 +175,24 @@ describe('district session', () => {
     expect(codes(after.session)).toEqual(codes(a.session));
   });
 });
+
+describe('a vertex moved again', () => {
+  it('moves back after another edit, and is not found where it no longer is (the vertex owners follow each edit)', async () => {
+    const db = new GridScopeDB(`session-${Math.random()}`);
+    const row = await new Workspaces(db).createFromDistrict('来回', raw.meta, { boundaries: raw.boundaries, grids: raw.grids, buildings: raw.buildings, households: raw.households }, raw.cases);
+    const { session } = DistrictSession.open(raw, { workspaceId: row.id, drafts: new Drafts(db) });
+    // a corner two grids share
+    const count = new Map<string, { p: number[]; n: number }>();
+    for (const g of session.grids()) for (const p of (g.geometry.type === 'Polygon' ? g.geometry.coordinates[0] : g.geometry.coordinates[0][0]).slice(1)) {
+      const k = String(p); count.set(k, { p, n: (count.get(k)?.n ?? 0) + 1 });
+    }
+    const corner = [...count.values()].find((c) => c.n === 2)!.p as [number, number];
+    const to: [number, number] = [corner[0] + 2e-6, corner[1] + 1e-6];
+    expect((await session.applyEdit({ type: 'move_vertex', from: corner, to })).ok).toBe(true);
+    const other = session.grids().find((g) => !JSON.stringify(g.geometry).includes(String(to[0])))!;
+    expect((await session.applyEdit({ type: 'lock', codes: [other.properties.code], locked: true })).ok).toBe(true);
+    expect(await session.applyEdit({ type: 'move_vertex', from: corner, to })).toMatchObject({ ok: false, code: 'no_vertex' });
+    const back = await session.applyEdit({ type: 'move_vertex', from: to, to: corner });
+    expect(back.ok, JSON.stringify(back)).toBe(true);
+  });
+});
