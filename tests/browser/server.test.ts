@@ -57,8 +57,6 @@ beforeAll(async () => {
   place = await freshStore('embedded'); // tables and the demo district, as a first start makes them
   data = place.args[1];
   await serveOnce(['--create-admin', 'root'], PASSWORDS.root);
-  await serveOnce(['--add-user', 'zhang', '--role', 'planner'], PASSWORDS.zhang);
-  await serveOnce(['--add-user', 'li', '--role', 'planner'], PASSWORDS.li);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   // The test build in dist/ as it is (the browser tests' build), on a fresh store: the demo district.
@@ -111,6 +109,18 @@ const lockedOf = (p: Page, code: string) => p.evaluate((c) => window.gridscope.d
 
 describe('two planners on one office server', () => {
   it('both edit, each sees the other\'s edit with who made it, a stale edit is refused naming who changed which grid, and reloads keep both', async () => {
+    // The administrator adds the two planners in the console's accounts panel (as the README says).
+    const admin = await client();
+    await logIn(admin.page, 'root');
+    await admin.page.getByTestId('account').click();
+    for (const name of ['zhang', 'li'] as const) {
+      await admin.page.getByTestId('new-user-name').fill(name);
+      await admin.page.getByTestId('new-user-password').fill(PASSWORDS[name]);
+      await admin.page.getByTestId('new-user-role').selectOption('planner');
+      await admin.page.getByTestId('add-user-submit').click();
+      await expect.poll(() => admin.page.getByTestId('server-user').allTextContents().then((t) => t.some((x) => x.includes(name))), { timeout: 20_000 }).toBe(true);
+    }
+    await admin.context.close();
     const a = await client();
     const b = await client();
     await logIn(a.page, 'zhang');
