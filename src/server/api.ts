@@ -82,3 +82,6 @@ export interface AuditEntry {
 
 /** Whether a role may edit grids at all (a planner within their scope). */
 export const EDITS: Record<Role, boolean> = { admin: true, planner: true, reviewer: false, operator: false, auditor: false };
+
+/** The id of the version every district and workspace has: its grids as imported (added to the server). */
+export const IMPORTED = 'imported';

@@ -16,12 +16,10 @@ import { toGeoColumns } from '../store/geoColumns';
 import { isPersonalKey } from '../io/layers';
 import type { RawLayers } from '../workspace/assemble';
 import type { GridFeature } from '../domain/types';
-import { EDITS, type DistrictInfo, type EditEvent, type EditRequest, type Me, type Refusal } from './api';
+import { EDITS, IMPORTED, type DistrictInfo, type EditEvent, type EditRequest, type Me, type Refusal } from './api';
 import { dropLayers, rewriteGrids, writeLayers } from './layers';
 import type { Sql, Store } from './store';
 
-/** The id of the version every district has: its grids as they were added to the server. */
-export const IMPORTED = 'imported';
 
 export interface VersionInfo { id: string; name: string; createdAt: number; by: string }
 

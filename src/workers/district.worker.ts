@@ -31,7 +31,7 @@ import { FileError, PartError, failFile } from '../io/fileError';
 import { checkVersions } from '../store/checkStored';
 import { ServerDrafts } from './serverDrafts';
 import { fetchServerDistrict, LiveLink } from './serverDistrict';
-import { EDITS, type EditEvent, type Me } from '../server/api';
+import { EDITS, IMPORTED, type EditEvent, type Me } from '../server/api';
 import { EditRefused, outOfScope, touchedCodes } from '../plan/shared';
 import type { EditMeta } from '../workspace/session';
 import { call } from '../ui/server';
@@ -319,8 +319,6 @@ const api = {
   },
 };
 
-/** The id of the version every workspace has: its grids as imported. */
-export const IMPORTED = 'imported';
 
 export interface VersionInfo {
   id: string;

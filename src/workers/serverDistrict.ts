@@ -1,13 +1,9 @@
 // A district on the office server, in the district worker: its file fetched and read as a
 // workspace file is (the same checks), and its live events followed (server-sent events:
 // each edit someone commits, with who made it), reconnecting by itself when the link drops.
-import type { Feature } from 'geojson';
 import type { DistrictInfo, EditEvent } from '../server/api';
-import { readArchive, type Archive, type WorkspaceRole } from '../store/archive';
-import { fromGeoColumns } from '../store/geoColumns';
-import { casesOfRow, type WorkspaceRow } from '../store/db';
-import { rawLayersOf } from '../workspace/fromWorkspace';
-import { caseColumns } from '../workspace/caseTable';
+import { readArchive, type Archive } from '../store/archive';
+import { rawLayersOfArchive } from '../workspace/fromWorkspace';
 import type { RawLayers } from '../workspace/assemble';
 import { send } from '../ui/server';
 
@@ -23,11 +19,7 @@ export async function fetchServerDistrict(id: string, name = id): Promise<Server
   const res = await send(`/api/districts/${encodeURIComponent(id)}/file`);
   const seq = Number(res.headers.get('X-GridScope-Seq') ?? NaN);
   const archive = readArchive(new Uint8Array(await res.arrayBuffer()), `${name}.gridscope`);
-  const layers: Partial<Record<WorkspaceRole, Feature[]>> = {};
-  for (const l of archive.layers) if (l.geo) layers[l.role as WorkspaceRole] = fromGeoColumns(l.geo) as Feature[];
-  const stored = archive.layers.find((l) => l.cases)?.cases;
-  const row: WorkspaceRow = { id, name: archive.name, createdAt: 0, updatedAt: 0, mappings: archive.mappings, ...(archive.meta ? { meta: archive.meta } : {}) };
-  const raw = rawLayersOf(row, layers, stored ? casesOfRow(stored) : caseColumns([]));
+  const raw = rawLayersOfArchive(archive);
   return { raw, archive, seq: Number.isFinite(seq) ? seq : archive.edits.length };
 }
 
