@@ -23,6 +23,25 @@
 //   GET    /api/districts/:id/versions/:vid     GridFeature[]
 //   POST   /api/districts/:id/reveal  { reason }   auditor, admin: the personal columns unmasked; logged
 //   GET    /api/audit                           admin, auditor: AuditEntry[]
+//
+// From draft to published plan (issue 23). The published plan is what the wall, the operators
+// and case assignment show; the draft (the shared log above) is the office's working plan.
+//   GET    /api/districts/:id/file?view=V        V = draft (default) | published | published:N | plan:P — the
+//                                              district as a .gridscope file whose grids are that view's
+//                                              (no edits but the draft's); its versions = the published ones
+//   GET    /api/districts/:id/published          PublishedInfo[] (number ascending; 1 = the grids as imported)
+//   GET    /api/districts/:id/plans              PlanInfo[] (newest first)
+//   POST   /api/districts/:id/plans  { note, effective }   planner, admin: PlanInfo (201) — the draft's changes
+//                                              (in the caller's scope) against the published plan; 422 no_changes
+//   GET    /api/districts/:id/plans/:pid         PlanDetail
+//   POST   …/plans/:pid/resubmit { note?, effective? }   its author: the draft's changes in scope now, against
+//                                              the published plan now (a returned or stale plan brought up to date)
+//   POST   …/plans/:pid/comments { text, grid?, lonLat? }  reviewer, admin, its author: PlanComment (201)
+//   POST   …/plans/:pid/return   { reason }      reviewer, admin (not its author): PlanInfo
+//   POST   …/plans/:pid/withdraw                 its author: PlanInfo
+//   POST   …/plans/:pid/approve  { confirm? }    reviewer, admin (not its author): PublishedInfo (201);
+//                                              409 plan_stale, 409 plan_findings { gaps, overlaps } unless confirm
+//   Events on …/events besides 'edit': 'published' (PublishedInfo), 'plan' (PlanInfo)
 import type { Edit, EditOp } from '../plan/types';
 
 export const ROLES = ['admin', 'planner', 'reviewer', 'operator', 'auditor'] as const;
@@ -76,8 +95,89 @@ export interface Refusal {
 export interface AuditEntry {
   at: number;
   user: string;
+  /** an AuditKind (src/server/audit.ts) */
   action: string;
   detail: string;
+  district: string | null;
+  grids: string[];
+  record: string | null;
+}
+
+export type PlanStatus = 'submitted' | 'returned' | 'approved' | 'withdrawn';
+
+/** A plan submitted for review: the draft's changes to some grids, against one published version. */
+export interface PlanInfo {
+  id: number;
+  /** as shown and printed: 方案 2026-003 (year of submission, then the district's plan count) */
+  number: string;
+  author: string;
+  note: string;
+  /** the author's scope when it was submitted (codes; empty: the whole district) */
+  scope: string[];
+  status: PlanStatus;
+  /** 1, then one more each time it is brought up to date (resubmitted) */
+  revision: number;
+  /** the published version's number it was drawn against */
+  base: number;
+  /** the day it takes effect, YYYY-MM-DD */
+  effective: string;
+  submittedAt: number;
+  /** the grid codes it changes (added, removed or reshaped) */
+  codes: string[];
+  /** renumbering in the plan: [old code, new code] */
+  renumber: [string, string][];
+  decidedBy: string | null;
+  decidedAt: number | null;
+  /** why it was returned */
+  reason: string | null;
+  /** the published version it became */
+  published: number | null;
+  /** the published plan changed since it was drawn: it cannot be approved until resubmitted */
+  stale: boolean;
+}
+
+export interface PlanComment {
+  id: number;
+  plan: number;
+  revision: number;
+  by: string;
+  at: number;
+  text: string;
+  /** the grid it is pinned on, if any */
+  grid: string | null;
+  /** the place on the map it is pinned at, if any */
+  lonLat: [number, number] | null;
+}
+
+export interface PlanDetail extends PlanInfo {
+  /** the plan's grids for its codes (a code without one here is removed by the plan) */
+  after: import('../domain/types').GridFeature[];
+  comments: PlanComment[];
+  /** coverage findings with the plan applied, and how many more than in the published plan */
+  findings: { gaps: number; overlaps: number; newGaps: number; newOverlaps: number };
+}
+
+/** A grid's life in the published plans: from the day a plan created it until one removed it. */
+export interface GridLife {
+  code: string;
+  name: string;
+  start: string;
+  end: string | null;
+}
+
+/** A published version: never changed once made. */
+export interface PublishedInfo {
+  number: number;
+  /** the plan it came from (null: the grids as imported) */
+  plan: number | null;
+  planNumber: string | null;
+  approvedBy: string;
+  approvedAt: number;
+  effective: string;
+  note: string;
+  renumber: [string, string][];
+  /** every grid that ever was in a published version, with its dates */
+  lifecycle: GridLife[];
 }
 
 /** Whether a role may edit grids at all (a planner within their scope). */

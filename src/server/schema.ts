@@ -22,6 +22,23 @@ export const SCHEMA_SQL = [
     name text NOT NULL, by_user text NOT NULL, created_at bigint NOT NULL, grids json NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS gs_audit (
     id bigserial PRIMARY KEY, at bigint NOT NULL, user_name text NOT NULL, action text NOT NULL, detail text NOT NULL)`,
+  // Issue 23: the audit trail's columns (src/server/audit.ts); plans, their comments, and the published versions.
+  'ALTER TABLE gs_audit ADD COLUMN IF NOT EXISTS district_id text',
+  'ALTER TABLE gs_audit ADD COLUMN IF NOT EXISTS grids text',
+  'ALTER TABLE gs_audit ADD COLUMN IF NOT EXISTS record text',
+  `CREATE TABLE IF NOT EXISTS gs_published (
+    district_id text NOT NULL REFERENCES gs_districts(id) ON DELETE CASCADE, number integer NOT NULL,
+    plan_id integer, approved_by text NOT NULL, approved_at bigint NOT NULL, effective text NOT NULL, note text NOT NULL,
+    grids json NOT NULL, lifecycle json NOT NULL, renumber json NOT NULL, PRIMARY KEY (district_id, number))`,
+  `CREATE TABLE IF NOT EXISTS gs_plans (
+    district_id text NOT NULL REFERENCES gs_districts(id) ON DELETE CASCADE, id integer NOT NULL,
+    author text NOT NULL, note text NOT NULL, scope json NOT NULL, status text NOT NULL, revision integer NOT NULL,
+    base integer NOT NULL, effective text NOT NULL, submitted_at bigint NOT NULL, codes json NOT NULL, after json NOT NULL,
+    renumber json NOT NULL, decided_by text, decided_at bigint, reason text, published integer, PRIMARY KEY (district_id, id))`,
+  `CREATE TABLE IF NOT EXISTS gs_comments (
+    id bigserial PRIMARY KEY, district_id text NOT NULL, plan_id integer NOT NULL, revision integer NOT NULL,
+    by_user text NOT NULL, at bigint NOT NULL, text text NOT NULL, grid text, lon double precision, lat double precision,
+    FOREIGN KEY (district_id, plan_id) REFERENCES gs_plans(district_id, id) ON DELETE CASCADE)`,
 ];
 
 export async function migrate(db: Sql) {
