@@ -180,6 +180,12 @@ export interface PublishedInfo {
   lifecycle: GridLife[];
 }
 
+/** Which grids a server district is opened with: the shared draft (editable), the published plan, one published version, one plan (read-only). */
+export type ServerView = 'draft' | 'published' | `published:${number}` | `plan:${number}`;
+
+/** The view a role opens a district in first: the wall's and the operators' is the published plan. */
+export const FIRST_VIEW: Record<Role, ServerView> = { admin: 'draft', planner: 'draft', reviewer: 'draft', operator: 'published', auditor: 'published' };
+
 /** Whether a role may edit grids at all (a planner within their scope). */
 export const EDITS: Record<Role, boolean> = { admin: true, planner: true, reviewer: false, operator: false, auditor: false };
 

@@ -3,7 +3,7 @@
 // administrator uploads one here).
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DistrictInfo, Me } from '../server/api';
+import { FIRST_VIEW, type DistrictInfo, type Me } from '../server/api';
 import { loadSetting, saveSetting } from '../store/db';
 import { App } from './App';
 import { Login } from './Login';
@@ -30,7 +30,7 @@ export function ServerApp({ caseLimits }: { caseLimits: Record<string, number> }
     const districts = await listDistricts();
     const remembered = await loadSetting<string | null>(SERVER_DISTRICT, null);
     const pick = districts.find((d) => d.id === remembered) ?? districts[0];
-    setState({ at: 'console', me, districts, load: pick ? startLoad({ kind: 'server', id: pick.id }, caseLimits) : null });
+    setState({ at: 'console', me, districts, load: pick ? startLoad({ kind: 'server', id: pick.id, view: FIRST_VIEW[me.role] }, caseLimits) : null });
   }, [caseLimits]);
 
   const check = useCallback(() => {
@@ -59,9 +59,10 @@ export function ServerApp({ caseLimits }: { caseLimits: Record<string, number> }
   const { me, districts, load } = state;
   const host: ServerHost = {
     me, districts, current: load?.source.kind === 'server' ? load.source.id : null,
-    onOpen: (id) => {
+    view: (load?.source.kind === 'server' && load.source.view) || FIRST_VIEW[me.role],
+    onOpen: (id, view = FIRST_VIEW[me.role]) => {
       void saveSetting(SERVER_DISTRICT, id);
-      const next = startLoad({ kind: 'server', id }, caseLimits);
+      const next = startLoad({ kind: 'server', id, view }, caseLimits);
       setState((s) => (s.at === 'console' ? { ...s, load: next } : s));
     },
     onLogout,

@@ -3,7 +3,7 @@
 // the accounts (listed, added, disabled).
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ROLES, type DistrictInfo, type Me, type Role, type User } from '../server/api';
+import { ROLES, type DistrictInfo, type Me, type Role, type ServerView, type User } from '../server/api';
 import { addUser, changeUser, listUsers, parseScope, uploadDistrict } from './server';
 import { serverMessage } from './serverText';
 import { SidePanel } from './SidePanel';
@@ -13,7 +13,9 @@ export interface ServerHost {
   districts: DistrictInfo[];
   /** the district on the map */
   current: string | null;
-  onOpen: (id: string) => void;
+  /** which grids of it: the draft, the published plan, a published version, a plan */
+  view: ServerView;
+  onOpen: (id: string, view?: ServerView) => void;
   onLogout: () => void;
   /** the districts listed again (after an upload) */
   onDistricts: () => Promise<DistrictInfo[]>;

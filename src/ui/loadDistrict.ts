@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import type { District } from '../domain/district';
 import type { Report } from '../checks/report';
 import type { DistrictWorkerApi, ExportKind, LayerName, LoadProgress, PackedDistrict, ServerNotice } from '../workers/district.worker';
-import type { Me } from '../server/api';
+import type { Me, ServerView } from '../server/api';
 import type { Language } from '../i18n';
 import type { DraftState, EditAnswer, GridView } from '../workspace/session';
 import type { EditOp } from '../plan/types';
@@ -47,7 +47,7 @@ export interface PendingLoad {
 }
 
 /** Which district is on the map; remembered in settings so a reload opens it again (one of the office server's: 'server'). */
-export type Source = { kind: 'demo' } | { kind: 'workspace'; id: string } | { kind: 'server'; id: string };
+export type Source = { kind: 'demo' } | { kind: 'workspace'; id: string } | { kind: 'server'; id: string; view?: ServerView };
 
 /** Who is logged in on the office server: a server district is opened and edited as them. */
 let account: Me | null = null;
@@ -73,7 +73,7 @@ export function startLoad(source: Source, caseLimits: Record<string, number> = {
   const district = (source.kind === 'workspace'
     ? worker().loadWorkspace(source.id, caseLimits, report, Comlink.proxy((p: DistrictPreview) => previewed(p)))
     : source.kind === 'server'
-      ? worker().loadServerDistrict(source.id, account!, caseLimits, report)
+      ? worker().loadServerDistrict(source.id, account!, caseLimits, report, source.view ?? 'draft')
       : worker().loadDistrict(demoUrls(), meta as DemoMeta, caseLimits, report)).then(async (d) => {
     // A district that carries everything needs no preview (none came, or it comes too late to matter);
     // else it waits for the preview (it crosses by another port, so may arrive after).

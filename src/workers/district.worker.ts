@@ -31,7 +31,7 @@ import { FileError, PartError, failFile } from '../io/fileError';
 import { checkVersions } from '../store/checkStored';
 import { ServerDrafts } from './serverDrafts';
 import { fetchServerDistrict, LiveLink } from './serverDistrict';
-import { EDITS, IMPORTED, type EditEvent, type Me } from '../server/api';
+import { EDITS, IMPORTED, type EditEvent, type Me, type ServerView } from '../server/api';
 import { EditRefused, outOfScope, touchedCodes } from '../plan/shared';
 import type { EditMeta } from '../workspace/session';
 import { call } from '../ui/server';
@@ -154,12 +154,12 @@ const api = {
    * A district on the office server: its file (layers, the log as edits, versions) read and
    * checked, edited through the server (each edit committed there), followed live.
    */
-  async loadServerDistrict(id: string, me: Me, caseLimits: Record<string, number>, onProgress: (p: LoadProgress) => void) {
+  async loadServerDistrict(id: string, me: Me, caseLimits: Record<string, number>, onProgress: (p: LoadProgress) => void, view: ServerView = 'draft') {
     const total = 1 + CHECK_STAGES.length;
     let done = 0;
     onProgress({ step: 'load.reading', done, total });
     // A file that does not read is named as the workspace files are; the server's refusal is said as it is.
-    const { raw, archive } = await fetchServerDistrict(id).catch((e: unknown) => transferable(e instanceof PartError ? asFileError(`${id}.gridscope`, e) : e));
+    const { raw, archive } = await fetchServerDistrict(id, id, view).catch((e: unknown) => transferable(e instanceof PartError ? asFileError(`${id}.gridscope`, e) : e));
     onProgress({ step: 'load.reading', done: ++done, total });
     const drafts = new ServerDrafts({ district: id, edits: archive.edits });
     const history = { edits: archive.edits, done: archive.edits.length, rev: archive.edits.length };

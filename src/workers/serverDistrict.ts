@@ -1,7 +1,7 @@
 // A district on the office server, in the district worker: its file fetched and read as a
 // workspace file is (the same checks), and its live events followed (server-sent events:
 // each edit someone commits, with who made it), reconnecting by itself when the link drops.
-import type { DistrictInfo, EditEvent } from '../server/api';
+import type { DistrictInfo, EditEvent, ServerView } from '../server/api';
 import { readArchive, type Archive } from '../store/archive';
 import { rawLayersOfArchive } from '../workspace/fromWorkspace';
 import type { RawLayers } from '../workspace/assemble';
@@ -15,8 +15,8 @@ export interface ServerDistrict {
 }
 
 /** GET /api/districts/:id/file, read and checked in full; the layers as the console assembles them. */
-export async function fetchServerDistrict(id: string, name = id): Promise<ServerDistrict> {
-  const res = await send(`/api/districts/${encodeURIComponent(id)}/file`);
+export async function fetchServerDistrict(id: string, name = id, view: ServerView = 'draft'): Promise<ServerDistrict> {
+  const res = await send(`/api/districts/${encodeURIComponent(id)}/file?view=${encodeURIComponent(view)}`);
   const seq = Number(res.headers.get('X-GridScope-Seq') ?? NaN);
   const archive = readArchive(new Uint8Array(await res.arrayBuffer()), `${name}.gridscope`);
   const raw = rawLayersOfArchive(archive);
