@@ -28,7 +28,8 @@
 // and case assignment show; the draft (the shared log above) is the office's working plan.
 //   GET    /api/districts/:id/file?view=V        V = draft (default) | published | published:N | plan:P — the
 //                                              district as a .gridscope file whose grids are that view's
-//                                              (no edits but the draft's); its versions = the published ones
+//                                              (no edits but the draft's); its versions = the published ones,
+//                                              ids `published:N` (compareWithVersion('published:N') on the page)
 //   GET    /api/districts/:id/published          PublishedInfo[] (number ascending; 1 = the grids as imported)
 //   GET    /api/districts/:id/plans              PlanInfo[] (newest first)
 //   POST   /api/districts/:id/plans  { note, effective }   planner, admin: PlanInfo (201) — the draft's changes
