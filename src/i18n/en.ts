@@ -510,6 +510,7 @@ export const en: Messages = {
       undo_blocked: 'Cannot undo: {{user}} has changed grid {{grid}} since',
       out_of_scope: 'Grid {{grid}} is outside the area you are responsible for; nothing was changed (a vertex shared across the edge of your area moves only when both grids are yours)',
       read_only_role: 'Your role can view the grids but not edit them',
+      view_read_only: 'This is a published version or a submitted plan: it can only be viewed; go back to the working draft to edit',
       server_unreachable: 'The server cannot be reached: this edit was not saved and nothing was changed',
       not_logged_in: 'Your login has expired: this edit was not saved; log in again',
       server_refused: 'The server refused this edit (HTTP {{status}}); nothing was changed',

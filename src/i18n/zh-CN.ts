@@ -507,6 +507,7 @@ export const zhCN = {
       undo_blocked: '不能撤销：之后 {{user}} 又改过网格 {{grid}}',
       out_of_scope: '网格 {{grid}} 不在你负责的范围内，没有修改（跨范围的共用顶点要两边网格都归你负责才能移动）',
       read_only_role: '你的角色只能查看网格，不能编辑',
+      view_read_only: '这是已发布的版本或送审的方案，只能查看；回到工作草案才能编辑',
       server_unreachable: '连不上服务器，这次编辑没有保存，也没有修改',
       not_logged_in: '登录已过期，这次编辑没有保存；请重新登录',
       server_refused: '服务器拒绝了这次编辑（HTTP {{status}}），没有修改',

@@ -30,6 +30,8 @@ interface Exposed {
   remoteEdit?: { by: string; type: string; grids: string[]; at: number };
   /** the big screen: the area shown, the tour's step, the feed, whether it is fully drawn */
   screen?: { area: string; step: number; stepAt: number; polls: number; feed: { lastOk: number | null; failing: string | null }; drawn: boolean; ready: boolean };
+  /** the wall on the office server: the published version it shows, how many times it redrew for a new one */
+  wall?: { published: number | null; reloads: number };
   /** the last edit (made here or followed from another tab): codes it changed, ms from asking to the page's new state, the worker's own ms, when it was on the page (epoch ms) */
   lastEdit?: { changed: string[]; ms: number; worker: { plan: number; check: number; save: number; view: number }; at: number };
 }
@@ -78,6 +80,7 @@ export function exposeForTests(part: Exposed) {
     shownCases: state.shownCases,
     draft: state.draft,
     screen: state.screen,
+    wall: state.wall,
     lastEdit: state.lastEdit,
   };
 }

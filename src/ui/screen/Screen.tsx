@@ -40,7 +40,7 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
   useEffect(() => { const on = () => setTickerRoom(tickerFits()); window.addEventListener('resize', on); return () => window.removeEventListener('resize', on); }, []);
 
   useEffect(() => {
-    load.district.then(({ draft: _d, ...d }) => { setDistrict(d); setReport(d.report); }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    load.district.then(({ draft: _d, ...d }) => { setDistrict(d); setReport(d.report); exposeForTests({ district: d, report: d.report }); }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [load]);
 
   // The clock, once a second (one timer for the page's life).
