@@ -678,6 +678,7 @@ export const en: Messages = {
     stale: 'Feed down: showing data as of {{time}}',
     never: '(none yet)',
     asOf: 'Data as of {{time}}',
+    published: 'Published grids, version {{n}} (from {{date}})',
     grids: 'Grids',
     households: 'Households',
     open: 'Open cases',

@@ -675,6 +675,7 @@ export const zhCN = {
     stale: '数据中断：显示的是 {{time}} 的数据',
     never: '（尚未取到）',
     asOf: '数据截至 {{time}}',
+    published: '已发布网格 第{{n}}版（{{date}} 起）',
     grids: '网格',
     households: '覆盖户数',
     open: '在办事件',

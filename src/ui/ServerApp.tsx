@@ -100,21 +100,21 @@ function ServerScreen({ districts, caseLimits }: { districts: DistrictInfo[]; ca
   const asked = new URLSearchParams(location.search).get('district');
   const id = (districts.find((d) => d.id === asked) ?? districts[0])?.id ?? null;
   // the version drawn is named by its number: what is shown is exactly the version the wall says it shows
-  const [shown, setShown] = useState<{ load: PendingLoad; published: number; reloads: number } | null>(null);
+  const [shown, setShown] = useState<{ load: PendingLoad; published: number; effective: string; reloads: number } | null>(null);
 
   useEffect(() => {
     if (!id) return;
     let live = true;
-    const seen = (n: number) => setShown((s) => {
-      if (!live || (s && s.published >= n)) return s;
-      return { load: startLoad({ kind: 'server', id, view: `published:${n}` }, caseLimits), published: n, reloads: s ? s.reloads + 1 : 0 };
+    const seen = (p: PublishedInfo) => setShown((s) => {
+      if (!live || (s && s.published >= p.number)) return s;
+      return { load: startLoad({ kind: 'server', id, view: `published:${p.number}` }, caseLimits), published: p.number, effective: p.effective, reloads: s ? s.reloads + 1 : 0 };
     });
     const check = () => call<PublishedInfo[]>(`/api/districts/${encodeURIComponent(id)}/published`)
-      .then((list) => { if (list.length) seen(list[list.length - 1].number); })
+      .then((list) => { if (list.length) seen(list[list.length - 1]); })
       .catch((e: unknown) => console.warn('wall: could not ask which version is published', e));
     void check();
     const timer = setInterval(check, WALL_CHECK_MS);
-    void watchServer((n) => { if (n.kind === 'published') seen(n.published.number); });
+    void watchServer((n) => { if (n.kind === 'published') seen(n.published); });
     return () => { live = false; clearInterval(timer); };
   }, [id, caseLimits]);
 
@@ -122,5 +122,5 @@ function ServerScreen({ districts, caseLimits }: { districts: DistrictInfo[]; ca
 
   if (!id) return <div className="loading" role="status" data-testid="no-district">{t('server.noDistrict')}</div>;
   if (!shown) return <div className="loading" role="status">{t('server.login.checking')}</div>;
-  return <Screen load={shown.load} config={config} />;
+  return <Screen load={shown.load} config={config} published={{ number: shown.published, effective: shown.effective }} />;
 }
