@@ -109,7 +109,8 @@ describe.each<StoreKind>(['embedded', 'postgresql'])('the office server on the %
       ['GET', `${d}/versions/imported`, undefined, ROLES],
       ['POST', `${d}/edits`, { base: 0, op: { type: 'delete', code: 'no-such-grid' } }, ['admin', 'planner']],
       ['POST', `${d}/versions`, { name: '' }, ['admin', 'planner']],
-      ['POST', `${d}/reveal`, { reason: '' }, ['admin', 'auditor']],
+      ['POST', `${d}/reveal`, { reason: '', records: ['x'] }, ['admin', 'auditor']],
+      ['POST', `${d}/exported`, { kind: 'grids_csv' }, ROLES],
       ['GET', '/api/audit', undefined, ['admin', 'auditor']],
     ];
     const wrong: string[] = [];
@@ -253,12 +254,17 @@ describe.each<StoreKind>(['embedded', 'postgresql'])('the office server on the %
       expect(JSON.stringify(h.geo!.props.head_name)).toContain('欧**娜');
       expect(JSON.stringify(h.geo!.props.phone)).toContain('138****1000');
     }
-    expect((await as.auditor!.json('POST', `/api/districts/${up.body.id}/reveal`, { reason: '' })).status).toBe(400);
-    const shown = await as.auditor!.json<{ ids: string[]; columns: Record<string, string[]> }>('POST', `/api/districts/${up.body.id}/reveal`, { reason: '核查 3 号网格信访件' });
+    expect((await as.auditor!.json('POST', `/api/districts/${up.body.id}/reveal`, { reason: '', records: ['H0'] })).status).toBe(400);
+    expect((await as.auditor!.json('POST', `/api/districts/${up.body.id}/reveal`, { reason: '核查 3 号网格信访件' })).status).toBe(400); // which records
+    const shown = await as.auditor!.json<{ ids: string[]; columns: Record<string, string[]>; unknown: string[] }>('POST', `/api/districts/${up.body.id}/reveal`, { reason: '核查 3 号网格信访件', records: ['H1', 'H0', 'H99'] });
     expect(shown.status).toBe(200);
-    expect(shown.body.columns.head_name[0]).toBe('欧阳娜娜');
-    const audit = (await as.auditor!.json<{ user: string; action: string; detail: string }[]>('GET', '/api/audit')).body;
-    expect(audit.find((a) => a.action === 'reveal_personal')).toMatchObject({ user: 'u-auditor', detail: expect.stringContaining('核查 3 号网格信访件') });
+    // only the records asked for, in that order; an id the district lacks is said
+    expect(shown.body.ids).toEqual(['H1', 'H0']);
+    expect(shown.body.columns.head_name).toEqual(['欧阳娜丰', '欧阳娜娜']);
+    expect(shown.body.columns.phone).toEqual(['13812341001', '13812341000']);
+    expect(shown.body.unknown).toEqual(['H99']);
+    const audit = (await as.auditor!.json<{ user: string; action: string; detail: string; record: string }[]>('GET', '/api/audit?kind=reveal')).body;
+    expect(audit.map((a) => [a.user, a.record, a.detail]).sort()).toEqual([['u-auditor', 'H0', '核查 3 号网格信访件'], ['u-auditor', 'H1', '核查 3 号网格信访件']]);
     const bad = await as.admin!.json<{ code: string; values: Record<string, string> }>('POST', '/api/districts?name=broken.gridscope', new Uint8Array([80, 75, 3, 4, 0]));
     expect(bad.status).toBe(400);
     expect(bad.body.values.message).toContain('broken.gridscope');
