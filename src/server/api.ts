@@ -23,7 +23,8 @@
 //   GET    /api/districts/:id/versions/:vid     GridFeature[]
 //   POST   /api/districts/:id/reveal  { reason, records }   auditor, admin: RevealAnswer — the personal columns
 //                                              unmasked of those households (1–200 ids); one audit entry per record
-//   POST   /api/districts/:id/exported  { kind }  any role: the page wrote an export file of it ([a-z_]{1,30}); 204
+//   POST   /api/districts/:id/exported  { kind, file? }  any role: the page wrote an export file of it (kind:
+//                                              [a-z_]{1,30}; file: its name, ≤ 200); on record as an export; 204
 //   GET    /api/audit?user&kind&from&to&grid&district&limit   admin, auditor: AuditEntry[], newest first (from/to:
 //                                              YYYY-MM-DD, China time, inclusive; limit ≤ 10000, default 1000);
 //                                              &format=csv[&lang=en]: the same as a CSV download (itself an export entry)

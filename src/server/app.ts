@@ -219,8 +219,13 @@ export async function buildApp(o: AppOptions) {
     const asked = [...new Set(records as string[])];
     const ids = asked.filter((id) => at.has(id));
     const reason = b.reason.trim();
+    // (each with the grid the household is in now: the auditor finds the looks at a grid's people)
+    const a = d.session.assignment();
+    const wanted = new Set(ids);
+    const gridOf = new Map<string, string>();
+    a.ids.forEach((id, i) => { if (wanted.has(String(id)) && a.householdGrid[i] >= 0) gridOf.set(String(id), a.grids[a.householdGrid[i]].properties.code); });
     await o.store.tx(async (q) => {
-      for (const id of ids) await recordAudit(q, { user: req.me!.name, kind: 'reveal', district: d.id, record: id, detail: reason });
+      for (const id of ids) await recordAudit(q, { user: req.me!.name, kind: 'reveal', district: d.id, grids: gridOf.has(id) ? [gridOf.get(id)!] : [], record: id, detail: reason });
     });
     const columns: Record<string, unknown[]> = {};
     for (const [k, values] of Object.entries(all.columns)) columns[k] = ids.map((id) => values[at.get(id)!]);
@@ -232,9 +237,10 @@ export async function buildApp(o: AppOptions) {
   app.post('/api/districts/:id/exported', { preHandler: anyone }, async (req, reply) => {
     const d = await district(req, reply);
     if (!d) return reply;
-    const kind = (req.body as { kind?: unknown } | null)?.kind;
+    const { kind, file } = (req.body ?? {}) as { kind?: unknown; file?: unknown };
     if (typeof kind !== 'string' || !/^[a-z_]{1,30}$/.test(kind)) return reply.code(400).send({ code: 'bad_request', values: { message: 'kind: 1–30 letters a–z or _' } });
-    await recordAudit(o.store, { user: req.me!.name, kind: 'export', district: d.id, record: kind, detail: 'page' });
+    if (file !== undefined && (typeof file !== 'string' || file.length > 200)) return reply.code(400).send({ code: 'bad_request', values: { message: 'file: a file name of at most 200 characters' } });
+    await recordAudit(o.store, { user: req.me!.name, kind: 'export', district: d.id, record: kind, detail: file ?? '' });
     return reply.code(204).send();
   });
 
