@@ -102,6 +102,12 @@ describe.each<StoreKind>(['embedded', 'postgresql'])('the audit trail on the %s 
       expect([r.status, r.body.values.message], JSON.stringify(bad).slice(0, 60)).toEqual([400, expect.stringContaining('records')]);
     }
     expect((await operator.json('POST', `${d()}/exported`, { kind: 'Grids GeoJSON' })).status).toBe(400);
+    // a name locked out after 5 failures: each try still on record, saying why
+    const guess = new Client(server.url);
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await guess.login('u-operator', `${WRONG}-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect((await log('&kind=login_failed&user=u-operator')).map((e) => e.detail.split(' ').pop())).toEqual(['too_many', 'bad_login', 'bad_login', 'bad_login', 'bad_login', 'bad_login']);
     expect((await operator.json('POST', `${d()}/exported`, { kind: 'csv', file: 'x'.repeat(201) })).status).toBe(400);
   }, 60_000);
 
