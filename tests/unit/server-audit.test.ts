@@ -2,12 +2,13 @@
 // action leaves exactly its entries, with its actor (a table the plan kinds join); the filters
 // (person, kind, China-time days, grid, district, limit) narrow it and refuse bad values by
 // name; the CSV download; nothing can change or delete an entry, through the API or in SQL
-// itself; and no personal value (nor a password) is ever in a stored row.
+// itself (nor does removing a district); and no personal value (nor a password) is ever in a stored row.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
 import { Client, freshStore, openStore, serveCommand, startServer, type Place, type RunningServer, type StoreKind } from '../support/server';
 import { ROSTER_PEOPLE, rosterDistrict } from '../support/roster';
 import { AUDIT_KINDS, recordAudit, type AuditKind } from '../../src/server/audit';
+import { Districts } from '../../src/server/districts';
 import type { AuditEntry, DistrictInfo, RevealAnswer } from '../../src/server/api';
 
 const PASSWORD = 'correct-horse-9';
@@ -139,6 +140,12 @@ describe.each<StoreKind>(['embedded', 'postgresql'])('the audit trail on the %s 
       }
       await expect(store.tx((q) => q.query('DELETE FROM gs_audit'))).rejects.toThrow(/append-only/);
       expect(await count()).toBe(n);
+      // a district removed keeps its entries
+      const entries = Number((await store.query<{ n: string }>('SELECT count(*) AS n FROM gs_audit WHERE district_id = $1', [roster]))[0].n);
+      expect(entries).toBeGreaterThan(10);
+      await new Districts(store).remove(roster);
+      expect((await store.query('SELECT id FROM gs_districts WHERE id = $1', [roster])).length).toBe(0);
+      expect(Number((await store.query<{ n: string }>('SELECT count(*) AS n FROM gs_audit WHERE district_id = $1', [roster]))[0].n)).toBe(entries);
 
       const rows = (await store.query<{ t: string }>('SELECT a::text AS t FROM gs_audit a')).map((r) => r.t);
       expect(rows.filter((t) => t.includes('全面核查')).length).toBe(ROSTER_PEOPLE.length);
