@@ -1,0 +1,233 @@
+// The approval sheet's pure geometry (src/domain/sheet.ts): the plan's box fitted into the map
+// frame keeping its shape, the scale bar true against geodesic distances, labels that fit or
+// are left out, and the tables' rows over pages with none lost or repeated.
+import { describe, expect, it } from 'vitest';
+import geographiclib from 'geographiclib-geodesic';
+import {
+  boxOf, fitLabels, fitProjection, labelSize, linesOf, metresPerDegree, paginate, PAPER, scaleBar, sheetLayout, textWidth, withMargin,
+  type BBox, type LabelRequest, type Paper, type TableBlock,
+} from '../../src/domain/sheet';
+
+const geod = geographiclib.Geodesic.WGS84;
+const EPS = 1e-6;
+
+describe('layout', () => {
+  it('puts the map, the side column, the header and the footer on the landscape page, apart', () => {
+    for (const paper of ['A3', 'A4'] as Paper[]) {
+      const l = sheetLayout(paper);
+      expect(l.page).toEqual(PAPER[paper]);
+      expect(l.page.w).toBeGreaterThan(l.page.h);
+      for (const r of [l.header, l.map, l.side, l.footer, l.body]) {
+        expect(r.x).toBeGreaterThanOrEqual(5);
+        expect(r.y).toBeGreaterThanOrEqual(5);
+        expect(r.x + r.w).toBeLessThanOrEqual(l.page.w - 5);
+        expect(r.y + r.h).toBeLessThanOrEqual(l.page.h - 5);
+      }
+      expect(l.map.x + l.map.w).toBeLessThan(l.side.x);
+      expect(l.header.y + l.header.h).toBeLessThan(l.map.y);
+      expect(l.map.y + l.map.h).toBeLessThanOrEqual(l.footer.y);
+    }
+  });
+});
+
+describe('projection', () => {
+  const boxes: BBox[] = [
+    [119.08, 36.68, 119.11, 36.70], // wide, the demo's latitude
+    [119.1, 36.6, 119.105, 36.7], // tall and thin
+    [100.0, 60.0, 100.4, 60.1], // far north: a degree of longitude is half a degree of latitude
+    [-70.0, -33.5, -69.9, -33.4], // southern hemisphere, west
+  ];
+  for (const paper of ['A3', 'A4'] as Paper[]) for (const box of boxes) {
+    it(`fits ${box.join(',')} inside the ${paper} map frame, centred, keeping its shape`, () => {
+      const frame = sheetLayout(paper).map;
+      const p = fitProjection(box, frame);
+      const [w, s, e, n] = box;
+      const corners = [p.project(w, s), p.project(e, s), p.project(e, n), p.project(w, n)];
+      for (const [x, y] of corners) {
+        expect(x).toBeGreaterThanOrEqual(frame.x - EPS);
+        expect(x).toBeLessThanOrEqual(frame.x + frame.w + EPS);
+        expect(y).toBeGreaterThanOrEqual(frame.y - EPS);
+        expect(y).toBeLessThanOrEqual(frame.y + frame.h + EPS);
+      }
+      const pw = corners[1][0] - corners[0][0], ph = corners[0][1] - corners[3][1];
+      // one side fills the frame exactly, the other is within it; north is up, east right
+      expect(Math.max(pw / frame.w, ph / frame.h)).toBeCloseTo(1, 9);
+      expect(pw).toBeGreaterThan(0);
+      expect(ph).toBeGreaterThan(0);
+      // the shape on paper is the shape on the ground (geodesic widths and height at the middle)
+      const mid = (s + n) / 2;
+      const groundW = geod.Inverse(mid, w, mid, e).s12!, groundH = geod.Inverse(s, (w + e) / 2, n, (w + e) / 2).s12!;
+      expect((pw / ph) / (groundW / groundH)).toBeCloseTo(1, 2);
+      // centred: the box's middle at the frame's middle, and the frame's corners unproject to a box holding it
+      const c = p.project((w + e) / 2, mid);
+      expect(c[0]).toBeCloseTo(frame.x + frame.w / 2, 9);
+      expect(c[1]).toBeCloseTo(frame.y + frame.h / 2, 9);
+      expect(p.shown[0]).toBeLessThanOrEqual(w + EPS);
+      expect(p.shown[1]).toBeLessThanOrEqual(s + EPS);
+      expect(p.shown[2]).toBeGreaterThanOrEqual(e - EPS);
+      expect(p.shown[3]).toBeGreaterThanOrEqual(n - EPS);
+      const [lon, lat] = p.unproject(...p.project(w + 0.3 * (e - w), s + 0.7 * (n - s)));
+      expect(lon).toBeCloseTo(w + 0.3 * (e - w), 10);
+      expect(lat).toBeCloseTo(s + 0.7 * (n - s), 10);
+    });
+  }
+
+  it('widens the changed grids\' box by a margin of the larger side, at least 150 m', () => {
+    const box = boxOf([{ geometry: { type: 'Polygon', coordinates: [[[119.1, 36.7], [119.12, 36.7], [119.12, 36.71], [119.1, 36.7]]] } }])!;
+    expect(box).toEqual([119.1, 36.7, 119.12, 36.71]);
+    const k = metresPerDegree(36.705);
+    const m = withMargin(box);
+    expect((box[0] - m[0]) * k.lon).toBeCloseTo(0.15 * 0.02 * k.lon, 6);
+    expect((m[3] - box[3]) * k.lat).toBeCloseTo(0.15 * 0.02 * k.lon, 6);
+    const tiny = withMargin([119.1, 36.7, 119.1001, 36.7001]);
+    expect((tiny[2] - 119.1001) * metresPerDegree(36.70005).lon).toBeCloseTo(150, 6);
+    expect(boxOf([])).toBeNull();
+  });
+});
+
+describe('scale bar', () => {
+  it('is a round length (1, 2 or 5 × 10ⁿ), the longest that fits', () => {
+    expect(scaleBar(0.1, 60)).toMatchObject({ metres: 500, value: 500, unit: 'm' }); // 600 m fit → 500
+    expect(scaleBar(0.1, 50)).toMatchObject({ metres: 500 });
+    expect(scaleBar(0.1, 49.9)).toMatchObject({ metres: 200 });
+    expect(scaleBar(0.02, 60)).toMatchObject({ metres: 2000, value: 2, unit: 'km' });
+    expect(scaleBar(0.5, 60)).toMatchObject({ metres: 100 });
+    expect(scaleBar(0.001, 60)).toMatchObject({ metres: 50_000, value: 50, unit: 'km' });
+    for (const s of [0.0013, 0.017, 0.09, 0.33, 2.1]) {
+      const b = scaleBar(s, 70);
+      expect(b.mm).toBeLessThanOrEqual(70 + EPS);
+      expect(b.mm).toBeGreaterThan(70 / 2.5 - EPS); // the next round length would not fit
+      expect(b.mm).toBeCloseTo(b.metres * s, 9);
+      expect(String(b.metres / 10 ** Math.floor(Math.log10(b.metres)))).toMatch(/^[125]$/);
+    }
+  });
+
+  it('says on paper the length it measures on the ground, within 1 % of the geodesic distance, east and north', () => {
+    for (const box of [[119.08, 36.68, 119.11, 36.70], [100.0, 60.0, 100.4, 60.1], [18.0, 0.0, 18.2, 0.1], [-70.0, -33.5, -69.9, -33.4]] as BBox[]) {
+      for (const paper of ['A3', 'A4'] as Paper[]) {
+        const p = fitProjection(box, sheetLayout(paper).map);
+        const bar = scaleBar(p.scale, 60);
+        const lat = (box[1] + box[3]) / 2, lon = (box[0] + box[2]) / 2;
+        for (const azimuth of [90, 0, 45]) {
+          const to = geod.Direct(lat, lon, azimuth, bar.metres);
+          const a = p.project(lon, lat), b = p.project(to.lon2!, to.lat2!);
+          const onPaper = Math.hypot(b[0] - a[0], b[1] - a[1]);
+          expect(Math.abs(onPaper / bar.mm - 1), `${box} ${paper} ${azimuth}°`).toBeLessThan(0.01);
+        }
+      }
+    }
+  });
+});
+
+describe('labels', () => {
+  const rect = (x: number, y: number, w: number, h: number): [number, number][][] => [[[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]];
+  const square = (x: number, y: number, s: number) => rect(x, y, s, s);
+  const frame = { x: 0, y: 0, w: 200, h: 100 };
+  const lines = (name: string) => [[{ text: name, size: 2.6 }, { text: '370705001001001', size: 2.2 }], [{ text: '370705001001001', size: 2.2 }]];
+
+  it('measures CJK at one em and the rest narrower', () => {
+    expect(textWidth('网格', 3)).toBeCloseTo(6, 9);
+    expect(textWidth('370705', 2)).toBeGreaterThan(6 * 2 * 0.55);
+    expect(textWidth('370705', 2)).toBeLessThan(6 * 2 * 0.7);
+  });
+
+  it('places a label inside its area, clear of its outline, and leaves out what has no room rather than overlap', () => {
+    const reqs: LabelRequest[] = [
+      { id: 'big', variants: lines('新华社区第1网格'), rings: square(10, 10, 60) },
+      { id: 'narrow', variants: lines('新华社区第2网格'), rings: rect(75, 10, 24, 5) }, // room for the code only
+      { id: 'tiny', variants: lines('新华社区第3网格'), rings: square(100, 10, 3) }, // room for nothing
+      { id: 'under', variants: lines('新华社区第4网格'), rings: square(20, 20, 40) }, // under "big": room, but taken
+      { id: 'cut', variants: lines('新华社区第5网格'), rings: square(195, 50, 40) }, // mostly outside the frame
+    ];
+    const placed = fitLabels(reqs, frame);
+    const by = new Map(placed.map((l) => [l.id, l]));
+    expect(by.get('big')!.lines).toHaveLength(2);
+    expect(by.get('narrow')!.lines.map((l) => l.text)).toEqual(['370705001001001']);
+    expect(by.has('tiny')).toBe(false);
+    expect(by.has('cut')).toBe(false);
+    for (const l of placed) {
+      const r = reqs.find((q) => q.id === l.id)!.rings[0];
+      const xs = r.map((p) => p[0]), ys = r.map((p) => p[1]);
+      expect(l.x - l.w / 2).toBeGreaterThanOrEqual(Math.min(...xs));
+      expect(l.x + l.w / 2).toBeLessThanOrEqual(Math.max(...xs));
+      expect(l.y - l.h / 2).toBeGreaterThanOrEqual(Math.min(...ys));
+      expect(l.y + l.h / 2).toBeLessThanOrEqual(Math.max(...ys));
+      expect(l).toMatchObject(labelSize(l.lines));
+    }
+    for (const a of placed) for (const b of placed) {
+      if (a === b) continue;
+      const apart = Math.abs(a.x - b.x) * 2 >= a.w + b.w || Math.abs(a.y - b.y) * 2 >= a.h + b.h;
+      expect(apart, `${a.id} / ${b.id}`).toBe(true);
+    }
+  });
+
+  it('keeps a label out of a hole and off an L-shaped area\'s missing corner', () => {
+    const ring: [number, number][] = [[0, 0], [60, 0], [60, 10], [10, 10], [10, 60], [0, 60], [0, 0]];
+    const [l] = fitLabels([{ id: 'L', variants: [[{ text: '370705001001001', size: 2.2 }]], rings: [ring] }], frame);
+    // the only room is the 10 mm high arm along the top
+    expect(l.y).toBeLessThan(10);
+    const holed = [...square(0, 0, 50), ...square(3, 3, 44)]; // a band 3 mm wide: less than the label is high
+    expect(fitLabels([{ id: 'ring', variants: [[{ text: '网格网格网格网格', size: 2.6 }]], rings: holed }], frame)).toEqual([]);
+  });
+});
+
+describe('tables over pages', () => {
+  const rows = (n: number, h = 6) => Array.from({ length: n }, () => h);
+  const check = (blocks: TableBlock[], pageMm: number, gap = 6) => {
+    const pages = paginate(blocks, pageMm, gap);
+    // every row of every block on exactly one page, in order
+    for (const b of blocks) {
+      const parts = pages.flat().filter((p) => p.block === b.id);
+      const seen = parts.flatMap((p) => Array.from({ length: p.to - p.from }, (_, k) => p.from + k));
+      expect(seen).toEqual(b.rows.map((_, i) => i));
+      expect(parts[0].continued).toBe(false);
+      parts.slice(1).forEach((p) => expect(p.continued).toBe(true));
+    }
+    // each page within its height, heading and header counted for every part on it
+    for (const page of pages) {
+      let h = 0;
+      page.forEach((p, k) => {
+        const b = blocks.find((x) => x.id === p.block)!;
+        h += (k ? gap : 0) + b.head + b.rows.slice(p.from, p.to).reduce((s, r) => s + r, 0);
+      });
+      const alone = page.length === 1 && page[0].to - page[0].from === 1;
+      if (!alone) expect(h).toBeLessThanOrEqual(pageMm + EPS);
+      expect(page.length).toBeGreaterThan(0);
+    }
+    return pages;
+  };
+
+  it('splits a long table over pages, whole rows only, with its header on each', () => {
+    const pages = check([{ id: 'grids', head: 14, rows: rows(100) }], 200);
+    // (200 − 14) / 6 = 31 rows a page
+    expect(pages.map((p) => p[0].to - p[0].from)).toEqual([31, 31, 31, 7]);
+  });
+
+  it('puts the next table under the last on a page when it fits, and the scores whole', () => {
+    const pages = check([
+      { id: 'grids', head: 14, rows: rows(20) },
+      { id: 'moves', head: 14, rows: rows(40, 7.5) },
+      { id: 'scores', head: 12, rows: rows(11), whole: true },
+    ], 240);
+    expect(pages[0].map((p) => p.block)).toEqual(['grids', 'moves']);
+    const scores = pages.flat().filter((p) => p.block === 'scores');
+    expect(scores).toHaveLength(1);
+    expect(scores[0]).toMatchObject({ from: 0, to: 11 });
+  });
+
+  it('keeps rows of mixed heights, an empty table, a row taller than a page, without loss or repeat', () => {
+    const mixed = Array.from({ length: 57 }, (_, i) => 5 + ((i * 7) % 11));
+    check([
+      { id: 'a', head: 10, rows: mixed },
+      { id: 'empty', head: 10, rows: [] },
+      { id: 'tall', head: 10, rows: [4, 500, 4] },
+      { id: 'b', head: 10, rows: rows(3) },
+    ], 120);
+    expect(paginate([], 100)).toEqual([]);
+  });
+
+  it('counts a long name as the lines it wraps to', () => {
+    expect(linesOf('新华社区第1网格', 40, 3)).toBe(1);
+    expect(linesOf('新华社区第1网格新华社区第1网格', 20, 3)).toBe(3);
+  });
+});
