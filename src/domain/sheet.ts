@@ -120,6 +120,16 @@ export function scaleBar(scale: number, maxMm: number): ScaleBar {
   return { metres, mm: metres * scale, value: metres >= 1000 ? metres / 1000 : metres, unit: metres >= 1000 ? 'km' : 'm' };
 }
 
+/** The map's own marks, inside its frame: the north arrow top right, the scale bar's card bottom left (its bar at most `bar` mm). */
+export function mapMarks(frame: Rect): { north: Rect; scale: Rect; bar: number } {
+  const bar = Math.min(60, frame.w / 4);
+  return {
+    north: { x: frame.x + frame.w - 17, y: frame.y + 2, w: 15, h: 16 },
+    scale: { x: frame.x + 2, y: frame.y + frame.h - 13.5, w: bar + 16, h: 11.5 },
+    bar,
+  };
+}
+
 // ---- labels -------------------------------------------------------------------------------
 
 /**
@@ -195,10 +205,11 @@ export function labelSize(lines: LabelLine[]): { w: number; h: number } {
 /**
  * Places labels, in the order given (the most important first): each inside its own area,
  * clear of its outline, inside the frame and clear of every label placed before; a label with
- * no room in any of its variants is left out (never drawn over another).
+ * no room in any of its variants is left out (never drawn over another), and none goes on the
+ * rectangles to `avoid` (the north arrow, the scale bar).
  */
-export function fitLabels(requests: LabelRequest[], frame: Rect): PlacedLabel[] {
-  const placed: PlacedLabel[] = [];
+export function fitLabels(requests: LabelRequest[], frame: Rect, avoid: Rect[] = []): PlacedLabel[] {
+  const placed: PlacedLabel[] = avoid.map((r) => ({ id: '', x: r.x + r.w / 2, y: r.y + r.h / 2, w: r.w, h: r.h, lines: [] }));
   for (const req of requests) {
     const pts = req.rings.flat();
     if (pts.length < 3) continue;
@@ -232,7 +243,7 @@ export function fitLabels(requests: LabelRequest[], frame: Rect): PlacedLabel[] 
       }
     }
   }
-  return placed;
+  return placed.slice(avoid.length);
 }
 
 // ---- tables over pages ----------------------------------------------------------------------

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import geographiclib from 'geographiclib-geodesic';
 import {
-  boxOf, fitLabels, fitProjection, labelSize, linesOf, metresPerDegree, paginate, PAPER, scaleBar, sheetLayout, textWidth, withMargin,
+  boxOf, fitLabels, fitProjection, labelSize, linesOf, mapMarks, metresPerDegree, paginate, PAPER, scaleBar, sheetLayout, textWidth, withMargin,
   type BBox, type LabelRequest, type Paper, type TableBlock,
 } from '../../src/domain/sheet';
 
@@ -159,6 +159,22 @@ describe('labels', () => {
       const apart = Math.abs(a.x - b.x) * 2 >= a.w + b.w || Math.abs(a.y - b.y) * 2 >= a.h + b.h;
       expect(apart, `${a.id} / ${b.id}`).toBe(true);
     }
+  });
+
+  it('keeps labels off the north arrow and the scale bar, inside the frame', () => {
+    const f = sheetLayout('A3').map;
+    const marks = mapMarks(f);
+    for (const r of [marks.north, marks.scale]) {
+      expect(r.x).toBeGreaterThanOrEqual(f.x);
+      expect(r.y).toBeGreaterThanOrEqual(f.y);
+      expect(r.x + r.w).toBeLessThanOrEqual(f.x + f.w);
+      expect(r.y + r.h).toBeLessThanOrEqual(f.y + f.h);
+    }
+    // one small area right under the north arrow: without the arrow its label goes there, with it not at all
+    const under = { id: 'n', variants: [[{ text: '370705001001001', size: 2.2 }]], rings: rect(marks.north.x - 8, marks.north.y, 24, 8) };
+    expect(fitLabels([under], f)).toHaveLength(1);
+    expect(fitLabels([under], f, [marks.north, marks.scale])).toEqual([]);
+    expect(scaleBar(0.2, marks.bar).mm + 16).toBeLessThanOrEqual(marks.scale.w);
   });
 
   it('keeps a label out of a hole and off an L-shaped area\'s missing corner', () => {

@@ -1,0 +1,254 @@
+// The approval sheet (审批单) of a plan, for print: page 1 the map of the plan's area (SVG, to
+// scale) with its legend, scale bar, north arrow, title and title block; then the tables of
+// changes, moves and scores over as many pages as they take. Knows nothing of where its data
+// comes from (the console's draft, a plan submitted to the office server).
+import { Fragment, useId, useMemo, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { District } from '../../domain/district';
+import type { Comparison } from '../../plan/compare';
+import type { PlanScores } from '../../plan/scores';
+import { mapMarks, scaleBar, sheetLayout, type Paper, type Rect } from '../../domain/sheet';
+import { LABEL_CODE_MM, LABEL_NAME_MM, sheetMap, type SheetMapData } from './sheetMap';
+import { sheetTables, tablePages, TABLE, type SheetTable } from './sheetTables';
+import './sheet.css';
+
+export interface SheetMeta {
+  /** the sheet's title, in words (the approval sheet's own, sheet.title) */
+  title: string;
+  districtName: string;
+  planNumber: string;
+  /** the plan's status, already in words */
+  status: string;
+  /** who submitted it ('' when nobody yet) */
+  author: string;
+  /** when it was submitted (epoch ms); null: not submitted */
+  submittedAt: number | null;
+  /** YYYY-MM-DD, '' when not set */
+  effective: string;
+  /** null until approved: the sheet leaves lines to sign */
+  approver: string | null;
+  approvedAt: number | null;
+  note: string;
+  /** the version the plan is compared with, in words */
+  comparedWith?: string;
+  /** when the sheet was made (epoch ms) */
+  printedAt?: number;
+}
+
+export interface SheetProps {
+  /** the district with the plan's grids as its grids (its base map, buildings and boundaries drawn from it) */
+  district: District;
+  comparison: Comparison & { scores: { before: PlanScores; after: PlanScores } };
+  meta: SheetMeta;
+  paper: Paper;
+}
+
+const mm = (v: number) => `${v}mm`;
+const box = (r: Rect) => ({ left: mm(r.x), top: mm(r.y), width: mm(r.w), height: mm(r.h) });
+
+/** Local date and time, YYYY-MM-DD HH:mm (or the date alone). */
+export function formatTime(ms: number, withTime = true): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const day = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  return withTime ? `${day} ${p(d.getHours())}:${p(d.getMinutes())}` : day;
+}
+
+export function Sheet({ district, comparison, meta, paper }: SheetProps) {
+  const { t } = useTranslation();
+  const layout = sheetLayout(paper);
+  const map = useMemo(() => sheetMap(district, comparison, layout.map), [district, comparison, paper]);
+  const names = useMemo(() => new Map([...district.grids.map((g) => [g.properties.code, g.properties.name] as const), ...comparison.grids.map((g) => [g.code, g.name] as const)]), [district, comparison]);
+  const tables = useMemo(() => sheetTables(comparison, names, t), [comparison, names, t]);
+  const pages = useMemo(() => tablePages(tables, layout.body.w, layout.body.h), [tables, paper]);
+  const total = 1 + pages.length;
+  const heading = t('sheet.heading', { district: meta.districtName, title: meta.title });
+  const header = (
+    <header className="sheet-header" style={box(layout.header)}>
+      <h1>{heading}</h1>
+      <span className="sheet-number">{t('sheet.labelled', { label: t('sheet.planNumber'), value: meta.planNumber || '—' })}</span>
+    </header>
+  );
+  const footer = (n: number) => (
+    <footer className="sheet-footer" style={box(layout.footer)}>
+      <span>{heading} · {meta.planNumber}</span>
+      <span>{meta.printedAt !== undefined ? t('sheet.printedAt', { at: formatTime(meta.printedAt) }) : ''}</span>
+      <span>{t('sheet.page', { n, total })}</span>
+    </footer>
+  );
+  const summary = {
+    added: comparison.grids.filter((g) => g.change === 'added').length,
+    removed: comparison.grids.filter((g) => g.change === 'removed').length,
+    reshaped: comparison.grids.filter((g) => g.change === 'reshaped').length,
+    households: comparison.moves.reduce((s, x) => s + x.households, 0),
+    buildings: comparison.moves.reduce((s, x) => s + x.buildings, 0),
+  };
+
+  return (
+    <div className={`sheet sheet-${paper.toLowerCase()}`} data-testid="sheet" data-paper={paper}>
+      <section className="sheet-page" style={{ width: mm(layout.page.w), height: mm(layout.page.h) }} data-testid="sheet-page">
+        {header}
+        <MapFrame map={map} frame={layout.map} />
+        <aside className="sheet-side" style={box(layout.side)}>
+          <p className="sheet-summary" data-testid="sheet-summary">{t('sheet.summary', summary)}</p>
+          <Legend map={map} />
+          <TitleBlock meta={meta} />
+        </aside>
+        {footer(1)}
+      </section>
+      {pages.map((parts, k) => (
+        <section key={k} className="sheet-page" style={{ width: mm(layout.page.w), height: mm(layout.page.h) }} data-testid="sheet-page">
+          {header}
+          <div className="sheet-body" style={box(layout.body)}>
+            {parts.map((part) => {
+              const tb = tables.find((x) => x.id === part.block)!;
+              return <TablePart key={`${part.block}-${part.from}`} table={tb} from={part.from} to={part.to} continued={part.continued} width={layout.body.w} />;
+            })}
+          </div>
+          {footer(k + 2)}
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function TablePart({ table, from, to, continued, width }: { table: SheetTable; from: number; to: number; continued: boolean; width: number }) {
+  const { t } = useTranslation();
+  const rows = table.rows.slice(from, to);
+  const cls = (i: number) => (table.numeric.includes(i) ? 'num' : undefined);
+  return (
+    <div className="sheet-table" data-testid={`sheet-${table.id}`}>
+      <h2 style={{ height: mm(TABLE.heading), lineHeight: mm(TABLE.heading) }}>{t(`sheet.${table.id}.title`)}{continued ? t('sheet.continued') : ''}</h2>
+      <table style={{ width: mm(width) }}>
+        <colgroup>{table.cols.map((s, i) => <col key={i} style={{ width: mm(s * width) }} />)}</colgroup>
+        <thead><tr>{table.head.map((h, i) => <th key={i} className={cls(i)}>{h}</th>)}</tr></thead>
+        <tbody>
+          {table.rows.length === 0
+            ? <tr><td colSpan={table.cols.length} className="none">{table.none}</td></tr>
+            : rows.map((r, k) => <tr key={from + k}>{r.map((c, i) => <td key={i} className={cls(i)}>{c}</td>)}</tr>)}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Grid styles by change (sheet.css holds the colours, by class). */
+const gridClass = (change: string | null, kind: string) => (change ? `g-${change}` : kind === 'dedicated' ? 'g-dedicated' : 'g-grid');
+
+function MapFrame({ map, frame }: { map: SheetMapData; frame: Rect }) {
+  const { t } = useTranslation();
+  const clip = useId().replace(/:/g, '');
+  const marks = mapMarks(frame);
+  const bar = scaleBar(map.projection.scale, marks.bar);
+  const unit = (v: number) => t(bar.unit === 'km' ? 'sheet.km' : 'sheet.m', { n: v });
+  const order = (c: string | null) => (c === 'removed' ? 2 : c ? 1 : 0);
+  const grids = [...map.grids].sort((a, b) => order(a.change) - order(b.change));
+  // the scale bar on a white card, bottom left: four segments, labelled 0, half and the whole
+  const sx = marks.scale.x + 3, sy = marks.scale.y + 8;
+  // the north arrow, top right
+  const nx = marks.north.x + marks.north.w / 2, ny = marks.north.y + 4.5;
+  return (
+    <svg className="sheet-map" data-testid="sheet-map" xmlns="http://www.w3.org/2000/svg"
+      style={box(frame)} width={mm(frame.w)} height={mm(frame.h)} viewBox={`${frame.x} ${frame.y} ${frame.w} ${frame.h}`}>
+      <defs><clipPath id={clip}><rect x={frame.x} y={frame.y} width={frame.w} height={frame.h} /></clipPath></defs>
+      <g clipPath={`url(#${clip})`}>
+        <rect className="m-land" x={frame.x} y={frame.y} width={frame.w} height={frame.h} />
+        <path className="m-water" d={map.water} />
+        <path className="m-road m-local" d={map.roads.local} />
+        <path className="m-road m-secondary" d={map.roads.secondary} />
+        <path className="m-road m-arterial" d={map.roads.arterial} />
+        <path className="m-buildings" d={map.buildings} />
+        {grids.map((g) => <path key={`${g.change ?? ''}${g.code}`} className={`m-grid ${gridClass(g.change, g.kind)}`} d={g.d} data-code={g.code} data-change={g.change ?? ''} />)}
+        <path className="m-before" d={map.before} />
+        <path className="m-community" d={map.communities} />
+        <path className="m-street" d={map.streets} />
+        <path className="m-district" d={map.district} />
+        {map.labels.map((l) => {
+          const top = l.y - l.h / 2 + 0.15;
+          let y = top;
+          return (
+            <text key={l.id} className={`m-label${l.change ? ` l-${l.change}` : ''}`} textAnchor="middle">
+              {l.lines.map((line, i) => {
+                y += line.size * 1.2;
+                return <tspan key={i} x={l.x} y={y - line.size * 0.32} fontSize={line.size} className={line.size === LABEL_NAME_MM ? 'name' : line.size === LABEL_CODE_MM ? 'code' : undefined}>{line.text}</tspan>;
+              })}
+            </text>
+          );
+        })}
+      </g>
+      <g className="m-north" data-testid="sheet-north">
+        <circle cx={nx} cy={ny + 5} r={5.5} className="m-card" />
+        <path d={`M${nx} ${ny} L${nx + 3} ${ny + 8} L${nx} ${ny + 6.5} Z`} className="dark" />
+        <path d={`M${nx} ${ny} L${nx - 3} ${ny + 8} L${nx} ${ny + 6.5} Z`} className="light" />
+        <text x={nx} y={ny - 1.2} textAnchor="middle" fontSize={3.2}>{t('sheet.north')}</text>
+      </g>
+      <g className="m-scale" data-testid="sheet-scale" data-metres={bar.metres}>
+        <rect className="m-card" x={marks.scale.x} y={marks.scale.y + 1} width={bar.mm + 16} height={9} rx={1} />
+        {[0, 1, 2, 3].map((i) => <rect key={i} x={sx + (i * bar.mm) / 4} y={sy - 1} width={bar.mm / 4} height={1.6} className={i % 2 ? 'light' : 'dark'} />)}
+        {[[0, '0'], [bar.mm / 2, String(bar.value / 2)], [bar.mm, unit(bar.value)]].map(([x, s]) => (
+          <text key={String(x)} x={sx + Number(x)} y={sy - 2.2} textAnchor={x === bar.mm ? 'start' : 'middle'} dx={x === bar.mm ? -1.2 : 0} fontSize={2.6}>{s}</text>
+        ))}
+      </g>
+      <rect className="m-frame" x={frame.x} y={frame.y} width={frame.w} height={frame.h} />
+    </svg>
+  );
+}
+
+function Swatch({ cls, line }: { cls: string; line?: boolean }) {
+  return (
+    <svg className="sheet-swatch" width="9mm" height="4.5mm" viewBox="0 0 9 4.5" aria-hidden="true">
+      {line ? <path className={cls} d="M0.5 2.25 L8.5 2.25" /> : <rect className={cls} x={0.5} y={0.5} width={8} height={3.5} />}
+    </svg>
+  );
+}
+
+function Legend({ map }: { map: SheetMapData }) {
+  const { t } = useTranslation();
+  const items: [string, string, boolean?][] = [
+    ['added', 'm-grid g-added'],
+    ['reshaped', 'm-grid g-reshaped'],
+    ['removed', 'm-grid g-removed'],
+    ['before', 'm-before', true],
+    ['grid', 'm-grid g-grid'],
+    ...(map.dedicated ? [['dedicated', 'm-grid g-dedicated'] as [string, string]] : []),
+    ['street', 'm-street', true],
+    ['community', 'm-community', true],
+    ['roads', 'm-road m-secondary', true],
+    ['water', 'm-water'],
+    ['buildings', 'm-buildings'],
+  ];
+  return (
+    <section className="sheet-legend" data-testid="sheet-legend">
+      <h3>{t('sheet.legend.title')}</h3>
+      <ul>
+        {items.map(([k, cls, line]) => <li key={k}><Swatch cls={cls} line={line} /><span>{t(`sheet.legend.${k}`)}</span></li>)}
+      </ul>
+    </section>
+  );
+}
+
+function TitleBlock({ meta }: { meta: SheetMeta }) {
+  const { t } = useTranslation();
+  const blank = <span className="sheet-line" />;
+  const rows: [string, ReactNode][] = [
+    ['planNumber', meta.planNumber || blank],
+    ['status', meta.status],
+    ...(meta.comparedWith !== undefined ? [['comparedWith', meta.comparedWith] as [string, ReactNode]] : []),
+    ['author', meta.author || blank],
+    ['submittedAt', meta.submittedAt !== null ? formatTime(meta.submittedAt) : blank],
+    ['effective', meta.effective || blank],
+    ['approver', meta.approver ?? <><span className="sheet-line" /><span className="muted">{t('sheet.signature')}</span></>],
+    ['approvedAt', meta.approvedAt !== null ? formatTime(meta.approvedAt, false) : blank],
+  ];
+  return (
+    <section className="sheet-titleblock" data-testid="sheet-titleblock">
+      <dl>
+        {rows.map(([k, v]) => <Fragment key={k}><dt>{t(`sheet.${k}`)}</dt><dd data-field={k}>{v}</dd></Fragment>)}
+      </dl>
+      <div className="sheet-note">
+        <h4>{t('sheet.note')}</h4>
+        <p data-field="note">{meta.note}</p>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+// The approval sheet in the built app (real headless Chromium, real IndexedDB): a plan made in
+// the editor on the demo (an over-band grid auto-split, a neighbour deleted), the sheet opened
+// from the comparison's link, printed to PDF on A3 and on A4 landscape, and the PDF read back
+// with poppler (pdfinfo: the paper; pdftotext: the title, plan number, legend and the changed
+// grids on page 1, their rows on page 2; pdftoppm: it renders).
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { useConsolePage, watchErrors } from './chromium';
+import { codesOf, deleteGrid, openEditor, selectGrid } from './editing';
+
+declare const window: { gridscope: { draft?: { done: number } | null } };
+
+const { page, baseUrl } = useConsolePage();
+/** SHEET_SHOTS=dir keeps PNGs of pages 1 and 2 to look at (100 dpi) */
+const shots = process.env.SHEET_SHOTS;
+
+const pdfText = (file: string, first: number, last = first) => execFileSync('pdftotext', ['-f', String(first), '-l', String(last), '-layout', file, '-'], { encoding: 'utf8' });
+/** pdftotext may break a line of CJK or a code with spaces: compare without them */
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+async function printSheet(sheet: Page, paper: 'A3' | 'A4', dir: string) {
+  if (!sheet.url().includes(`paper=${paper}`)) await sheet.goto(`${baseUrl}sheet?version=imported&paper=${paper}`);
+  await sheet.locator('[data-testid="sheet-app"][data-drawn="true"]').waitFor({ timeout: 60_000 });
+  const file = join(dir, `sheet-${paper}.pdf`);
+  await sheet.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
+  const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+  const m = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info)!;
+  const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+  execFileSync('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '2', file, join(dir, `page-${paper}`)]);
+  const pngs = readdirSync(dir).filter((f) => f.startsWith(`page-${paper}`) && f.endsWith('.png'));
+  if (shots) {
+    mkdirSync(shots, { recursive: true });
+    execFileSync('pdftoppm', ['-r', '100', '-png', '-f', '1', '-l', '2', file, join(shots, `sheet-${paper}`)]);
+    copyFileSync(file, join(shots, `sheet-${paper}.pdf`));
+  }
+  return { file, w: Number(m[1]), h: Number(m[2]), pages, pngs: pngs.map((f) => join(dir, f)) };
+}
+
+describe('the approval sheet', () => {
+  it('prints a plan made in the editor on A3 and A4 landscape: map, legend, title block, then its changes and scores', async () => {
+    const p = page();
+    await openEditor(p);
+    // the plan: the demo's 902-household grid auto-split, and a neighbour of it deleted
+    const split = '370705006001003';
+    await selectGrid(p, split);
+    await p.getByTestId('plan-split').click();
+    await p.getByTestId('plan-accept').click({ timeout: 20_000 });
+    await expect.poll(() => p.evaluate(() => window.gridscope.draft?.done ?? 0), { timeout: 20_000 }).toBe(1);
+    const removed = (await codesOf(p)).find((c) => c.startsWith(split.slice(0, 12)) && c !== split && c.endsWith('002'))!;
+    expect(removed).toBeTruthy();
+    await deleteGrid(p, removed, 2);
+
+    // the editor's comparison links to the sheet of that version
+    await p.getByTestId('versions').getByTestId('compare').first().click();
+    await p.getByTestId('comparison').waitFor();
+    const link = p.getByTestId('open-sheet');
+    expect(await link.getAttribute('href')).toMatch(/^sheet\?version=imported&paper=A3/);
+    expect(await link.getAttribute('target')).toBe('_blank');
+    const comparison = await p.getByTestId('comparison').textContent();
+    const changed = [...new Set([...(comparison ?? '').matchAll(/（(\d{15})）(新增|改边)/g)].map((x) => x[1]))];
+    expect(changed.length).toBeGreaterThan(0);
+    const newCode = [...(comparison ?? '').matchAll(/（(\d{15})）新增/g)].map((x) => x[1])[0];
+    expect(newCode).toBeTruthy();
+
+    // the link opens the sheet in a new tab of the same browser (its IndexedDB: the same draft)
+    const [sheet] = await Promise.all([p.waitForEvent('popup'), link.click()]);
+    const errors = watchErrors(sheet);
+    const dir = mkdtempSync(join(tmpdir(), 'gridscope-sheet-'));
+    const started = Date.now();
+
+    const a3 = await printSheet(sheet, 'A3', dir);
+    expect(Math.abs(a3.w - 1190.55)).toBeLessThanOrEqual(1);
+    expect(Math.abs(a3.h - 841.89)).toBeLessThanOrEqual(1);
+    expect(a3.pages).toBeGreaterThanOrEqual(2);
+    const one = squash(pdfText(a3.file, 1));
+    expect(one).toContain('网格调整方案审批单');
+    expect(one).toContain('奎文区（示范）');
+    expect(one).toContain(squash('奎文区（示范） 网格调整草稿')); // the plan number: the draft's name
+    for (const w of ['图例', '新增网格', '改边网格', '删除网格', '网格边界', '街道界', '社区界', '道路', '水系', '房屋', '审批人', '草案']) expect(one, w).toContain(w);
+    // the changed grids are labelled on the map: the new one and the one deleted
+    expect(one).toContain(newCode);
+    expect(one).toContain(removed);
+    // the scale bar says a round length
+    expect(pdfText(a3.file, 1)).toMatch(/\b(1|2|5)(0*) (米|千米)/);
+    // page 2: the table of changes with the deleted grid's row, and the moves
+    const two = pdfText(a3.file, 2);
+    expect(two).toContain('网格变化');
+    expect(two).toMatch(new RegExp(`${removed}\\s.*删除`));
+    expect(two).toMatch(new RegExp(`${newCode}\\s.*新增`));
+    expect(squash(pdfText(a3.file, 2, a3.pages))).toContain('方案评分');
+    expect(a3.pngs.length).toBe(2);
+    for (const f of a3.pngs) expect(statSync(f).size).toBeGreaterThan(10_000);
+
+    const a4 = await printSheet(sheet, 'A4', dir);
+    expect(Math.abs(a4.w - 841.89)).toBeLessThanOrEqual(1);
+    expect(Math.abs(a4.h - 595.28)).toBeLessThanOrEqual(1);
+    const oneA4 = squash(pdfText(a4.file, 1));
+    for (const w of ['网格调整方案审批单', '图例', '新增网格', '删除网格', newCode]) expect(oneA4, w).toContain(w);
+    expect(pdfText(a4.file, 2)).toMatch(new RegExp(`${removed}\\s.*删除`));
+    expect(a4.pngs.length).toBe(2);
+    expect(existsSync(a4.pngs[0])).toBe(true);
+
+    console.log(`approval sheet: A3 ${a3.pages} pages, A4 ${a4.pages} pages, opened and printed twice in ${Date.now() - started} ms`);
+    expect(errors, 'sheet page errors').toEqual([]);
+    await sheet.close();
+  });
+});
