@@ -694,6 +694,7 @@ export const en: Messages = {
     approver: 'Approver',
     signature: '(signature)',
     approvedAt: 'Approval date',
+    noteMore: '… (the note in full on page 2)',
     note: 'Note',
     north: 'N',
     m: '{{n}} m',

@@ -691,6 +691,7 @@ export const zhCN = {
     approver: '审批人',
     signature: '（签字）',
     approvedAt: '审批日期',
+    noteMore: '……（说明全文见第 2 页）',
     note: '说明',
     north: '北',
     m: '{{n}} 米',

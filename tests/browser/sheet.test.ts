@@ -22,8 +22,8 @@ const pdfText = (file: string, first: number, last = first) => execFileSync('pdf
 /** pdftotext may break a line of CJK or a code with spaces: compare without them */
 const squash = (s: string) => s.replace(/\s+/g, '');
 
-async function printSheet(sheet: Page, paper: 'A3' | 'A4', dir: string) {
-  if (!sheet.url().includes(`paper=${paper}`)) await sheet.goto(`${baseUrl}sheet?version=imported&paper=${paper}`);
+async function printSheet(sheet: Page, paper: 'A3' | 'A4', dir: string, lang?: 'en') {
+  if (!sheet.url().includes(`paper=${paper}`) || lang) await sheet.goto(`${baseUrl}sheet?version=imported&paper=${paper}${lang ? `&lang=${lang}` : ''}`);
   await sheet.locator('[data-testid="sheet-app"][data-drawn="true"]').waitFor({ timeout: 60_000 });
   const file = join(dir, `sheet-${paper}.pdf`);
   await sheet.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
@@ -95,12 +95,18 @@ describe('the approval sheet', () => {
     expect(a3.pngs.length).toBe(2);
     for (const f of a3.pngs) expect(statSync(f).size).toBeGreaterThan(10_000);
 
-    const a4 = await printSheet(sheet, 'A4', dir);
+    // A4, in English this time (lang=en): the same sheet, all of its words from the English messages
+    const a4 = await printSheet(sheet, 'A4', dir, 'en');
     expect(Math.abs(a4.w - 841.89)).toBeLessThanOrEqual(1);
     expect(Math.abs(a4.h - 595.28)).toBeLessThanOrEqual(1);
-    const oneA4 = squash(pdfText(a4.file, 1));
-    for (const w of ['网格调整方案审批单', '图例', '新增网格', '删除网格', newCode]) expect(oneA4, w).toContain(w);
-    expect(pdfText(a4.file, 2)).toMatch(new RegExp(`${removed}\\s.*删除`));
+    const oneA4 = pdfText(a4.file, 1);
+    for (const w of ['Grid plan approval sheet', 'Plan number', 'Legend', 'Grid added', 'Grid reshaped', 'Grid removed', 'Street boundary', 'Approver', 'Draft']) expect(oneA4, w).toContain(w);
+    expect(squash(oneA4)).toContain(squash('奎文区（示范） 网格调整草稿'));
+    expect(squash(oneA4)).toContain(newCode);
+    expect(oneA4).not.toMatch(/[图例审批新增删除]/); // no Chinese word of the sheet's own left
+    const twoA4 = pdfText(a4.file, 2);
+    expect(twoA4).toContain('Grids changed');
+    expect(twoA4).toMatch(new RegExp(`${removed}\\s.*removed`));
     expect(a4.pngs.length).toBe(2);
     expect(existsSync(a4.pngs[0])).toBe(true);
 

@@ -2,6 +2,8 @@
 // frame keeping its shape, the scale bar true against geodesic distances, labels that fit or
 // are left out, and the tables' rows over pages with none lost or repeated.
 import { describe, expect, it } from 'vitest';
+import { noteTable, sheetTables, tablePages, TABLE } from '../../src/ui/sheet/sheetTables';
+import type { PlanScores } from '../../src/plan/scores';
 import geographiclib from 'geographiclib-geodesic';
 import {
   boxOf, fitLabels, fitProjection, labelSize, linesOf, mapMarks, metresPerDegree, paginate, PAPER, scaleBar, sheetLayout, textWidth, withMargin,
@@ -245,5 +247,48 @@ describe('tables over pages', () => {
   it('counts a long name as the lines it wraps to', () => {
     expect(linesOf('新华社区第1网格', 40, 3)).toBe(1);
     expect(linesOf('新华社区第1网格新华社区第1网格', 20, 3)).toBe(3);
+  });
+});
+
+describe('the sheet\'s tables', () => {
+  const scores: PlanScores = { grids: 10, households: 2000, ideal: 200, largestDeviation: 0.5, inBand: 8, meanPolsbyPopper: 0.6, worstPolsbyPopper: 0.3, meanReock: 0.45, movedHouseholds: 120, movedBuildings: 7 };
+  const t = (k: string) => k;
+  const grids = Array.from({ length: 300 }, (_, i) => ({ code: `370705001001${String(i).padStart(3, '0')}`, name: `第${i}网格`, change: 'reshaped' as const, households_before: i, households_after: i + 1 }));
+  const moves = Array.from({ length: 80 }, (_, i) => ({ from: grids[i].code, to: i % 5 === 4 ? '' : grids[i + 1].code, households: i, buildings: 1 }));
+
+  it('puts every grid and move of a large plan on exactly one page, the scores whole, on A3 and A4', () => {
+    const tables = sheetTables({ grids, moves, features: [], scores: { before: scores, after: scores } }, new Map(), t);
+    expect(tables.map((x) => x.id)).toEqual(['changes', 'moves', 'scores']);
+    expect(tables[1].rows[0][1]).toBe('370705001001001');
+    expect(tables[1].rows[0][0]).toBe('370705001001000');
+    expect(tables[1].rows[0][1]).not.toBe('edit.noGrid');
+    expect(tables[1].rows[4][1]).toBe('edit.noGrid');
+    for (const paper of ['A3', 'A4'] as Paper[]) {
+      const body = sheetLayout(paper).body;
+      const pages = tablePages(tables, body.w, body.h);
+      for (const x of tables) {
+        const rows = pages.flat().filter((p) => p.block === x.id).flatMap((p) => Array.from({ length: p.to - p.from }, (_, k) => p.from + k));
+        expect(rows, `${paper} ${x.id}`).toEqual(x.rows.map((_, i) => i));
+      }
+      expect(pages.flat().filter((p) => p.block === 'scores')).toHaveLength(1);
+      expect(pages.length).toBeGreaterThan(paper === 'A3' ? 8 : 12);
+    }
+  });
+
+  it('cuts a long note into paragraphs no taller than 8 lines, keeping every character', () => {
+    const note = `${'本方案将东风社区第3网格拆分为五个网格，使每格户数落在区间内。'.repeat(30)}\n\nSecond paragraph. ${'Short sentence here. '.repeat(40)}`;
+    const width = sheetLayout('A4').body.w;
+    const nt = noteTable(note, width);
+    expect(nt.rows.map((r) => r[0]).join('').replace(/\s+/g, '')).toBe(note.replace(/\s+/g, ''));
+    for (const [r] of nt.rows) expect(linesOf(r, width, TABLE.font)).toBeLessThanOrEqual(8);
+    expect(nt.rows.length).toBeGreaterThan(2);
+    // sentences keep the space between them
+    expect(nt.rows.some(([r]) => r.includes('here. Short sentence here. Short'))).toBe(true);
+    expect(nt.rows.some(([r]) => r.startsWith('Second paragraph. Short sentence'))).toBe(true);
+    // one sentence of 3,000 characters is cut too
+    const long = noteTable('字'.repeat(3000), width);
+    expect(long.rows.map((r) => r[0]).join('')).toBe('字'.repeat(3000));
+    for (const [r] of long.rows) expect(linesOf(r, width, TABLE.font)).toBeLessThanOrEqual(8);
+    expect(noteTable('', width).rows).toEqual([]);
   });
 });

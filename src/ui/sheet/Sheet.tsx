@@ -2,14 +2,14 @@
 // scale) with its legend, scale bar, north arrow, title and title block; then the tables of
 // changes, moves and scores over as many pages as they take. Knows nothing of where its data
 // comes from (the console's draft, a plan submitted to the office server).
-import { Fragment, useId, useMemo, type ReactNode } from 'react';
+import { Fragment, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { District } from '../../domain/district';
 import type { Comparison } from '../../plan/compare';
 import type { PlanScores } from '../../plan/scores';
 import { mapMarks, scaleBar, sheetLayout, type Paper, type Rect } from '../../domain/sheet';
 import { LABEL_CODE_MM, LABEL_NAME_MM, sheetMap, type SheetMapData } from './sheetMap';
-import { sheetTables, tablePages, TABLE, type SheetTable } from './sheetTables';
+import { noteTable, sheetTables, tablePages, TABLE, type SheetTable } from './sheetTables';
 import './sheet.css';
 
 export interface SheetMeta {
@@ -59,9 +59,19 @@ export function Sheet({ district, comparison, meta, paper }: SheetProps) {
   const layout = sheetLayout(paper);
   const map = useMemo(() => sheetMap(district, comparison, layout.map), [district, comparison, paper]);
   const names = useMemo(() => new Map([...district.grids.map((g) => [g.properties.code, g.properties.name] as const), ...comparison.grids.map((g) => [g.code, g.name] as const)]), [district, comparison]);
-  const tables = useMemo(() => sheetTables(comparison, names, t), [comparison, names, t]);
+  // a note longer than its box on page 1 is printed in full first on page 2 (the box says so)
+  // (kept for this note on this paper: another note or paper is measured again)
+  const [overNote, setOverNote] = useState<string | null>(null);
+  const noteOver = overNote === `${paper}:${meta.note}`;
+  const setNoteOver = (over: boolean) => setOverNote(over ? `${paper}:${meta.note}` : null);
+  const tables = useMemo(() => [...(noteOver ? [noteTable(meta.note, layout.body.w)] : []), ...sheetTables(comparison, names, t)], [comparison, names, t, noteOver, meta.note, paper]);
   const pages = useMemo(() => tablePages(tables, layout.body.w, layout.body.h), [tables, paper]);
   const total = 1 + pages.length;
+  // white paper, not the console's dark desk
+  useEffect(() => {
+    document.documentElement.classList.add('sheet-doc');
+    return () => document.documentElement.classList.remove('sheet-doc');
+  }, []);
   const heading = t('sheet.heading', { district: meta.districtName, title: meta.title });
   const header = (
     <header className="sheet-header" style={box(layout.header)}>
@@ -71,7 +81,7 @@ export function Sheet({ district, comparison, meta, paper }: SheetProps) {
   );
   const footer = (n: number) => (
     <footer className="sheet-footer" style={box(layout.footer)}>
-      <span>{heading} · {meta.planNumber}</span>
+      <span>{meta.planNumber ? `${heading} · ${meta.planNumber}` : heading}</span>
       <span>{meta.printedAt !== undefined ? t('sheet.printedAt', { at: formatTime(meta.printedAt) }) : ''}</span>
       <span>{t('sheet.page', { n, total })}</span>
     </footer>
@@ -92,7 +102,7 @@ export function Sheet({ district, comparison, meta, paper }: SheetProps) {
         <aside className="sheet-side" style={box(layout.side)}>
           <p className="sheet-summary" data-testid="sheet-summary">{t('sheet.summary', summary)}</p>
           <Legend map={map} />
-          <TitleBlock meta={meta} />
+          <TitleBlock meta={meta} onOverflow={setNoteOver} over={noteOver} />
         </aside>
         {footer(1)}
       </section>
@@ -116,9 +126,18 @@ function TablePart({ table, from, to, continued, width }: { table: SheetTable; f
   const { t } = useTranslation();
   const rows = table.rows.slice(from, to);
   const cls = (i: number) => (table.numeric.includes(i) ? 'num' : undefined);
+  const title = <h2 style={{ height: mm(TABLE.heading), lineHeight: mm(TABLE.heading) }}>{t(table.plain ? 'sheet.note' : `sheet.${table.id}.title`)}{continued ? t('sheet.continued') : ''}</h2>;
+  if (table.plain) {
+    return (
+      <div className="sheet-table sheet-plain" data-testid={`sheet-${table.id}`}>
+        {title}
+        {rows.map((r, k) => <p key={from + k} style={{ width: mm(width) }}>{r[0]}</p>)}
+      </div>
+    );
+  }
   return (
     <div className="sheet-table" data-testid={`sheet-${table.id}`}>
-      <h2 style={{ height: mm(TABLE.heading), lineHeight: mm(TABLE.heading) }}>{t(`sheet.${table.id}.title`)}{continued ? t('sheet.continued') : ''}</h2>
+      {title}
       <table style={{ width: mm(width) }}>
         <colgroup>{table.cols.map((s, i) => <col key={i} style={{ width: mm(s * width) }} />)}</colgroup>
         <thead><tr>{table.head.map((h, i) => <th key={i} className={cls(i)}>{h}</th>)}</tr></thead>
@@ -227,8 +246,23 @@ function Legend({ map }: { map: SheetMapData }) {
   );
 }
 
-function TitleBlock({ meta }: { meta: SheetMeta }) {
+function TitleBlock({ meta, over, onOverflow }: { meta: SheetMeta; over: boolean; onOverflow: (over: boolean) => void }) {
   const { t } = useTranslation();
+  const box = useRef<HTMLDivElement>(null);
+  // measured once laid out, with the full text (not the shortened one: that would always fit)
+  const text = useRef<HTMLParagraphElement>(null);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (el && !over) onOverflow(el.scrollHeight > el.clientHeight + 1);
+    // shortened: whole lines only (no line cut through the middle at the foot)
+    const p = text.current;
+    if (over && p) {
+      p.style.height = '';
+      p.style.bottom = '';
+      const line = parseFloat(getComputedStyle(p).lineHeight);
+      if (line > 0) { p.style.height = `${Math.floor(p.clientHeight / line) * line}px`; p.style.bottom = 'auto'; }
+    }
+  }, [meta.note, over, onOverflow]);
   const blank = <span className="sheet-line" />;
   const rows: [string, ReactNode][] = [
     ['planNumber', meta.planNumber || blank],
@@ -245,9 +279,10 @@ function TitleBlock({ meta }: { meta: SheetMeta }) {
       <dl>
         {rows.map(([k, v]) => <Fragment key={k}><dt>{t(`sheet.${k}`)}</dt><dd data-field={k}>{v}</dd></Fragment>)}
       </dl>
-      <div className="sheet-note">
+      <div className={over ? 'sheet-note over' : 'sheet-note'} ref={box}>
         <h4>{t('sheet.note')}</h4>
-        <p data-field="note">{meta.note}</p>
+        <p data-field="note" ref={text}>{meta.note}</p>
+        {over && <p className="sheet-note-more" data-testid="sheet-note-more">{t('sheet.noteMore')}</p>}
       </div>
     </section>
   );

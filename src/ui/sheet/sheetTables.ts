@@ -5,12 +5,12 @@ import type { Comparison } from '../../plan/compare';
 import type { PlanScores } from '../../plan/scores';
 import { linesOf, paginate, type PagePart, type TableBlock } from '../../domain/sheet';
 
-/** 9 pt type on 4.2 mm lines, cells padded 1.2 mm above and below, 2 mm each side (sheet.css). */
-export const TABLE = { font: 3.175, line: 4.2, padY: 1.2, padX: 2, heading: 8, gap: 6 } as const;
+/** 9 pt type on 4.2 mm lines, cells padded 1.2 mm above and below, 2 mm each side; 1.5 mm after a paragraph (sheet.css). */
+export const TABLE = { font: 3.175, line: 4.2, padY: 1.2, padX: 2, heading: 8, gap: 6, para: 1.5 } as const;
 /** what a row takes beyond its lines: padding, its border, and a little to spare */
 const ROW_EXTRA = 2 * TABLE.padY + 0.5;
 
-export type TableId = 'changes' | 'moves' | 'scores';
+export type TableId = 'note' | 'changes' | 'moves' | 'scores';
 
 export interface SheetTable {
   id: TableId;
@@ -22,6 +22,30 @@ export interface SheetTable {
   none: string;
   /** the columns holding numbers (right-aligned) */
   numeric: number[];
+  /** paragraphs of text (the note in full), no header row */
+  plain?: boolean;
+}
+
+/** The note in full as a table of paragraphs, each at most `maxLines` lines (split between sentences) so none is taller than a page. */
+export function noteTable(note: string, width: number, maxLines = 8): SheetTable {
+  const rows: string[][] = [];
+  for (const para of note.split(/\n+/).map((x) => x.trim()).filter(Boolean)) {
+    let chunk = '';
+    for (const sentence of para.split(/(?<=[。！？；.!?;]\s*)(?=\S)/)) { // each keeps its space after
+      // a sentence longer than a chunk is cut by characters
+      for (let rest = sentence; rest; ) {
+        const next = chunk + rest;
+        if (linesOf(next, width, TABLE.font) <= maxLines) { chunk = next; rest = ''; continue; }
+        if (chunk) { rows.push([chunk.trim()]); chunk = ''; continue; }
+        let k = rest.length;
+        while (k > 1 && linesOf(rest.slice(0, k), width, TABLE.font) > maxLines) k = Math.floor(k * 0.9);
+        rows.push([rest.slice(0, k)]);
+        rest = rest.slice(k);
+      }
+    }
+    if (chunk) rows.push([chunk.trim()]);
+  }
+  return { id: 'note', cols: [1], head: [], rows, none: '', numeric: [], plain: true };
 }
 
 type T = (key: string, values?: Record<string, unknown>) => string;
@@ -77,6 +101,7 @@ export function rowHeight(cells: string[], widths: number[]): number {
 export function tablePages(tables: SheetTable[], width: number, height: number): PagePart[][] {
   const blocks: TableBlock[] = tables.map((tb) => {
     const widths = tb.cols.map((s) => s * width);
+    if (tb.plain) return { id: tb.id, rows: tb.rows.map((r) => linesOf(r[0], width, TABLE.font) * TABLE.line + TABLE.para), head: TABLE.heading };
     const rows = tb.rows.length ? tb.rows.map((r) => rowHeight(r, widths)) : [rowHeight([tb.none], [width])];
     return { id: tb.id, rows, head: TABLE.heading + rowHeight(tb.head, widths), whole: tb.id === 'scores' };
   });
