@@ -227,7 +227,7 @@ function Versions({ draft, language, onRestore, onComparison, name }: { draft: D
           </ul>
           <button type="button" className="secondary" data-testid="download-comparison" onClick={() => downloadFile(`${name}-${summary.name}-${stamp}.csv`, comparisonCsv(compared.c, m), 'text/csv;charset=utf-8')}>{t('edit.downloadCsv')}</button>
           <button type="button" className="secondary" data-testid="download-comparison-geojson" onClick={() => downloadFile(`${name}-${summary.name}-${stamp}.geojson`, comparisonGeoJSON(compared.c), 'application/geo+json')}>{t('edit.downloadGeojson')}</button>
-          <a className="secondary" href={sheetUrl(compared.v.id, 'A3', language)} target="_blank" rel="noopener" data-testid="open-sheet">{t('sheet.open')}</a>
+          <a className="sheet-link" href={sheetUrl(compared.v.id, 'A3', language)} target="_blank" rel="noopener" data-testid="open-sheet">{t('sheet.open')}</a>
         </div>
       )}
     </section>
