@@ -701,7 +701,7 @@ export const en: Messages = {
     km: '{{n}} km',
     legend: {
       title: 'Legend', added: 'Grid added', reshaped: 'Grid reshaped', removed: 'Grid removed (dashed)', before: 'Outline before reshaping', grid: 'Grid outline', dedicated: 'Dedicated grid',
-      street: 'Street boundary', community: 'Community boundary', roads: 'Roads', water: 'Water', buildings: 'Buildings',
+      district: 'District boundary', street: 'Street boundary', community: 'Community boundary', roads: 'Roads', water: 'Water', buildings: 'Buildings',
     },
     changes: { title: 'Grids changed', code: 'Grid code', name: 'Name', change: 'Change', households: 'Households (before → after)', none: 'No grid changed' },
     moves: { title: 'Households and buildings that change grid (from → to)', from: 'From grid', to: 'To grid', households: 'Households', buildings: 'Buildings', none: 'No household or building changes grid' },

@@ -698,7 +698,7 @@ export const zhCN = {
     km: '{{n}} 千米',
     legend: {
       title: '图例', added: '新增网格', reshaped: '改边网格', removed: '删除网格（虚线）', before: '改边前的边界', grid: '网格边界', dedicated: '专属网格',
-      street: '街道界', community: '社区界', roads: '道路', water: '水系', buildings: '房屋',
+      district: '区县界', street: '街道界', community: '社区界', roads: '道路', water: '水系', buildings: '房屋',
     },
     changes: { title: '网格变化', code: '网格编码', name: '名称', change: '变化', households: '户数（原 → 现）', none: '没有网格变化' },
     moves: { title: '换网格的住户和房屋（从 → 到）', from: '原网格', to: '新网格', households: '户数', buildings: '房屋（栋）', none: '没有住户或房屋换网格' },

@@ -76,6 +76,20 @@ describe('the approval sheet', () => {
     expect(Math.abs(a3.w - 1190.55)).toBeLessThanOrEqual(1);
     expect(Math.abs(a3.h - 841.89)).toBeLessThanOrEqual(1);
     expect(a3.pages).toBeGreaterThanOrEqual(2);
+    // on the page: the deleted grid drawn dashed, the new one filled, a round scale bar
+    const drawn = await sheet.evaluate(([gone, made]) => {
+      const style = (sel: string) => { const el = document.querySelector(sel); return el && getComputedStyle(el); };
+      return {
+        dashed: style(`[data-testid="sheet-map"] path[data-code="${gone}"][data-change="removed"]`)?.strokeDasharray,
+        fill: style(`[data-testid="sheet-map"] path[data-code="${made}"][data-change="added"]`)?.fill,
+        metres: Number(document.querySelector('[data-testid="sheet-scale"]')?.getAttribute('data-metres')),
+        pages: document.querySelectorAll('[data-testid="sheet-page"]').length,
+      };
+    }, [removed, newCode]);
+    expect(drawn.dashed).toMatch(/\d/);
+    expect(drawn.fill).toMatch(/rgba\(22, 163, 74/);
+    expect(String(drawn.metres)).toMatch(/^[125]0*$/);
+    expect(drawn.pages).toBe(a3.pages);
     const one = squash(pdfText(a3.file, 1));
     expect(one).toContain('网格调整方案审批单');
     expect(one).toContain('奎文区（示范）');

@@ -4,6 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { noteTable, sheetTables, tablePages, TABLE } from '../../src/ui/sheet/sheetTables';
 import type { PlanScores } from '../../src/plan/scores';
+import { sheetMap } from '../../src/ui/sheet/sheetMap';
+import { packPolygons } from '../../src/checks/rings';
+import type { District } from '../../src/domain/district';
 import geographiclib from 'geographiclib-geodesic';
 import {
   boxOf, fitLabels, fitProjection, labelSize, linesOf, mapMarks, metresPerDegree, paginate, PAPER, scaleBar, sheetLayout, textWidth, withMargin,
@@ -290,5 +293,54 @@ describe('the sheet\'s tables', () => {
     expect(long.rows.map((r) => r[0]).join('')).toBe('字'.repeat(3000));
     for (const [r] of long.rows) expect(linesOf(r, width, TABLE.font)).toBeLessThanOrEqual(8);
     expect(noteTable('', width).rows).toEqual([]);
+  });
+});
+
+describe('the sheet\'s map', () => {
+  // grids 0.01° (≈ 900 m) wide along a parallel at the demo's latitude; one removed, one added
+  const sq = (x: number, y: number, s = 0.01) => ({ type: 'Polygon' as const, coordinates: [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]] });
+  const grid = (code: string, x: number) => ({ type: 'Feature' as const, geometry: sq(x, 36.7), properties: { code, name: `网格${code.slice(-3)}`, kind: 'base' as const, community_code: code.slice(0, 12), dedicated_type: '' as const, band_min: null, band_max: null } });
+  const after = [grid('370705001001001', 119.0), grid('370705001001003', 119.01), grid('370705001001009', 119.5)];
+  const removed = grid('370705001001002', 119.02);
+  const comparison = {
+    grids: [
+      { code: '370705001001002', name: removed.properties.name, change: 'removed' as const, households_before: 100, households_after: 0 },
+      { code: '370705001001003', name: '网格003', change: 'added' as const, households_before: 0, households_after: 90 },
+    ],
+    moves: [],
+    features: [
+      { type: 'Feature' as const, geometry: removed.geometry, properties: { code: removed.properties.code, name: removed.properties.name, change: 'removed', version: 'before' } },
+      { type: 'Feature' as const, geometry: after[1].geometry, properties: { code: after[1].properties.code, name: '网格003', change: 'added', version: 'after' } },
+    ],
+  };
+  const buildings = packPolygons([sq(119.012, 36.702, 0.0005), sq(119.9, 36.9, 0.0005)]);
+  const district = {
+    grids: after, boundaries: [], water: [], roads: [{ type: 'Feature', geometry: { type: 'LineString', coordinates: [[119.8, 36.9], [119.9, 36.9]] }, properties: { name: '', class: 'arterial' } }],
+    buildings: { count: 2, shapes: buildings },
+  } as unknown as District;
+
+  it('shows the changed grids\' box with their neighbours, the removed grid dashed, only the data inside', () => {
+    const frame = sheetLayout('A3').map;
+    const m = sheetMap(district, comparison, frame);
+    expect(m.changedBox).toEqual([119.01, 36.7, 119.03, 36.71]);
+    // the box is inside the frame's ground; the far grid, building and road are not drawn
+    expect(m.grids.map((g) => [g.code, g.change])).toEqual([['370705001001001', null], ['370705001001003', 'added'], ['370705001001002', 'removed']]);
+    expect(m.roads.arterial).toBe('');
+    expect(m.buildings.match(/M/g)).toHaveLength(1);
+    // every path coordinate inside the frame (the box plus its margin fits it)
+    for (const g of m.grids.filter((x) => x.change)) {
+      const xy = g.d.match(/-?[\d.]+/g)!.map(Number);
+      for (let i = 0; i < xy.length; i += 2) {
+        expect(xy[i]).toBeGreaterThanOrEqual(frame.x);
+        expect(xy[i]).toBeLessThanOrEqual(frame.x + frame.w);
+        expect(xy[i + 1]).toBeGreaterThanOrEqual(frame.y);
+        expect(xy[i + 1]).toBeLessThanOrEqual(frame.y + frame.h);
+      }
+    }
+    // the changed grids labelled first, with name and code; labels apart
+    const labels = new Map(m.labels.map((l) => [l.id, l]));
+    expect(labels.get('370705001001003')!.lines.map((l) => l.text)).toEqual(['网格003', '370705001001003']);
+    expect(labels.get('370705001001002')!.change).toBe('removed');
+    expect(m.districtShown).toBe(false);
   });
 });

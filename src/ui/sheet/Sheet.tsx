@@ -230,6 +230,7 @@ function Legend({ map }: { map: SheetMapData }) {
     ['before', 'm-before', true],
     ['grid', 'm-grid g-grid'],
     ...(map.dedicated ? [['dedicated', 'm-grid g-dedicated'] as [string, string]] : []),
+    ...(map.districtShown ? [['district', 'm-district', true] as [string, string, boolean]] : []),
     ['street', 'm-street', true],
     ['community', 'm-community', true],
     ['roads', 'm-road m-secondary', true],

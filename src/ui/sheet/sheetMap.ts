@@ -34,8 +34,9 @@ export interface SheetMapData {
   /** reshaped grids' outlines as they were */
   before: string;
   labels: (PlacedLabel & { change: MapChange | null })[];
-  /** whether any dedicated grid is drawn (the legend then names them) */
+  /** whether any dedicated grid is drawn, and the district's outline inside the frame (the legend then names them) */
   dedicated: boolean;
+  districtShown: boolean;
 }
 
 /** Label type sizes in millimetres: 7.4 pt names, 6.2 pt codes — legible on paper, the same on A3 and A4. */
@@ -127,5 +128,6 @@ export function sheetMap(d: District, c: Comparison, frame: Rect): SheetMapData 
     water: d.water.filter(inView).map((w) => area(w.geometry)).join(''),
     district: level('district'), streets: level('street'), communities: level('community'),
     dedicated: grids.some((g) => g.kind === 'dedicated'),
+    districtShown: d.boundaries.some((b) => b.properties.level === 'district' && ringsOf(b.geometry).some((r) => r.some(([x, y]) => x >= shown[0] && x <= shown[2] && y >= shown[1] && y <= shown[3]))),
   };
 }
