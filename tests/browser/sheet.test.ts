@@ -69,6 +69,9 @@ describe('the approval sheet', () => {
     // the link opens the sheet in a new tab of the same browser (its IndexedDB: the same draft)
     const [sheet] = await Promise.all([p.waitForEvent('popup'), link.click()]);
     const errors = watchErrors(sheet);
+    // nothing from anywhere else: no tile, no web font
+    const elsewhere: string[] = [];
+    sheet.on('request', (r) => { if (!r.url().startsWith(baseUrl) && !/^(data|blob):/.test(r.url())) elsewhere.push(r.url()); });
     const dir = mkdtempSync(join(tmpdir(), 'gridscope-sheet-'));
     const started = Date.now();
 
@@ -95,6 +98,7 @@ describe('the approval sheet', () => {
     expect(one).toContain('奎文区（示范）');
     expect(one).toContain(squash('奎文区（示范） 网格调整草稿')); // the plan number: the draft's name
     for (const w of ['图例', '新增网格', '改边网格', '删除网格', '网格边界', '街道界', '社区界', '道路', '水系', '房屋', '审批人', '草案']) expect(one, w).toContain(w);
+    expect(one).not.toContain(squash('打印 / 存为 PDF')); // the print button stays off the paper
     // the changed grids are labelled on the map: the new one and the one deleted
     expect(one).toContain(newCode);
     expect(one).toContain(removed);
@@ -126,6 +130,7 @@ describe('the approval sheet', () => {
 
     console.log(`approval sheet: A3 ${a3.pages} pages, A4 ${a4.pages} pages, opened and printed twice in ${Date.now() - started} ms`);
     expect(errors, 'sheet page errors').toEqual([]);
+    expect(elsewhere).toEqual([]);
     await sheet.close();
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { noteTable, sheetTables, tablePages, TABLE } from '../../src/ui/sheet/sheetTables';
 import type { PlanScores } from '../../src/plan/scores';
 import { sheetMap } from '../../src/ui/sheet/sheetMap';
+import { isSheet, sheetConfig, sheetUrl } from '../../src/ui/sheet/config';
 import { packPolygons } from '../../src/checks/rings';
 import type { District } from '../../src/domain/district';
 import geographiclib from 'geographiclib-geodesic';
@@ -342,5 +343,18 @@ describe('the sheet\'s map', () => {
     expect(labels.get('370705001001003')!.lines.map((l) => l.text)).toEqual(['网格003', '370705001001003']);
     expect(labels.get('370705001001002')!.change).toBe('removed');
     expect(m.districtShown).toBe(false);
+  });
+});
+
+describe('the sheet\'s address', () => {
+  it('reads version, paper and language, with the imported grids, A3 and the console\'s language by default', () => {
+    expect(sheetConfig('')).toEqual({ version: 'imported', paper: 'A3', lang: null });
+    expect(sheetConfig('?version=v1&paper=a4&lang=en')).toEqual({ version: 'v1', paper: 'A4', lang: 'en' });
+    expect(sheetConfig('?paper=A5&lang=fr')).toEqual({ version: 'imported', paper: 'A3', lang: null });
+    expect(sheetConfig(`?${sheetUrl('v 2&x', 'A4', 'zh-CN').split('?')[1]}`)).toEqual({ version: 'v 2&x', paper: 'A4', lang: 'zh-CN' });
+    expect(isSheet({ pathname: '/sheet' })).toBe(true);
+    expect(isSheet({ pathname: '/app/sheet/' })).toBe(true);
+    expect(isSheet({ pathname: '/' })).toBe(false);
+    expect(isSheet({ pathname: '/sheets' })).toBe(false);
   });
 });
