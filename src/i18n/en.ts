@@ -675,7 +675,7 @@ export const en: Messages = {
     labelled: '{{label}}: {{value}}',
     open: 'Approval sheet (print / PDF)',
     title: 'Grid plan approval sheet',
-    heading: '{{district}} — {{title}}',
+    heading: '{{title}} · {{district}}',
     print: 'Print / save as PDF',
     paper: 'Paper',
     loading: 'Making the approval sheet…',
