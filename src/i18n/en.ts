@@ -672,6 +672,7 @@ export const en: Messages = {
     },
   },
   sheet: {
+    noVersion: 'this draft has no version "{{id}}": open the sheet from a comparison in the editor\'s Versions section',
     labelled: '{{label}}: {{value}}',
     open: 'Approval sheet (print / PDF)',
     title: 'Grid plan approval sheet',

@@ -669,6 +669,7 @@ export const zhCN = {
     },
   },
   sheet: {
+    noVersion: '这个草稿没有版本“{{id}}”：请从编辑器“版本”一节的对比里打开审批单',
     labelled: '{{label}}：{{value}}',
     open: '审批单（打印 / PDF）',
     title: '网格调整方案审批单',

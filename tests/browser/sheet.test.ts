@@ -128,6 +128,14 @@ describe('the approval sheet', () => {
     expect(a4.pngs.length).toBe(2);
     expect(existsSync(a4.pngs[0])).toBe(true);
 
+    // a version the draft does not have: said so, naming it, and nothing printed as if it were a plan
+    await sheet.goto(`${baseUrl}sheet?version=no-such-version`);
+    const alert = sheet.getByRole('alert');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toMatch(/没有版本“no-such-version”/);
+    expect(await sheet.getByTestId('sheet').count()).toBe(0);
+    expect(await sheet.getByTestId('sheet-print').isDisabled()).toBe(true);
+
     console.log(`approval sheet: A3 ${a3.pages} pages, A4 ${a4.pages} pages, opened and printed twice in ${Date.now() - started} ms`);
     expect(errors, 'sheet page errors').toEqual([]);
     expect(elsewhere).toEqual([]);

@@ -26,12 +26,14 @@ export function SheetPage({ load, config }: { load: PendingLoad; config: SheetCo
     let current = true;
     (async () => {
       const { draft, ...district } = await load.district;
-      const [comparison, versions, workspace] = await Promise.all([
+      // a version this draft does not have is named, not compared
+      const versions = await draftVersions();
+      const v = versions.find((x) => x.id === config.version);
+      if (!v) throw new Error(t('sheet.noVersion', { id: config.version }));
+      const [comparison, workspace] = await Promise.all([
         compareWithVersion(config.version),
-        draftVersions(),
         draft.workspaceId ? db.workspaces.get(draft.workspaceId) : undefined,
       ]);
-      const v = versions.find((x) => x.id === config.version);
       const meta: SheetMeta = {
         title: t('sheet.title'),
         // a workspace's meta is named after the workspace: the district's own name is on its boundary
@@ -44,7 +46,7 @@ export function SheetPage({ load, config }: { load: PendingLoad; config: SheetCo
         approver: null,
         approvedAt: null,
         note: '',
-        comparedWith: config.version === IMPORTED || !v?.name ? t('edit.imported') : v.name,
+        comparedWith: config.version === IMPORTED || !v.name ? t('edit.imported') : v.name,
         printedAt: Date.now(),
       };
       if (current) { setState({ district, comparison, meta }); document.title = `${meta.title} · ${meta.districtName}`; }
