@@ -149,6 +149,8 @@ export interface LabelRequest {
   variants: LabelLine[][];
   /** the area's rings on paper (mm): outer rings and holes alike (even-odd) */
   rings: [number, number][][];
+  /** with no room inside, put beside the area with a leader line to it (the changed grids); these go first */
+  leader?: boolean;
 }
 export interface PlacedLabel {
   id: string;
@@ -158,6 +160,8 @@ export interface PlacedLabel {
   w: number;
   h: number;
   lines: LabelLine[];
+  /** a label beside its area: the point inside the area its leader line goes to */
+  anchor?: [number, number];
 }
 
 export const LINE_HEIGHT = 1.2;
@@ -206,11 +210,17 @@ export function labelSize(lines: LabelLine[]): { w: number; h: number } {
  * Places labels, in the order given (the most important first): each inside its own area,
  * clear of its outline, inside the frame and clear of every label placed before; a label with
  * no room in any of its variants is left out (never drawn over another), and none goes on the
- * rectangles to `avoid` (the north arrow, the scale bar).
+ * rectangles to `avoid` (the north arrow, the scale bar). Areas asking for a `leader` (the
+ * changed grids) are placed first, and one with no room inside gets its label beside it, with
+ * the point its leader line goes to, where that is free.
  */
 export function fitLabels(requests: LabelRequest[], frame: Rect, avoid: Rect[] = []): PlacedLabel[] {
   const placed: PlacedLabel[] = avoid.map((r) => ({ id: '', x: r.x + r.w / 2, y: r.y + r.h / 2, w: r.w, h: r.h, lines: [] }));
-  for (const req of requests) {
+  const inFrame = (l: PlacedLabel) => l.x - l.w / 2 >= frame.x && l.x + l.w / 2 <= frame.x + frame.w && l.y - l.h / 2 >= frame.y && l.y + l.h / 2 <= frame.y + frame.h;
+  const free = (l: PlacedLabel) => inFrame(l) && !placed.some((p) => overlaps(p, l));
+  const first = requests.filter((r) => r.leader), rest = requests.filter((r) => !r.leader);
+  const besides: { req: LabelRequest; box: [number, number, number, number]; anchor: [number, number] }[] = [];
+  for (const req of [...first, ...rest]) {
     const pts = req.rings.flat();
     if (pts.length < 3) continue;
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -229,19 +239,40 @@ export function fitLabels(requests: LabelRequest[], frame: Rect, avoid: Rect[] =
     cands.sort((a, b) => b.d - a.d);
     const fits = (l: PlacedLabel) => {
       const bx0 = l.x - l.w / 2, bx1 = l.x + l.w / 2, by0 = l.y - l.h / 2, by1 = l.y + l.h / 2;
-      if (bx0 < frame.x || bx1 > frame.x + frame.w || by0 < frame.y || by1 > frame.y + frame.h) return false;
       if (!inside(req.rings, l.x, l.y)) return false;
       for (const r of req.rings) for (let k = 0; k + 1 < r.length; k++) if (segmentMeetsBox(r[k], r[k + 1], bx0, by0, bx1, by1)) return false;
-      return !placed.some((p) => overlaps(p, l));
+      return free(l);
     };
+    let done = false;
     found: for (const lines of req.variants) {
       const { w, h } = labelSize(lines);
       for (const c of cands.slice(0, 24)) {
         if (c.d * 2 < Math.min(w, h)) break; // the rest are nearer the outline still
         const l = { id: req.id, x: c.x, y: c.y, w, h, lines };
-        if (fits(l)) { placed.push(l); break found; }
+        if (fits(l)) { placed.push(l); done = true; break found; }
       }
     }
+    const anchor = cands[0] ? [cands[0].x, cands[0].y] as [number, number] : null;
+    if (!done && req.leader && anchor && inFrame({ id: '', x: anchor[0], y: anchor[1], w: 0, h: 0, lines: [] })) besides.push({ req, box: [x0, y0, x1, y1], anchor });
+    // the changed grids that found no room inside go beside them before any other grid is labelled
+    if (req === first[first.length - 1]) placeBesides();
+  }
+  function placeBesides() {
+    for (const { req, box: [x0, y0, x1, y1], anchor } of besides) {
+      const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2, gap = 2;
+      found: for (const lines of req.variants) {
+        const { w, h } = labelSize(lines);
+        const spots: [number, number][] = [
+          [x1 + gap + w / 2, cy], [x0 - gap - w / 2, cy], [cx, y0 - gap - h / 2], [cx, y1 + gap + h / 2],
+          [x1 + gap + w / 2, y0 - gap - h / 2], [x0 - gap - w / 2, y0 - gap - h / 2], [x1 + gap + w / 2, y1 + gap + h / 2], [x0 - gap - w / 2, y1 + gap + h / 2],
+        ];
+        for (const [x, y] of spots) {
+          const l = { id: req.id, x, y, w, h, lines, anchor };
+          if (free(l)) { placed.push(l); break found; }
+        }
+      }
+    }
+    besides.length = 0;
   }
   return placed.slice(avoid.length);
 }

@@ -183,6 +183,26 @@ describe('labels', () => {
     expect(scaleBar(0.2, marks.bar).mm + 16).toBeLessThanOrEqual(marks.scale.w);
   });
 
+  it('puts a changed area\'s label beside it, with a leader, when there is no room inside, and before the others', () => {
+    const small = { id: 'small', leader: true, variants: lines('新华社区第6网格'), rings: square(100, 50, 8) };
+    const neighbour = { id: 'next', variants: lines('新华社区第7网格'), rings: rect(109, 40, 60, 30) };
+    // the neighbour comes first in the list, yet the changed grid's label is placed first (on the neighbour's land)
+    const placed = fitLabels([neighbour, small], frame);
+    const s = placed.find((l) => l.id === 'small')!;
+    expect(s.anchor).toBeDefined();
+    const [ax, ay] = s.anchor!;
+    expect(ax).toBeGreaterThan(100);
+    expect(ax).toBeLessThan(108);
+    expect(ay).toBeGreaterThan(50);
+    expect(ay).toBeLessThan(58);
+    // beside the area, not on it
+    expect(s.x - s.w / 2 >= 108 || s.x + s.w / 2 <= 100 || s.y - s.h / 2 >= 58 || s.y + s.h / 2 <= 50).toBe(true);
+    const n = placed.find((l) => l.id === 'next');
+    if (n) expect(Math.abs(n.x - s.x) * 2 >= n.w + s.w || Math.abs(n.y - s.y) * 2 >= n.h + s.h).toBe(true);
+    // an unchanged area gets no leader: no room, no label
+    expect(fitLabels([{ ...small, leader: false }], frame)).toEqual([]);
+  });
+
   it('keeps a label out of a hole and off an L-shaped area\'s missing corner', () => {
     const ring: [number, number][] = [[0, 0], [60, 0], [60, 10], [10, 10], [10, 60], [0, 60], [0, 0]];
     const [l] = fitLabels([{ id: 'L', variants: [[{ text: '370705001001001', size: 2.2 }]], rings: [ring] }], frame);

@@ -182,6 +182,17 @@ function MapFrame({ map, frame }: { map: SheetMapData; frame: Rect }) {
         <path className="m-community" d={map.communities} />
         <path className="m-street" d={map.streets} />
         <path className="m-district" d={map.district} />
+        {map.labels.filter((l) => l.anchor).map((l) => {
+          // a label beside its grid: a line from the grid to the label's nearest edge, a dot in the grid
+          const [ax, ay] = l.anchor!;
+          const ex = Math.max(l.x - l.w / 2, Math.min(ax, l.x + l.w / 2)), ey = Math.max(l.y - l.h / 2, Math.min(ay, l.y + l.h / 2));
+          return (
+            <g key={`leader-${l.id}`} className="m-leader">
+              <path d={`M${ax} ${ay}L${ex} ${ey}`} />
+              <circle cx={ax} cy={ay} r={0.5} />
+            </g>
+          );
+        })}
         {map.labels.map((l) => {
           const top = l.y - l.h / 2 + 0.15;
           let y = top;

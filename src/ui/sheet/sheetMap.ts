@@ -115,6 +115,7 @@ export function sheetMap(d: District, c: Comparison, frame: Rect): SheetMapData 
   const requests: LabelRequest[] = order.map((i) => ({
     id: String(i),
     rings: projected[i],
+    leader: drawn[i].change !== null,
     variants: [
       [{ text: drawn[i].g.name, size: LABEL_NAME_MM }, { text: drawn[i].g.code, size: LABEL_CODE_MM }],
       [{ text: drawn[i].g.code, size: LABEL_CODE_MM }],
