@@ -698,6 +698,9 @@ export const en: Messages = {
     },
   },
   sheet: {
+    statuses: { submitted: 'submitted for review', returned: 'returned', approved: 'approved', withdrawn: 'withdrawn' },
+    publishedVersion: 'published version {{n}}',
+    noPlan: 'The server has no plan {{n}}',
     noVersion: 'this draft has no version "{{id}}": open the sheet from a comparison in the editor\'s Versions section',
     labelled: '{{label}}: {{value}}',
     open: 'Approval sheet (print / PDF)',

@@ -695,6 +695,9 @@ export const zhCN = {
     },
   },
   sheet: {
+    statuses: { submitted: '待审核', returned: '已退回', approved: '已批准', withdrawn: '已撤回' },
+    publishedVersion: '已发布第 {{n}} 版',
+    noPlan: '服务器上没有第 {{n}} 号方案',
     noVersion: '这个草稿没有版本“{{id}}”：请从编辑器“版本”一节的对比里打开审批单',
     labelled: '{{label}}：{{value}}',
     open: '审批单（打印 / PDF）',

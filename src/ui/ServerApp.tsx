@@ -3,7 +3,7 @@
 // administrator uploads one here).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FIRST_VIEW, type DistrictInfo, type Me, type PublishedInfo } from '../server/api';
+import { FIRST_VIEW, type DistrictInfo, type Me, type PlanDetail, type PublishedInfo } from '../server/api';
 import { loadSetting, saveSetting } from '../store/db';
 import { App } from './App';
 import { Login } from './Login';
@@ -14,6 +14,8 @@ import { ServerSections, type ServerHost } from './ServerPanel';
 import { isScreen, screenConfig } from './screen/config';
 import { Screen } from './screen/Screen';
 import { exposeForTests } from './testHooks';
+import { isSheet, sheetConfig } from './sheet/config';
+import { SheetPage } from './sheet/SheetPage';
 
 type State =
   | { at: 'checking' }
@@ -33,7 +35,7 @@ export function ServerApp({ caseLimits }: { caseLimits: Record<string, number> }
     const districts = await listDistricts();
     const remembered = await loadSetting<string | null>(SERVER_DISTRICT, null);
     const pick = districts.find((d) => d.id === remembered) ?? districts[0];
-    setState({ at: 'console', me, districts, load: pick && !isScreen(location) ? startLoad({ kind: 'server', id: pick.id, view: FIRST_VIEW[me.role] }, caseLimits) : null });
+    setState({ at: 'console', me, districts, load: pick && !isScreen(location) && !isSheet(location) ? startLoad({ kind: 'server', id: pick.id, view: FIRST_VIEW[me.role] }, caseLimits) : null });
   }, [caseLimits]);
 
   const check = useCallback(() => {
@@ -61,6 +63,7 @@ export function ServerApp({ caseLimits }: { caseLimits: Record<string, number> }
 
   const { me, districts, load } = state;
   if (isScreen(location)) return <ServerScreen districts={districts} caseLimits={caseLimits} />;
+  if (isSheet(location)) return <ServerSheet caseLimits={caseLimits} />;
   const host: ServerHost = {
     me, districts, current: load?.source.kind === 'server' ? load.source.id : null,
     view: (load?.source.kind === 'server' && load.source.view) || FIRST_VIEW[me.role],
@@ -123,4 +126,21 @@ function ServerScreen({ districts, caseLimits }: { districts: DistrictInfo[]; ca
   if (!id) return <div className="loading" role="status" data-testid="no-district">{t('server.noDistrict')}</div>;
   if (!shown) return <div className="loading" role="status">{t('server.login.checking')}</div>;
   return <Screen load={shown.load} config={config} published={{ number: shown.published, effective: shown.effective }} />;
+}
+
+/** The approval sheet of a plan on the office server (/sheet?district=<id>&plan=<n>&paper=A3|A4): its view, compared with its base version. */
+function ServerSheet({ caseLimits }: { caseLimits: Record<string, number> }) {
+  const { t } = useTranslation();
+  const config = useMemo(() => sheetConfig(location.search), []);
+  const [shown, setShown] = useState<{ load: PendingLoad; plan: PlanDetail } | { error: string } | null>(null);
+  useEffect(() => {
+    const { district, plan } = config;
+    if (!district || plan === null) { setShown({ error: t('sheet.noPlan', { n: plan ?? '' }) }); return; }
+    call<PlanDetail>(`/api/districts/${encodeURIComponent(district)}/plans/${plan}`)
+      .then((p) => setShown({ plan: p, load: startLoad({ kind: 'server', id: district, view: `plan:${p.id}` }, caseLimits) }))
+      .catch((e: unknown) => setShown({ error: serverMessage(e, t) }));
+  }, [config, caseLimits, t]);
+  if (!shown) return <div className="loading" role="status">{t('sheet.loading')}</div>;
+  if ('error' in shown) return <div className="loading" role="alert" data-testid="sheet-error">{shown.error}</div>;
+  return <SheetPage load={shown.load} config={config} plan={shown.plan} />;
 }

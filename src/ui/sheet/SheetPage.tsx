@@ -8,13 +8,14 @@ import type { Comparison } from '../../plan/compare';
 import type { PlanScores } from '../../plan/scores';
 import { compareWithVersion, draftVersions, type PendingLoad } from '../loadDistrict';
 import { db } from '../../store/db';
-import { IMPORTED } from '../../server/api';
+import { IMPORTED, type PlanDetail } from '../../server/api';
 import { Sheet, type SheetMeta } from './Sheet';
 import { sheetUrl, type SheetConfig } from './config';
 
 type Compared = Comparison & { scores: { before: PlanScores; after: PlanScores } };
 
-export function SheetPage({ load, config }: { load: PendingLoad; config: SheetConfig }) {
+/** `plan`: on the office server, the plan printed (its view is what `load` opened; it is compared with its base version). */
+export function SheetPage({ load, config, plan }: { load: PendingLoad; config: SheetConfig; plan?: PlanDetail }) {
   const { t, i18n } = useTranslation();
   const [state, setState] = useState<{ district: District; comparison: Compared; meta: SheetMeta } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,6 +27,19 @@ export function SheetPage({ load, config }: { load: PendingLoad; config: SheetCo
     let current = true;
     (async () => {
       const { draft, ...district } = await load.district;
+      const districtName = (fallback: string) => district.boundaries.find((b) => b.properties.level === 'district')?.properties.name || fallback;
+      if (plan) {
+        const comparison = await compareWithVersion(`published:${plan.base}`);
+        const approved = plan.status === 'approved';
+        const meta: SheetMeta = {
+          title: t('sheet.title'), districtName: districtName(district.meta.district_name), planNumber: plan.number,
+          status: t(`sheet.statuses.${plan.status}`), author: plan.author, submittedAt: plan.submittedAt, effective: plan.effective,
+          approver: approved ? plan.decidedBy : null, approvedAt: approved ? plan.decidedAt : null, note: plan.note,
+          comparedWith: t('sheet.publishedVersion', { n: plan.base }), printedAt: Date.now(),
+        };
+        if (current) { setState({ district, comparison, meta }); document.title = `${meta.title} · ${meta.planNumber}`; }
+        return;
+      }
       // a version this draft does not have is named, not compared
       const versions = await draftVersions();
       const v = versions.find((x) => x.id === config.version);
@@ -37,7 +51,7 @@ export function SheetPage({ load, config }: { load: PendingLoad; config: SheetCo
       const meta: SheetMeta = {
         title: t('sheet.title'),
         // a workspace's meta is named after the workspace: the district's own name is on its boundary
-        districtName: district.boundaries.find((b) => b.properties.level === 'district')?.properties.name || workspace?.meta?.district_name || district.meta.district_name,
+        districtName: districtName(workspace?.meta?.district_name || district.meta.district_name),
         planNumber: workspace?.name ?? '',
         status: t('sheet.draft'),
         author: '',
@@ -52,7 +66,7 @@ export function SheetPage({ load, config }: { load: PendingLoad; config: SheetCo
       if (current) { setState({ district, comparison, meta }); document.title = `${meta.title} · ${meta.districtName}`; }
     })().catch((e: unknown) => { if (current) setError(e instanceof Error ? e.message : String(e)); });
     return () => { current = false; };
-  }, [load, config.version]);
+  }, [load, config.version, plan]);
 
   // drawn once its fonts are in (the system's: nothing is fetched), for print and for the tests
   useEffect(() => {
@@ -67,7 +81,7 @@ export function SheetPage({ load, config }: { load: PendingLoad; config: SheetCo
     <div className="sheet-app" data-drawn={drawn ? 'true' : undefined} data-testid="sheet-app">
       <nav className="sheet-toolbar">
         <button type="button" onClick={() => window.print()} disabled={!state} data-testid="sheet-print">{t('sheet.print')}</button>
-        <span>{t('sheet.labelled', { label: t('sheet.paper'), value: config.paper })} · <a href={sheetUrl(config.version, other, i18n.language)}>{other}</a></span>
+        <span>{t('sheet.labelled', { label: t('sheet.paper'), value: config.paper })} · <a href={sheetUrl(config.version, other, i18n.language, plan && config.district ? { district: config.district, plan: plan.id } : undefined)}>{other}</a></span>
       </nav>
       {error && <p className="sheet-status" role="alert">{t('sheet.failed', { message: error })}</p>}
       {!error && !state && <p className="sheet-status" role="status">{t('sheet.loading')}</p>}

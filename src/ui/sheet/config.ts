@@ -5,6 +5,9 @@ import { IMPORTED } from '../../server/api';
 
 export interface SheetConfig {
   version: string;
+  /** on the office server: the district and the plan printed (/sheet?district=<id>&plan=<n>) */
+  district: string | null;
+  plan: number | null;
   paper: Paper;
   /** null: the console's own language setting */
   lang: 'zh-CN' | 'en' | null;
@@ -15,6 +18,8 @@ export function sheetConfig(search: string): SheetConfig {
   const lang = q.get('lang');
   return {
     version: q.get('version') || IMPORTED,
+    district: q.get('district'),
+    plan: /^\d{1,9}$/.test(q.get('plan') ?? '') ? Number(q.get('plan')) : null,
     paper: q.get('paper')?.toUpperCase() === 'A4' ? 'A4' : 'A3',
     lang: lang === 'en' || lang === 'zh-CN' ? lang : null,
   };
@@ -26,8 +31,8 @@ export function isSheet(loc: { pathname: string }): boolean {
 }
 
 /** The sheet's address for a version of the draft (opened from the editor's comparison). */
-export function sheetUrl(version: string, paper: Paper = 'A3', lang?: string): string {
-  const q = new URLSearchParams({ version, paper });
+export function sheetUrl(version: string, paper: Paper = 'A3', lang?: string, plan?: { district: string; plan: number }): string {
+  const q = new URLSearchParams(plan ? { district: plan.district, plan: String(plan.plan), paper } : { version, paper });
   if (lang) q.set('lang', lang);
   return `sheet?${q}`;
 }
