@@ -368,10 +368,13 @@ describe('the sheet\'s map', () => {
 
 describe('the sheet\'s address', () => {
   it('reads version, paper and language, with the imported grids, A3 and the console\'s language by default', () => {
-    expect(sheetConfig('')).toEqual({ version: 'imported', paper: 'A3', lang: null });
-    expect(sheetConfig('?version=v1&paper=a4&lang=en')).toEqual({ version: 'v1', paper: 'A4', lang: 'en' });
-    expect(sheetConfig('?paper=A5&lang=fr')).toEqual({ version: 'imported', paper: 'A3', lang: null });
-    expect(sheetConfig(`?${sheetUrl('v 2&x', 'A4', 'zh-CN').split('?')[1]}`)).toEqual({ version: 'v 2&x', paper: 'A4', lang: 'zh-CN' });
+    expect(sheetConfig('')).toEqual({ version: 'imported', district: null, plan: null, paper: 'A3', lang: null });
+    expect(sheetConfig('?version=v1&paper=a4&lang=en')).toEqual({ version: 'v1', district: null, plan: null, paper: 'A4', lang: 'en' });
+    expect(sheetConfig('?paper=A5&lang=fr')).toEqual({ version: 'imported', district: null, plan: null, paper: 'A3', lang: null });
+    expect(sheetConfig(`?${sheetUrl('v 2&x', 'A4', 'zh-CN').split('?')[1]}`)).toEqual({ version: 'v 2&x', district: null, plan: null, paper: 'A4', lang: 'zh-CN' });
+    // a plan on the office server
+    expect(sheetConfig(`?${sheetUrl('', 'A4', 'en', { district: 'd1', plan: 3 }).split('?')[1]}`)).toMatchObject({ district: 'd1', plan: 3, paper: 'A4', lang: 'en' });
+    expect(sheetConfig('?district=d1&plan=x').plan).toBeNull();
     expect(isSheet({ pathname: '/sheet' })).toBe(true);
     expect(isSheet({ pathname: '/app/sheet/' })).toBe(true);
     expect(isSheet({ pathname: '/' })).toBe(false);
