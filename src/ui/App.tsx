@@ -354,6 +354,7 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
 
   // Comments pinned on the map (a plan's in its view; the author's own plans' on the draft), plans awaiting review, a newer publication.
   const pins = useMemo(() => (server && district ? commentPins(plans, district, t) : null), [server, district?.grids, plans.open, plans.own, t]);
+  useEffect(() => exposeForTests({ pins: pins ?? [] }), [pins]);
   const waiting = (plans.plans ?? []).filter((p) => p.status === 'submitted' && (server?.me.role === 'reviewer' || server?.me.role === 'admin' ? p.author !== server.me.name : p.author === server?.me.name)).length;
   const [shownPublished, setShownPublished] = useState<number | null>(null);
   const latestPublished = plans.published?.at(-1)?.number ?? null;

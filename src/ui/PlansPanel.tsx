@@ -92,7 +92,7 @@ function PlanHead({ plan, t }: { plan: PlanInfo; t: TFunction }) {
   return (
     <>
       <h3>
-        {plan.number} <StatusBadge plan={plan} t={t} />
+        {t('plans.numbered', { number: plan.number })} <StatusBadge plan={plan} t={t} />
       </h3>
       <p className="muted" data-testid="plan-meta">
         {t('plans.meta', { author: plan.author, at: stamp(plan.submittedAt), effective: plan.effective, base: plan.base, revision: plan.revision })}
@@ -128,17 +128,25 @@ function PlanReview(p: Props & { plan: PlanDetail }) {
   }, [plan.id, plan.revision, plan.base]);
   useEffect(() => () => onComparison(null), []);
   const f = plan.findings;
+  // The grids on the map are the revision this view was opened with: a newer one is opened again before a decision.
+  const outdated = p.data.shownRevision !== null && plan.revision !== p.data.shownRevision;
   return (
     <section data-testid="plan-review">
       <PlanHead plan={plan} t={t} />
       {plan.stale && <p className="edit-notice error" role="alert" data-testid="plan-stale">{t('plans.staleText', { base: plan.base })}</p>}
+      {outdated && (
+        <p className="edit-notice" role="status" data-testid="plan-updated">
+          {t('plans.updated', { n: plan.revision })}{' '}
+          <button type="button" className="primary" onClick={() => p.host.onOpen(p.host.current!, p.host.view)} data-testid="plan-reopen">{t('plans.reopen')}</button>
+        </p>
+      )}
       <h4>{t('plans.changesAgainst', { n: plan.base })}</h4>
       {error && <p className="edit-notice error" role="alert">{error}</p>}
       {!compared && !error && <p className="muted">{t('plans.comparing')}</p>}
       {compared && <ChangeSummary c={compared} t={t} />}
       <p className={f.newGaps + f.newOverlaps > 0 ? 'plan-findings bad' : 'plan-findings'} data-testid="plan-findings">{t('plans.findings', f)}</p>
       {plan.renumber.length > 0 && <p className="muted">{t('plans.renumbered', { list: plan.renumber.map(([a, b]) => `${a} → ${b}`).join(t('server.sep')) })}</p>}
-      <PlanWork {...p} plan={plan} />
+      <PlanWork {...p} plan={plan} outdated={outdated} />
       <p><a href={`/sheet?district=${encodeURIComponent(p.host.current ?? '')}&plan=${plan.id}`} target="_blank" rel="noopener" data-testid="plan-sheet">{t('plans.sheet')}</a></p>
     </section>
   );
@@ -166,13 +174,13 @@ function ChangeSummary({ c, t }: { c: Compared; t: TFunction }) {
 }
 
 /** A plan's comments (a click flies the map there), adding one pinned on the map, and the decisions this account may make on it. */
-function PlanWork({ host, data, plan, onFly, onPickPin, picking }: Props & { plan: PlanDetail }) {
+function PlanWork({ host, data, plan, onFly, onPickPin, picking, outdated = false }: Props & { plan: PlanDetail; outdated?: boolean }) {
   const { t } = useTranslation();
   const me = host.me;
   const author = plan.author === me.name;
   const reviewer = me.role === 'reviewer' || me.role === 'admin';
   const open = plan.status === 'submitted' || plan.status === 'returned';
-  const decide = reviewer && !author && plan.status === 'submitted';
+  const decide = reviewer && !author && plan.status === 'submitted' && !outdated;
   const f = plan.findings;
   const risky = f.newGaps + f.newOverlaps > 0;
   const [text, setText] = useState('');
@@ -314,7 +322,7 @@ function PlanList({ host, plans, t }: { host: ServerHost; plans: PlanInfo[] | nu
         <ul className="plain">
           {plans.map((p) => (
             <li key={p.id} className={p.id === open ? 'plan-row open' : 'plan-row'} data-testid="plan-row" data-plan={p.id}>
-              <strong>{p.number}</strong> <StatusBadge plan={p} t={t} />
+              <strong>{t('plans.numbered', { number: p.number })}</strong> <StatusBadge plan={p} t={t} />
               <div className="muted">{t('plans.rowMeta', { author: p.author, at: stamp(p.submittedAt), grids: p.codes.length })}</div>
               {p.status === 'returned' && p.reason && <div className="plan-reason">{t('plans.reasonIs', { by: p.decidedBy ?? '', reason: p.reason })}</div>}
               {p.id === open

@@ -18,6 +18,8 @@ export interface PlanData {
   published: PublishedInfo[] | null;
   /** the plan this view shows (plan:P) */
   open: PlanDetail | null;
+  /** the plan's revision when this view was opened (its grids on the map are that revision's) */
+  shownRevision: number | null;
   /** the planner's own plans that are under review or were sent back (the draft view) */
   own: PlanDetail[];
   error: string | null;
@@ -35,7 +37,7 @@ export function publishedOfView(view: ServerView): number | null {
 }
 
 export function usePlanData(host: ServerHost | undefined, t: TFunction): PlanData {
-  const [state, setState] = useState<Omit<PlanData, 'refresh'>>({ plans: null, published: null, open: null, own: [], error: null });
+  const [state, setState] = useState<Omit<PlanData, 'refresh'>>({ plans: null, published: null, open: null, shownRevision: null, own: [], error: null });
   const [tick, setTick] = useState(0);
   const refresh = useCallback(() => setTick((n) => n + 1), []);
   const id = host?.current ?? null;
@@ -51,7 +53,7 @@ export function usePlanData(host: ServerHost | undefined, t: TFunction): PlanDat
       // The author sees the comments on their plans where they are, on the draft they go on editing.
       const mine = view === 'draft' ? plans.filter((p) => p.author === me && (p.status === 'submitted' || p.status === 'returned')) : [];
       const own = await Promise.all(mine.map((p) => getPlan(id, p.id)));
-      if (current) setState({ plans, published, open, own, error: null });
+      if (current) setState((s) => ({ plans, published, open, shownRevision: s.shownRevision ?? open?.revision ?? null, own, error: null }));
     })().catch((e: unknown) => { if (current) setState((s) => ({ ...s, error: serverMessage(e, t) })); });
     return () => { current = false; };
   }, [id, view, me, tick, t]);
@@ -74,7 +76,7 @@ export function commentPins(data: PlanData, d: District, t: TFunction): MapPin[]
   for (const p of plans) {
     p.comments.forEach((c, k) => {
       const at = commentAt(c, d);
-      if (at) pins.push({ id: c.id, at, label: String(k + 1), text: commentText(c, t, plans.length > 1 ? p.number : null) });
+      if (at) pins.push({ id: c.id, at, label: String(k + 1), text: commentText(c, t, plans.length > 1 ? t('plans.numbered', { number: p.number }) : null) });
     });
   }
   return pins;
