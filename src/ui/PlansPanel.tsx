@@ -46,6 +46,7 @@ export function PlansPanel(p: Props) {
       {data.error && <p className="edit-notice error" role="alert" data-testid="plans-error">{data.error}</p>}
       {view === 'draft' && EDITS[host.me.role] && <SubmitSection {...p} />}
       {planId !== null && data.open && <PlanReview {...p} plan={data.open} />}
+      {planId !== null && !data.open && !data.error && <p className="muted">{t('plans.loading')}</p>}
       {view === 'draft' && data.own.map((plan) => (
         <section key={plan.id} data-testid="own-plan">
           <PlanHead plan={plan} t={t} />
