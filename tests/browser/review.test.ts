@@ -191,7 +191,8 @@ describe('from an edit to the published plan on the wall', () => {
     await openPlans(rev.page);
     await expect.poll(() => rev.page.getByTestId('plan-row').count(), { timeout: 20_000 }).toBe(1);
     expect(await text(rev.page, 'plan-row')).toContain('待审核');
-    await opensView(rev.page, 'plan:1', () => rev.page.getByTestId('open-plan').click());
+    const planView = `plan:${await rev.page.getByTestId('plan-row').first().getAttribute('data-plan')}`;
+    await opensView(rev.page, planView, () => rev.page.getByTestId('open-plan').click());
     expect(await text(rev.page, 'view-line')).toContain(`${number}（只读，待审核）`);
     await rev.page.getByTestId('plan-comparison').waitFor({ timeout: 30_000 });
     expect(await text(rev.page, 'plan-comparison')).toContain('删除 1 个');
@@ -250,7 +251,7 @@ describe('from an edit to the published plan on the wall', () => {
 
     // The reviewer: the plan says it was updated; the new revision opened: B's households go to A, no new gap; approved.
     await rev.page.getByTestId('plan-updated').waitFor({ timeout: 20_000 });
-    await opensView(rev.page, 'plan:1', () => rev.page.getByTestId('plan-reopen').click());
+    await opensView(rev.page, planView, () => rev.page.getByTestId('plan-reopen').click());
     await rev.page.getByTestId('plan-comparison').waitFor({ timeout: 30_000 });
     expect(await text(rev.page, 'plan-moves')).toContain(`${b} → ${a}`);
     expect(await text(rev.page, 'plan-findings')).toMatch(/新增 0）.*新增 0）/);
