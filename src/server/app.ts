@@ -11,7 +11,8 @@ import { Accounts, SESSION_COOKIE, SESSION_MS, userProblem } from './auth';
 import { Districts } from './districts';
 import { BadRequest, editRequest } from './requests';
 import { PartError } from '../io/fileError';
-import type { Me, NewUser, Role } from './api';
+import type { Me, NewUser, Role, ServerView } from './api';
+import type { DistrictEvent } from './districts';
 import type { Store } from './store';
 
 export interface AppOptions {
@@ -131,7 +132,9 @@ export async function buildApp(o: AppOptions) {
   app.get('/api/districts/:id/file', { preHandler: anyone }, async (req, reply) => {
     const d = await district(req, reply);
     if (!d) return reply;
-    const f = d.fileBytes();
+    const view = String((req.query as { view?: string }).view ?? 'draft') as ServerView;
+    const f = await d.viewBytes(view);
+    if (!f) return reply.code(404).send({ code: 'no_view', values: { view: view.slice(0, 40) } });
     const bytes = await f.bytes;
     return reply.header('Content-Type', 'application/zip').header('X-GridScope-Seq', String(f.seq)).header('Cache-Control', 'no-store').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
@@ -148,13 +151,20 @@ export async function buildApp(o: AppOptions) {
   app.get('/api/districts/:id/events', { preHandler: anyone }, async (req, reply) => {
     const d = await district(req, reply);
     if (!d) return reply;
-    const after = Number(req.headers['last-event-id'] ?? (req.query as { after?: string }).after ?? d.seq) || 0;
+    const q = req.query as { after?: string; only?: string };
+    const after = Number(req.headers['last-event-id'] ?? q.after ?? d.seq) || 0;
+    // ?only=plan,published: a wall that follows the published plan is not sent every edit.
+    const only = q.only ? new Set(q.only.split(',')) : null;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', Connection: 'keep-alive' });
-    const send = (e: { seq: number }) => res.write(`id: ${e.seq}\nevent: edit\ndata: ${JSON.stringify(e)}\n\n`);
+    // Only an edit carries an id: Last-Event-ID is the last edit seen, whatever came between.
+    const send = (e: DistrictEvent) => {
+      if (only && !only.has(e.type)) return;
+      res.write(`${e.type === 'edit' ? `id: ${e.data.seq}\n` : ''}event: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`);
+    };
     res.write(`event: hello\ndata: ${JSON.stringify({ seq: d.seq })}\n\n`);
-    for (const e of d.eventsAfter(after)) send(e);
+    for (const e of d.eventsAfter(after)) send({ type: 'edit', data: e });
     const off = d.listen(send);
     const beat = setInterval(() => res.write(': beat\n\n'), 15_000);
     streams.add(res);
@@ -189,6 +199,62 @@ export async function buildApp(o: AppOptions) {
     if (!d) return reply;
     const grids = await d.versionGrids((req.params as { vid: string }).vid);
     return grids ?? reply.code(404).send({ code: 'no_version', values: {} });
+  });
+
+  // From draft to published plan (src/server/plans.ts): each answer is the book's, its refusals say why.
+  const planId = (req: FastifyRequest) => { const n = Number((req.params as { pid: string }).pid); return Number.isSafeInteger(n) && n > 0 ? n : 0; };
+  const answer = <T>(reply: FastifyReply, a: import('./plans').Answer<T>, status = 200) => (a.ok ? reply.code(status).send(a.value) : reply.code(a.status).send(a.body));
+  const body = (req: FastifyRequest) => (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+  app.get('/api/districts/:id/published', { preHandler: anyone }, async (req, reply) => {
+    const d = await district(req, reply);
+    return d ? d.plans.published() : reply;
+  });
+  app.get('/api/districts/:id/plans', { preHandler: anyone }, async (req, reply) => {
+    const d = await district(req, reply);
+    return d ? d.plans.plans() : reply;
+  });
+  app.get('/api/districts/:id/plans/:pid', { preHandler: anyone }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    return (await d.plans.plan(planId(req))) ?? reply.code(404).send({ code: 'no_plan', values: {} });
+  });
+  app.post('/api/districts/:id/plans', { preHandler: allow('admin', 'planner') }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    const a = await d.plans.submit(req.me!, body(req));
+    if (a.ok) d.tell({ type: 'plan', data: a.value });
+    return answer(reply, a, 201);
+  });
+  app.post('/api/districts/:id/plans/:pid/resubmit', { preHandler: allow('admin', 'planner') }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    const a = await d.plans.submit(req.me!, body(req), planId(req));
+    if (a.ok) d.tell({ type: 'plan', data: a.value });
+    return answer(reply, a);
+  });
+  app.post('/api/districts/:id/plans/:pid/comments', { preHandler: anyone }, async (req, reply) => {
+    const d = await district(req, reply);
+    return d ? answer(reply, await d.plans.comment(req.me!, planId(req), body(req)), 201) : reply;
+  });
+  for (const [route, to] of [['return', 'returned'], ['withdraw', 'withdrawn']] as const) {
+    app.post(`/api/districts/:id/plans/:pid/${route}`, { preHandler: anyone }, async (req, reply) => {
+      const d = await district(req, reply);
+      if (!d) return reply;
+      const a = await d.plans.decide(req.me!, planId(req), to, body(req).reason);
+      if (a.ok) d.tell({ type: 'plan', data: a.value });
+      return answer(reply, a);
+    });
+  }
+  app.post('/api/districts/:id/plans/:pid/approve', { preHandler: allow('admin', 'reviewer') }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    const a = await d.plans.approve(req.me!, planId(req), body(req).confirm === true);
+    if (!a.ok) return answer(reply, a);
+    d.tell({ type: 'plan', data: a.value.plan });
+    d.tell({ type: 'published', data: a.value.published });
+    // The wall asks for the published file at once: it is being made already.
+    void d.viewBytes('published');
+    return reply.code(201).send(a.value.published);
   });
 
   // Personal data, unmasked, only for an auditor (or admin) who says why: the reason is logged first.

@@ -16,7 +16,9 @@ import { toGeoColumns } from '../store/geoColumns';
 import { isPersonalKey } from '../io/layers';
 import type { RawLayers } from '../workspace/assemble';
 import type { GridFeature } from '../domain/types';
-import { EDITS, IMPORTED, type DistrictInfo, type EditEvent, type EditRequest, type Me, type Refusal } from './api';
+import { EDITS, IMPORTED, type DistrictInfo, type EditEvent, type EditRequest, type Me, type PlanInfo, type PublishedInfo, type Refusal, type ServerView } from './api';
+import { PlanBook } from './plans';
+import { recordAudit } from './audit';
 import { dropLayers, rewriteGrids, writeLayers } from './layers';
 import type { Sql, Store } from './store';
 
@@ -36,7 +38,9 @@ class ServerLog implements DraftStore {
     await this.db.tx(async (q) => {
       await q.query('INSERT INTO gs_edits (district_id, seq, by_user, at, op, change) VALUES ($1, $2, $3, $4, $5::json, $6::json)',
         [this.id, edit.seq, edit.by ?? '', edit.at, JSON.stringify(edit.op), JSON.stringify(edit.change)]);
-      await rewriteGrids(q, this.id, [...touchedCodes(edit.change)], this.grids(), 1_000_000 * edit.seq);
+      const codes = [...touchedCodes(edit.change)];
+      await rewriteGrids(q, this.id, codes, this.grids(), 1_000_000 * edit.seq);
+      await recordAudit(q, { user: edit.by ?? '', kind: 'edit', district: this.id, grids: codes, record: `edit ${edit.seq}`, detail: edit.op.type, at: edit.at });
       await q.query('UPDATE gs_districts SET updated_at = $2 WHERE id = $1', [this.id, edit.at]);
     });
     return edit.seq;
@@ -47,11 +51,19 @@ class ServerLog implements DraftStore {
   }
 }
 
-export class SharedDistrict {
-  private readonly listeners = new Set<(e: EditEvent) => void>();
-  private file: { seq: number; bytes: Promise<Uint8Array> } | null = null;
+/** What a district's listeners hear: an edit committed, a plan submitted or decided, a version published. */
+export type DistrictEvent = { type: 'edit'; data: EditEvent } | { type: 'plan'; data: PlanInfo } | { type: 'published'; data: PublishedInfo };
 
-  constructor(readonly id: string, readonly name: string, private readonly archive: Archive, readonly session: DistrictSession, private readonly db: Store) {}
+export class SharedDistrict {
+  private readonly listeners = new Set<(e: DistrictEvent) => void>();
+  private file: { seq: number; bytes: Promise<Uint8Array> } | null = null;
+  /** the files of the read-only views (a published version, a plan's revision never change) */
+  private readonly views = new Map<string, Promise<Uint8Array>>();
+  readonly plans: PlanBook;
+
+  constructor(readonly id: string, readonly name: string, private readonly archive: Archive, readonly session: DistrictSession, private readonly db: Store) {
+    this.plans = new PlanBook(db, id, session.raw, () => session.importedGrids(), () => session.grids());
+  }
 
   get seq(): number {
     return this.session.edits().length;
@@ -61,9 +73,16 @@ export class SharedDistrict {
     return this.session.edits().slice(Math.max(0, seq)) as EditEvent[];
   }
 
-  listen(l: (e: EditEvent) => void): () => void {
+  listen(l: (e: DistrictEvent) => void): () => void {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
+  }
+
+  /** Said to every listener (a listener that fails does not keep it from the others). */
+  tell(e: DistrictEvent) {
+    for (const l of this.listeners) {
+      try { l(e); } catch (err) { console.error('gridscope: a listener failed', err); }
+    }
   }
 
   /** An edit by `me`: committed and sent to every listener, or refused with the HTTP status that says why. */
@@ -89,7 +108,7 @@ export class SharedDistrict {
       return { status, body: { code: answer.code, values: answer.values } };
     }
     const edit = answer.edit as EditEvent;
-    for (const l of this.listeners) l(edit);
+    this.tell({ type: 'edit', data: edit });
     return { status: 200, body: { edit } };
   }
 
@@ -105,6 +124,38 @@ export class SharedDistrict {
     return this.file;
   }
 
+  /**
+   * The district as a workspace file in a view: the draft (its log), or, read-only, the grids
+   * of a published version or of a plan as its base with it applied; null when there is no such
+   * version or plan. Made once per version and plan revision (they never change).
+   */
+  async viewBytes(view: ServerView): Promise<{ seq: number; bytes: Promise<Uint8Array> } | null> {
+    if (view === 'draft') return this.fileBytes();
+    const m = /^(published|plan)(?::(\d{1,9}))?$/.exec(view);
+    if (!m || (m[1] === 'plan' && !m[2])) return null;
+    let key: string, grids: () => Promise<GridFeature[] | null>;
+    if (m[1] === 'published') {
+      const n = m[2] ? Number(m[2]) : (await this.plans.current()).number;
+      key = `published:${n}`;
+      grids = () => this.plans.publishedGrids(n);
+    } else {
+      const p = await this.plans.plan(Number(m[2]));
+      if (!p) return null;
+      key = `plan:${p.id}:${p.revision}:${p.base}`;
+      grids = () => this.plans.planGrids(p.id);
+    }
+    let bytes = this.views.get(key);
+    if (!bytes) {
+      const g = await grids();
+      if (!g) return null;
+      const layers = this.archive.layers.map((l) => (l.role === 'grids' ? { ...l, geo: toGeoColumns(g as Feature[]), count: g.length } : l));
+      bytes = Promise.resolve(writeArchive({ ...this.archive, layers, edits: [], editsDone: 0, versions: [], includePersonal: 'masked' }));
+      this.views.set(key, bytes);
+      bytes.catch(() => this.views.delete(key));
+    }
+    return { seq: this.seq, bytes };
+  }
+
   /** The personal columns of the households as uploaded (for an auditor who gave a reason). */
   personal(): { ids: string[]; columns: Record<string, unknown[]> } {
     const h = this.session.raw.households;
@@ -115,10 +166,12 @@ export class SharedDistrict {
     return { ids: h.map((f) => String(f.properties.id)), columns };
   }
 
+  /** The versions saved by name, then the published ones (ids published:N, named by their number and day). */
   async versions(): Promise<VersionInfo[]> {
     const rows = await this.db.query<{ id: string; name: string; by_user: string; created_at: string }>(
       'SELECT id, name, by_user, created_at FROM gs_versions WHERE district_id = $1 ORDER BY created_at, id', [this.id]);
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: Number(r.created_at), by: r.by_user }));
+    const published = (await this.plans.published()).map((p) => ({ id: `published:${p.number}`, name: `#${p.number} ${p.effective}`, createdAt: p.approvedAt, by: p.approvedBy }));
+    return [...rows.map((r) => ({ id: r.id, name: r.name, createdAt: Number(r.created_at), by: r.by_user })), ...published];
   }
 
   private async versionsWithGrids() {
@@ -137,6 +190,8 @@ export class SharedDistrict {
 
   async versionGrids(id: string): Promise<GridFeature[] | null> {
     if (id === IMPORTED) return this.session.importedGrids();
+    const published = /^published:(\d{1,9})$/.exec(id);
+    if (published) return this.plans.publishedGrids(Number(published[1]));
     const [r] = await this.db.query<{ grids: string }>('SELECT grids::text AS grids FROM gs_versions WHERE district_id = $1 AND id = $2', [this.id, id]);
     return r ? JSON.parse(r.grids) : null;
   }

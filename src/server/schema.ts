@@ -30,11 +30,16 @@ export const SCHEMA_SQL = [
     district_id text NOT NULL REFERENCES gs_districts(id) ON DELETE CASCADE, number integer NOT NULL,
     plan_id integer, approved_by text NOT NULL, approved_at bigint NOT NULL, effective text NOT NULL, note text NOT NULL,
     grids json NOT NULL, lifecycle json NOT NULL, renumber json NOT NULL, PRIMARY KEY (district_id, number))`,
+  // A published version never changes (it goes only with its district).
+  `CREATE OR REPLACE FUNCTION gs_published_unchanged() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'a published version never changes (district %, number %)', OLD.district_id, OLD.number; END $$`,
+  'DROP TRIGGER IF EXISTS gs_published_unchanged ON gs_published',
+  'CREATE TRIGGER gs_published_unchanged BEFORE UPDATE ON gs_published FOR EACH ROW EXECUTE FUNCTION gs_published_unchanged()',
   `CREATE TABLE IF NOT EXISTS gs_plans (
     district_id text NOT NULL REFERENCES gs_districts(id) ON DELETE CASCADE, id integer NOT NULL,
     author text NOT NULL, note text NOT NULL, scope json NOT NULL, status text NOT NULL, revision integer NOT NULL,
     base integer NOT NULL, effective text NOT NULL, submitted_at bigint NOT NULL, codes json NOT NULL, after json NOT NULL,
-    renumber json NOT NULL, decided_by text, decided_at bigint, reason text, published integer, PRIMARY KEY (district_id, id))`,
+    renumber json NOT NULL, findings json NOT NULL, decided_by text, decided_at bigint, reason text, published integer, PRIMARY KEY (district_id, id))`,
   `CREATE TABLE IF NOT EXISTS gs_comments (
     id bigserial PRIMARY KEY, district_id text NOT NULL, plan_id integer NOT NULL, revision integer NOT NULL,
     by_user text NOT NULL, at bigint NOT NULL, text text NOT NULL, grid text, lon double precision, lat double precision,
