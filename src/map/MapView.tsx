@@ -157,12 +157,12 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
         place([e.lngLat.lng, e.lngLat.lat], g >= 0 ? district.grids[g].properties.code : null);
         return;
       }
-      // A click on a comment's pin keeps its text shown (until a click elsewhere).
+      const ed = editRef.current;
+      if (ed && ed.mode.click?.(modeEvent(e), hostRef.current!)) return;
+      // A click on a comment's pin keeps its text shown (until a click elsewhere); an editing tool's click comes first.
       const pin = pinAt(pinsRef.current ?? [], (at) => map.project(at), e.point.x, e.point.y);
       setTip(pin ? { id: pin.id, held: true } : null);
       if (pin) return;
-      const ed = editRef.current;
-      if (ed && ed.mode.click?.(modeEvent(e), hostRef.current!)) return;
       const a = map.unproject([e.point.x - 0.5, e.point.y - 0.5]), b = map.unproject([e.point.x + 0.5, e.point.y + 0.5]);
       const hit = picker.pick(e.lngLat.lng, e.lngLat.lat, { ...view.current!, degPerPx: [Math.abs(b.lng - a.lng), Math.abs(b.lat - a.lat)] });
       if (hit && 'bin' in hit) {

@@ -44,15 +44,16 @@ export function PlansPanel(p: Props) {
     <SidePanel title={t('plans.title')} testId="plans-panel" className="plans-panel" onClose={p.onClose}>
       <p className="muted" data-testid="plans-view">{viewWords(view, data, t)}</p>
       {data.error && <p className="edit-notice error" role="alert" data-testid="plans-error">{data.error}</p>}
-      {view === 'draft' && EDITS[host.me.role] && <SubmitSection {...p} />}
       {planId !== null && data.open && <PlanReview {...p} plan={data.open} />}
       {planId !== null && !data.open && !data.error && <p className="muted">{t('plans.loading')}</p>}
+      {/* the author's plans under review or sent back first: what to fix, then submitting anew */}
       {view === 'draft' && data.own.map((plan) => (
         <section key={plan.id} data-testid="own-plan">
           <PlanHead plan={plan} t={t} />
           <PlanWork {...p} plan={plan} />
         </section>
       ))}
+      {view === 'draft' && EDITS[host.me.role] && <SubmitSection {...p} />}
       <PublishedCompare {...p} />
       <PlanList host={host} plans={data.plans} t={t} />
       <PublishedList host={host} published={data.published} t={t} />

@@ -114,6 +114,14 @@ async function openPlans(p: Page) {
   await p.getByTestId('plans-panel').waitFor();
 }
 
+/** The plans panel, all of it (not only what its scroll shows), as a picture. */
+async function panelShot(p: Page, path: string) {
+  const panel = p.getByTestId('plans-panel');
+  await panel.evaluate((el) => { el.style.maxHeight = 'none'; });
+  await panel.screenshot({ path });
+  await panel.evaluate((el) => { el.style.maxHeight = ''; });
+}
+
 const text = (p: Page, id: string) => p.getByTestId(id).first().textContent().then((t) => t ?? '');
 
 describe('from an edit to the published plan on the wall', () => {
@@ -213,7 +221,7 @@ describe('from an edit to the published plan on the wall', () => {
     await rev.page.getByTestId('comment-post').click();
     await expect.poll(() => rev.page.getByTestId('plan-comment').count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => rev.page.evaluate(() => window.gridscope.pins?.length)).toBe(1);
-    await rev.page.getByTestId('plans-panel').screenshot({ path: `${SHOTS}/reviewer-plan.png` });
+    await panelShot(rev.page, `${SHOTS}/reviewer-plan.png`);
     await rev.page.screenshot({ path: `${SHOTS}/reviewer-page.png` });
     await rev.page.getByTestId('return-reason').fill('删除网格会留下缝隙，请合并');
     await rev.page.getByTestId('return').click();
@@ -230,7 +238,7 @@ describe('from an edit to the published plan on the wall', () => {
     await pl.page.mouse.move(pinAt.x, pinAt.y);
     await expect.poll(() => pl.page.getByTestId('pin-tip').textContent()).toContain(`把 ${b} 并入 ${a}`);
     expect(await text(pl.page, 'own-plan')).toContain('wang 退回：删除网格会留下缝隙，请合并');
-    await pl.page.getByTestId('plans-panel').screenshot({ path: `${SHOTS}/planner-returned.png` });
+    await panelShot(pl.page, `${SHOTS}/planner-returned.png`);
     await pl.page.screenshot({ path: `${SHOTS}/planner-page.png` });
 
     // The fix: the deletion undone, B merged into A; resubmitted.
@@ -273,7 +281,7 @@ describe('from an edit to the published plan on the wall', () => {
     expect(await text(rev.page, 'published-compare')).toContain('从第1版到第2版的变化');
     expect(await text(rev.page, 'plan-moves')).toContain(`${b} → ${a}`);
     expect(await text(rev.page, 'view-line')).toContain('已发布 第2版（只读）');
-    await rev.page.getByTestId('plans-panel').screenshot({ path: `${SHOTS}/reviewer-published.png` });
+    await panelShot(rev.page, `${SHOTS}/reviewer-published.png`);
 
     for (const c of [rev, pl, wall]) await c.context.close();
     expect(errors, 'console errors').toEqual([]);
