@@ -506,7 +506,7 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
             district={district}
             report={report}
             draft={draft}
-            readOnlyText={!readOnly ? null : !server ? t('edit.otherTab') : !EDITS[server.me.role] ? t('server.readOnlyRole', { role: t(`server.roles.${server.me.role}`) }) : t('server.offline')}
+            readOnlyText={!readOnly ? null : !server ? t('edit.otherTab') : server.view !== 'draft' ? t('plan.errors.view_read_only') : !EDITS[server.me.role] ? t('server.readOnlyRole', { role: t(`server.roles.${server.me.role}`) }) : t('server.offline')}
             selected={selectedCode}
             mode={modeId}
             hint={hint}

@@ -1,16 +1,19 @@
 // The console on the office server: logged in first (the login form until then), then the
 // district remembered or the first one opened in the console; with none yet, it says so (an
 // administrator uploads one here).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FIRST_VIEW, type DistrictInfo, type Me } from '../server/api';
+import { FIRST_VIEW, type DistrictInfo, type Me, type PublishedInfo } from '../server/api';
 import { loadSetting, saveSetting } from '../store/db';
 import { App } from './App';
 import { Login } from './Login';
-import { setAccount, startLoad, type PendingLoad } from './loadDistrict';
-import { listDistricts, logout, whoAmI } from './server';
+import { setAccount, startLoad, watchServer, type PendingLoad } from './loadDistrict';
+import { call, listDistricts, logout, whoAmI } from './server';
 import { serverMessage } from './serverText';
 import { ServerSections, type ServerHost } from './ServerPanel';
+import { isScreen, screenConfig } from './screen/config';
+import { Screen } from './screen/Screen';
+import { exposeForTests } from './testHooks';
 
 type State =
   | { at: 'checking' }
@@ -30,7 +33,7 @@ export function ServerApp({ caseLimits }: { caseLimits: Record<string, number> }
     const districts = await listDistricts();
     const remembered = await loadSetting<string | null>(SERVER_DISTRICT, null);
     const pick = districts.find((d) => d.id === remembered) ?? districts[0];
-    setState({ at: 'console', me, districts, load: pick ? startLoad({ kind: 'server', id: pick.id, view: FIRST_VIEW[me.role] }, caseLimits) : null });
+    setState({ at: 'console', me, districts, load: pick && !isScreen(location) ? startLoad({ kind: 'server', id: pick.id, view: FIRST_VIEW[me.role] }, caseLimits) : null });
   }, [caseLimits]);
 
   const check = useCallback(() => {
@@ -57,6 +60,7 @@ export function ServerApp({ caseLimits }: { caseLimits: Record<string, number> }
   if (state.at === 'login') return <Login message={state.message} onLogin={(me) => { enter(me).catch((e: unknown) => setState({ at: 'login', message: serverMessage(e, t) })); }} />;
 
   const { me, districts, load } = state;
+  if (isScreen(location)) return <ServerScreen districts={districts} caseLimits={caseLimits} />;
   const host: ServerHost = {
     me, districts, current: load?.source.kind === 'server' ? load.source.id : null,
     view: (load?.source.kind === 'server' && load.source.view) || FIRST_VIEW[me.role],
@@ -80,4 +84,43 @@ export function ServerApp({ caseLimits }: { caseLimits: Record<string, number> }
     );
   }
   return <App key={load.started} initialLoad={load} initialCaseLimits={caseLimits} server={host} />;
+}
+
+/** How often the wall asks which version is published, besides being told (a missed event, a long night: the login kept alive). */
+const WALL_CHECK_MS = 60_000;
+
+/**
+ * The big screen on the office server (/screen?district=<id>&…): the district's published plan,
+ * drawn again as soon as a new version is published (told by the server's events, checked each
+ * minute too), without a reload. It never shows a draft.
+ */
+function ServerScreen({ districts, caseLimits }: { districts: DistrictInfo[]; caseLimits: Record<string, number> }) {
+  const { t } = useTranslation();
+  const config = useMemo(() => screenConfig(location.search), []);
+  const asked = new URLSearchParams(location.search).get('district');
+  const id = (districts.find((d) => d.id === asked) ?? districts[0])?.id ?? null;
+  // the version drawn is named by its number: what is shown is exactly the version the wall says it shows
+  const [shown, setShown] = useState<{ load: PendingLoad; published: number; effective: string; reloads: number } | null>(null);
+
+  useEffect(() => {
+    if (!id) return;
+    let live = true;
+    const seen = (p: PublishedInfo) => setShown((s) => {
+      if (!live || (s && s.published >= p.number)) return s;
+      return { load: startLoad({ kind: 'server', id, view: `published:${p.number}` }, caseLimits), published: p.number, effective: p.effective, reloads: s ? s.reloads + 1 : 0 };
+    });
+    const check = () => call<PublishedInfo[]>(`/api/districts/${encodeURIComponent(id)}/published`)
+      .then((list) => { if (list.length) seen(list[list.length - 1]); })
+      .catch((e: unknown) => console.warn('wall: could not ask which version is published', e));
+    void check();
+    const timer = setInterval(check, WALL_CHECK_MS);
+    void watchServer((n) => { if (n.kind === 'published') seen(n.published); });
+    return () => { live = false; clearInterval(timer); };
+  }, [id, caseLimits]);
+
+  useEffect(() => { if (shown) exposeForTests({ wall: { published: shown.published, reloads: shown.reloads } }); }, [shown]);
+
+  if (!id) return <div className="loading" role="status" data-testid="no-district">{t('server.noDistrict')}</div>;
+  if (!shown) return <div className="loading" role="status">{t('server.login.checking')}</div>;
+  return <Screen load={shown.load} config={config} published={{ number: shown.published, effective: shown.effective }} />;
 }

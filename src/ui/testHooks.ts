@@ -33,6 +33,8 @@ interface Exposed {
   screen?: { area: string; step: number; stepAt: number; polls: number; feed: { lastOk: number | null; failing: string | null }; drawn: boolean; ready: boolean };
   /** review comments pinned on the console's map (id, place, number, text) */
   pins?: MapPin[];
+  /** the wall on the office server: the published version it shows, how many times it redrew for a new one */
+  wall?: { published: number | null; reloads: number };
   /** the last edit (made here or followed from another tab): codes it changed, ms from asking to the page's new state, the worker's own ms, when it was on the page (epoch ms) */
   lastEdit?: { changed: string[]; ms: number; worker: { plan: number; check: number; save: number; view: number }; at: number };
 }
@@ -81,6 +83,7 @@ export function exposeForTests(part: Exposed) {
     shownCases: state.shownCases,
     draft: state.draft,
     screen: state.screen,
+    wall: state.wall,
     lastEdit: state.lastEdit,
     pins: state.pins,
   };

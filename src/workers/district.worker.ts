@@ -31,7 +31,7 @@ import { FileError, PartError, failFile } from '../io/fileError';
 import { checkVersions } from '../store/checkStored';
 import { ServerDrafts } from './serverDrafts';
 import { fetchServerDistrict, LiveLink } from './serverDistrict';
-import { EDITS, IMPORTED, type EditEvent, type Me, type ServerView } from '../server/api';
+import { EDITS, IMPORTED, type EditEvent, type Me, type PlanInfo, type PublishedInfo, type ServerView } from '../server/api';
 import { EditRefused, outOfScope, touchedCodes } from '../plan/shared';
 import type { EditMeta } from '../workspace/session';
 import { call } from '../ui/server';
@@ -67,11 +67,13 @@ let watcher: { view: (v: GridView) => void; draft: (d: DraftState) => void } | n
  * log, its live link and whether that is up. (Several tabs on a server are several clients:
  * no Web Lock is claimed.)
  */
-let shared: { me: Me; drafts: ServerDrafts; live: LiveLink | null; online: boolean } | null = null;
+/** On the office server: who, the log's mirror, the live link, and which view (only the draft follows edits and takes them). */
+let shared: { me: Me; drafts: ServerDrafts; live: LiveLink | null; online: boolean; view: ServerView } | null = null;
 let serverWatcher: ((n: ServerNotice) => void) | null = null;
 
-/** What the page hears from the server: someone's edit (who, which grids), the link down or up again. */
-export type ServerNotice = { kind: 'edit'; by: string; type: string; grids: string[] } | { kind: 'online'; online: boolean };
+/** What the page hears from the server: someone's edit (who, which grids), the link down or up again, a plan submitted or decided, a version published. */
+export type ServerNotice = { kind: 'edit'; by: string; type: string; grids: string[] } | { kind: 'online'; online: boolean }
+  | { kind: 'plan'; plan: PlanInfo } | { kind: 'published'; published: PublishedInfo };
 
 function open(): DistrictSession {
   if (!session) throw new Error('no district loaded');
@@ -163,7 +165,7 @@ const api = {
     onProgress({ step: 'load.reading', done: ++done, total });
     const drafts = new ServerDrafts({ district: id, edits: archive.edits });
     const history = { edits: archive.edits, done: archive.edits.length, rev: archive.edits.length };
-    return assemble(raw, id, caseLimits, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }), undefined, { me, drafts, history });
+    return assemble(raw, id, caseLimits, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }), undefined, { me, drafts, history, view });
   },
 
   /** The page's ears for the server: others' edits as they come (the view itself comes by watchDraft's onView), the link down and up. */
@@ -376,7 +378,8 @@ function scopeGuard(): EditMeta {
 /** Edits the role may not make, or none while the server is out of reach (nothing would be stored). */
 function sharedReadOnly(s: DistrictSession) {
   if (!shared) return;
-  if (!EDITS[shared.me.role]) s.setReadOnly(true, 'read_only_role');
+  if (shared.view !== 'draft') s.setReadOnly(true, 'view_read_only');
+  else if (!EDITS[shared.me.role]) s.setReadOnly(true, 'read_only_role');
   else if (!shared.online) s.setReadOnly(true, 'server_unreachable');
   else s.setReadOnly(false);
 }
@@ -384,17 +387,20 @@ function sharedReadOnly(s: DistrictSession) {
 /** Follows the server: edits as they come, the link down (read-only at once) and up (caught up, then editable). */
 function goLive(s: DistrictSession, sh: NonNullable<typeof shared>) {
   const mine = () => session === s && shared === sh;
+  const draft = sh.view === 'draft';
   const heard = (edits: EditEvent[]) => {
-    if (!mine()) return;
+    if (!mine() || !draft) return; // a published version or a plan does not change with the draft
     const added = sh.drafts.receive(edits);
     if (sh.drafts.gap) void serverCatchUp(s);
     else if (added.length) void catchUp(s);
     for (const e of added) if (e.by !== sh.me.name) serverWatcher?.({ kind: 'edit', by: e.by ?? '', type: e.op.type, grids: [...touchedCodes(e.change)] });
   };
-  sh.live = new LiveLink(sh.drafts.district, {
+  sh.live = new LiveLink(sh.drafts.district, draft ? null : ['plan', 'published'], {
     seq: () => sh.drafts.seq,
     edits: heard,
-    hello: (seq) => { if (mine() && seq > sh.drafts.seq) void serverCatchUp(s); },
+    hello: (seq) => { if (mine() && draft && seq > sh.drafts.seq) void serverCatchUp(s); },
+    plan: (plan) => { if (mine()) serverWatcher?.({ kind: 'plan', plan }); },
+    published: (published) => { if (mine()) serverWatcher?.({ kind: 'published', published }); },
     online: (up) => {
       if (!mine()) return;
       if (!up) {
@@ -420,6 +426,7 @@ function goLive(s: DistrictSession, sh: NonNullable<typeof shared>) {
 async function serverCatchUp(s: DistrictSession): Promise<boolean> {
   if (!shared) return false;
   const sh = shared;
+  if (sh.view !== 'draft') return true; // nothing to catch up with: a view is as the server made it
   try {
     const added = await sh.drafts.catchUp();
     for (const e of added) if (e.by !== sh.me.name) serverWatcher?.({ kind: 'edit', by: e.by ?? '', type: e.op.type, grids: [...touchedCodes(e.change)] });
@@ -474,7 +481,7 @@ function viewBuffers(v: GridView): ArrayBuffer[] {
 
 async function assemble(layers: RawLayers, workspaceId: string | null, limits: Record<string, number>, onStage: (stage: string) => void,
   sent?: { preview: DistrictPreview; names: Pick<BuildingTable, 'ids' | 'addresses'> },
-  server?: { me: Me; drafts: ServerDrafts; history: History & { rev: number } }) {
+  server?: { me: Me; drafts: ServerDrafts; history: History & { rev: number }; view: ServerView }) {
   const preview = sent?.preview;
   const t0 = performance.now();
   // A district opened anew: this tab's place on the draft before is let go (the page claims it again).
@@ -487,7 +494,7 @@ async function assemble(layers: RawLayers, workspaceId: string | null, limits: R
   session = opened.session;
   if (server) {
     server.drafts.start(session.grids());
-    shared = { me: server.me, drafts: server.drafts, live: null, online: true };
+    shared = { me: server.me, drafts: server.drafts, live: null, online: true, view: server.view };
     sharedReadOnly(session);
     goLive(session, shared);
   }

@@ -1,7 +1,7 @@
 // A district on the office server, in the district worker: its file fetched and read as a
 // workspace file is (the same checks), and its live events followed (server-sent events:
 // each edit someone commits, with who made it), reconnecting by itself when the link drops.
-import type { DistrictInfo, EditEvent, ServerView } from '../server/api';
+import type { DistrictInfo, EditEvent, PlanInfo, PublishedInfo, ServerView } from '../server/api';
 import { readArchive, type Archive } from '../store/archive';
 import { rawLayersOfArchive } from '../workspace/fromWorkspace';
 import type { RawLayers } from '../workspace/assemble';
@@ -32,6 +32,10 @@ export interface LiveHost {
   hello(seq: number): void;
   /** the link is up (true: after an open, catch up) or down (false) */
   online(up: boolean): void;
+  /** a plan submitted, returned, withdrawn or approved */
+  plan?(p: PlanInfo): void;
+  /** a new published version */
+  published?(p: PublishedInfo): void;
 }
 
 /** How long to wait before connecting again after the server closed the stream (the browser retries a dropped one by itself). */
@@ -47,13 +51,14 @@ export class LiveLink {
   private closed = false;
   private up: boolean | null = null;
 
-  constructor(private readonly district: DistrictInfo['id'], private readonly host: LiveHost) {
+  /** `only`: the kinds of events wanted besides 'hello' (null: all, edits too) */
+  constructor(private readonly district: DistrictInfo['id'], private readonly only: string[] | null, private readonly host: LiveHost) {
     this.connect();
   }
 
   private connect() {
     if (this.closed) return;
-    const es = new EventSource(`/api/districts/${encodeURIComponent(this.district)}/events?after=${this.host.seq()}`);
+    const es = new EventSource(`/api/districts/${encodeURIComponent(this.district)}/events?after=${this.host.seq()}${this.only ? `&only=${this.only.join(',')}` : ''}`);
     this.source = es;
     es.addEventListener('open', () => this.say(true));
     es.addEventListener('hello', (ev) => {
@@ -67,6 +72,15 @@ export class LiveLink {
         console.warn('server events: an edit event that is not JSON was skipped', e);
       }
     });
+    for (const [name, to] of [['plan', this.host.plan], ['published', this.host.published]] as const) {
+      es.addEventListener(name, (ev) => {
+        try {
+          to?.(JSON.parse((ev as MessageEvent<string>).data) as never);
+        } catch (e) {
+          console.warn(`server events: a ${name} event that is not JSON was skipped`, e);
+        }
+      });
+    }
     es.addEventListener('error', () => {
       this.say(false);
       // Closed for good (the server answered with an error, a login ran out): asked again later.

@@ -24,7 +24,8 @@ import type { ScreenConfig } from './config';
 import { Chart } from './Chart';
 
 
-export function Screen({ load, config }: { load: PendingLoad; config: ScreenConfig }) {
+/** `published`: on the office server, the published version shown (its number and the day it took effect). */
+export function Screen({ load, config, published }: { load: PendingLoad; config: ScreenConfig; published?: { number: number; effective: string } }) {
   const { t, i18n } = useTranslation();
   const [district, setDistrict] = useState<District | null>(null);
   const [report, setReport] = useState<Report | null>(null);
@@ -40,7 +41,7 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
   useEffect(() => { const on = () => setTickerRoom(tickerFits()); window.addEventListener('resize', on); return () => window.removeEventListener('resize', on); }, []);
 
   useEffect(() => {
-    load.district.then(({ draft: _d, ...d }) => { setDistrict(d); setReport(d.report); }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    load.district.then(({ draft: _d, ...d }) => { setDistrict(d); setReport(d.report); exposeForTests({ district: d, report: d.report }); }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [load]);
 
   // The clock, once a second (one timer for the page's life).
@@ -145,6 +146,7 @@ export function Screen({ load, config }: { load: PendingLoad; config: ScreenConf
         <div className="screen-title">{t('app.title')}<span>{areaName(area)}</span></div>
         <div className="screen-status">
           {config.feed && feed.failing && <span className="screen-stale" role="alert" data-testid="screen-stale">{t('screen.stale', { time: feed.lastOk ? time(feed.lastOk) : t('screen.never') })}</span>}
+          {published && <span data-testid="screen-published">{t('screen.published', { n: published.number, date: published.effective })}</span>}
           <span>{t('screen.asOf', { time: new Date(config.feed && feed.lastOk ? feed.lastOk : district.cases.asOf).toLocaleString(lang, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }) })}</span>
           <span className="screen-clock" data-testid="screen-clock">{new Date(now).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</span>
         </div>
