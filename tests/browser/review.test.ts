@@ -15,6 +15,12 @@ import { codesOf, openEditor } from './editing';
 import { freshStore, type Place } from '../support/server';
 import { addUser, openOffice, PASSWORD, type Office } from '../support/office';
 import { streetOf } from '../../src/domain/codes';
+import { readArchive } from '../../src/store/archive';
+import { rawLayersOfArchive } from '../../src/workspace/fromWorkspace';
+import { usableGrids } from '../../src/checks/engine';
+import { GridLocator } from '../../src/checks/locate';
+import { isLocked } from '../../src/plan/grids';
+import type { GridFeature } from '../../src/domain/types';
 
 type XY = [number, number];
 interface Grid { properties: { code: string; kind: string; community_code: string; locked?: boolean }; geometry: { type: string; coordinates: number[][][] } }
@@ -105,6 +111,34 @@ async function inside(p: Page, code: string): Promise<XY> {
   }, code);
 }
 
+/**
+ * Two neighbouring base grids of one community in the district's file (sharing an edge's two
+ * vertices), B holding a case and A the lower code, and that case: found with the checks' own
+ * locator, as the page assigns cases.
+ */
+async function pickGrids(id: string) {
+  const r = await office.admin.request('GET', `/api/districts/${id}/file`);
+  const raw = rawLayersOfArchive(readArchive(new Uint8Array(await r.arrayBuffer()), 'district.gridscope'));
+  const grids = usableGrids(raw.grids);
+  const caseGrid = new GridLocator(grids).locateAll(raw.cases.positions);
+  const key = (q: number[]) => `${q[0]},${q[1]}`;
+  const verts = grids.map((g) => (g.geometry.type === 'Polygon' ? new Set(g.geometry.coordinates[0].map(key)) : null));
+  const usable = (g: GridFeature) => g.properties.kind === 'base' && !isLocked(g) && g.geometry.type === 'Polygon';
+  for (let b = 0; b < grids.length; b++) {
+    const B = grids[b];
+    const c = caseGrid.indexOf(b);
+    if (!usable(B) || c < 0) continue;
+    for (let a = 0; a < grids.length; a++) {
+      const A = grids[a];
+      if (a === b || !usable(A) || A.properties.code >= B.properties.code || A.properties.community_code !== B.properties.community_code) continue;
+      let shared = 0;
+      for (const k of verts[a]!) if (verts[b]!.has(k)) shared++;
+      if (shared >= 2) return { a: A.properties.code, b: B.properties.code, community: B.properties.community_code, caseId: raw.cases.ids[c] };
+    }
+  }
+  return null;
+}
+
 async function onScreen(p: Page, at: XY) {
   const box = (await p.getByTestId('map').boundingBox())!;
   const q = await p.evaluate(([x, y]) => window.gridscope.project(x, y), at);
@@ -129,45 +163,31 @@ const text = (p: Page, id: string) => p.getByTestId(id).first().textContent().th
 describe('from an edit to the published plan on the wall', () => {
   it('a planner submits, a reviewer comments and returns, the planner fixes and resubmits, the reviewer approves; the wall shows the new grids within 5 s with the case reassigned', async () => {
     mkdirSync(SHOTS, { recursive: true });
+    // how long each part took (the suite has a time budget)
+    const t0 = Date.now(), laps: string[] = [];
+    const lap = (what: string) => laps.push(`${what} ${Math.round((Date.now() - t0) / 1000)} s`);
     const id = office.district.id;
-    await addUser(office.admin, 'wang', 'reviewer');
-    await addUser(office.admin, 'zhao', 'operator');
 
-    // The reviewer's page first: the grids and cases, to pick two neighbouring base grids of one
-    // community, B (holding a case) and A (the lower code: a merge keeps its code).
-    const rev = await client('reviewer');
-    await logIn(rev.page, 'wang');
-    const pick = await rev.page.evaluate(() => {
-      const d = window.gridscope.district;
-      const key = (q: number[]) => `${q[0]},${q[1]}`;
-      const verts = d.grids.map((g) => (g.geometry.type === 'Polygon' ? new Set(g.geometry.coordinates[0].map(key)) : null));
-      const casesOf = new Map<number, number[]>();
-      d.cases.grid.forEach((g, i) => { if (g >= 0) casesOf.set(g, [...(casesOf.get(g) ?? []), i]); });
-      const usable = (g: Grid) => g.properties.kind === 'base' && !g.properties.locked && g.geometry.type === 'Polygon';
-      for (let b = 0; b < d.grids.length; b++) {
-        const B = d.grids[b];
-        if (!usable(B) || !casesOf.get(b)?.length) continue;
-        for (let a = 0; a < d.grids.length; a++) {
-          const A = d.grids[a];
-          if (a === b || !usable(A) || A.properties.code >= B.properties.code || A.properties.community_code !== B.properties.community_code) continue;
-          let shared = 0;
-          for (const k of verts[a]!) if (verts[b]!.has(k)) shared++;
-          if (shared >= 2) return { a: A.properties.code, b: B.properties.code, community: B.properties.community_code, caseId: d.cases.ids[casesOf.get(b)![0]] };
-        }
-      }
-      return null;
-    });
+    // From the district's file: two neighbouring base grids of one community, B (holding a case)
+    // and A (the lower code: a merge keeps its code).
+    const pick = await pickGrids(id);
     expect(pick).not.toBeNull();
     const { a, b, caseId } = pick!;
-    // The planner is in charge of that street.
-    await addUser(office.admin, 'zhang', 'planner', [streetOf(pick!.community)]);
+    await addUser(office.admin, 'wang', 'reviewer');
+    await addUser(office.admin, 'zhao', 'operator');
+    await addUser(office.admin, 'zhang', 'planner', [streetOf(pick!.community)]); // in charge of that street
 
-    // The wall: logged in as the operator, the published plan (version 1: the grids as imported).
-    const wall = await client('wall');
-    const login = await wall.context.request.post(`${office.server.url}/api/login`, { data: { name: 'zhao', password: PASSWORD }, headers: { origin: office.server.url } });
-    expect(login.status()).toBe(200);
-    await wall.page.goto(`${office.server.url}/screen?district=${encodeURIComponent(id)}`);
-    await wall.page.waitForFunction(() => window.gridscope?.screen?.ready === true, null, { timeout: 90_000 });
+    // The three pages at once: the reviewer's and the planner's consoles, and the wall — logged in
+    // as the operator, the published plan (version 1: the grids as imported).
+    const [rev, pl, wall] = await Promise.all([client('reviewer'), client('planner'), client('wall')]);
+    const openWall = async () => {
+      const login = await wall.context.request.post(`${office.server.url}/api/login`, { data: { name: 'zhao', password: PASSWORD }, headers: { origin: office.server.url } });
+      expect(login.status()).toBe(200);
+      await wall.page.goto(`${office.server.url}/screen?district=${encodeURIComponent(id)}`);
+      await wall.page.waitForFunction(() => window.gridscope?.screen?.ready === true, null, { timeout: 90_000 });
+    };
+    await Promise.all([logIn(rev.page, 'wang'), logIn(pl.page, 'zhang'), openWall()]);
+    lap('opened');
     expect(await wall.page.evaluate(() => window.gridscope.wall)).toEqual({ published: 1, reloads: 0 });
     await wall.page.evaluate(() => { window.sameWall = true; }); // gone if the page were reloaded
     const wallCase = () => wall.page.evaluate((cid) => {
@@ -178,8 +198,6 @@ describe('from an edit to the published plan on the wall', () => {
     expect(await wallCase()).toBe(b);
 
     // The planner: nothing changed yet, so a submission is refused, in words.
-    const pl = await client('planner');
-    await logIn(pl.page, 'zhang');
     expect(await text(pl.page, 'view-line')).toContain('工作草案');
     await openPlans(pl.page);
     await pl.page.getByTestId('plan-submit-button').click();
@@ -198,6 +216,7 @@ describe('from an edit to the published plan on the wall', () => {
     await expect.poll(() => text(pl.page, 'plan-submit-notice'), { timeout: 20_000 }).toMatch(/已提交 方案 \d{4}-\d{3}，/);
     const number = /方案 \d{4}-\d{3}/.exec(await text(pl.page, 'plan-submit-notice'))![0];
 
+    lap('submitted');
     // The reviewer opens it: read-only, what it changes against version 1, the gap it leaves.
     await openPlans(rev.page);
     await expect.poll(() => rev.page.getByTestId('plan-row').count(), { timeout: 20_000 }).toBe(1);
@@ -230,6 +249,7 @@ describe('from an edit to the published plan on the wall', () => {
     await rev.page.getByTestId('return').click();
     await expect.poll(() => text(rev.page, 'plan-status'), { timeout: 20_000 }).toBe('已退回');
 
+    lap('returned');
     // The planner, on the draft: the comment's pin where it was put (its text under the pointer), and the reason.
     await expect.poll(() => pl.page.evaluate(() => window.gridscope.pins?.length ?? 0), { timeout: 20_000 }).toBe(1);
     const pin = (await pl.page.evaluate(() => window.gridscope.pins![0]))!;
@@ -260,6 +280,7 @@ describe('from an edit to the published plan on the wall', () => {
     await pl.page.getByTestId('resubmit').click();
     await expect.poll(() => text(pl.page, 'plan-notice'), { timeout: 20_000 }).toContain('已重新提交（第2稿）');
 
+    lap('resubmitted');
     // The reviewer: the plan says it was updated; the new revision opened: B's households go to A, no new gap; approved.
     await rev.page.getByTestId('plan-updated').waitFor({ timeout: 20_000 });
     await opensView(rev.page, planView, () => rev.page.getByTestId('plan-reopen').click());
@@ -271,6 +292,7 @@ describe('from an edit to the published plan on the wall', () => {
     await rev.page.getByTestId('approve').click();
     await expect.poll(() => text(rev.page, 'plan-notice'), { timeout: 20_000 }).toContain('已发布第2版');
 
+    lap('approved');
     // The wall: version 2's grids within 5 s, without a reload; B gone, the case in A.
     await wall.page.waitForFunction((gone) => window.gridscope.wall?.published === 2 && window.gridscope.screen?.ready === true
       && !window.gridscope.district.grids.some((g) => g.properties.code === gone), b, { timeout: 5_000, polling: 100 });
@@ -287,6 +309,8 @@ describe('from an edit to the published plan on the wall', () => {
     expect(await text(rev.page, 'view-line')).toContain('已发布 第2版（只读）');
     await panelShot(rev.page, `${SHOTS}/reviewer-published.png`);
 
+    lap('compared');
+    console.log(`review: ${laps.join(', ')}`);
     for (const c of [rev, pl, wall]) await c.context.close();
     expect(errors, 'console errors').toEqual([]);
   }, 300_000);
