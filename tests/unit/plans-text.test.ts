@@ -47,8 +47,8 @@ describe('review and approval in words', () => {
     for (const lng of ['zh-CN', 'en'] as const) {
       const t = await tOf(lng);
       const fallback = t('server.errors.server_refused', { status: 422 });
-      for (const code of ['no_changes', 'plan_stale', 'plan_findings', 'own_plan', 'not_author', 'plan_closed', 'not_submitted', 'no_plan', 'reason_required', 'forbidden', 'out_of_scope', 'bad_request']) {
-        const text = serverMessage(new ServerError(422, code, { gaps: 2, overlaps: 1, grid: 'G1', message: 'effective' }), t);
+      for (const code of ['no_changes', 'plan_stale', 'plan_findings', 'own_plan', 'not_author', 'plan_closed', 'not_submitted', 'no_plan', 'reason_required', 'no_view', 'forbidden', 'out_of_scope', 'bad_request']) {
+        const text = serverMessage(new ServerError(422, code, { gaps: 2, overlaps: 1, grid: 'G1', message: 'effective', view: 'plan:9' }), t);
         expect(text, `${lng} ${code}`).not.toBe(fallback);
         expect(text, `${lng} ${code}`).not.toMatch(/\{\{|plans\.|server\./);
       }
