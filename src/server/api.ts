@@ -21,8 +21,14 @@
 //                                              403 out_of_scope / read_only_role, 422 a plan error
 //   GET    /api/districts/:id/versions          VersionInfo[];  POST { name } planner/admin
 //   GET    /api/districts/:id/versions/:vid     GridFeature[]
-//   POST   /api/districts/:id/reveal  { reason }   auditor, admin: the personal columns unmasked; logged
-//   GET    /api/audit                           admin, auditor: AuditEntry[]
+//   POST   /api/districts/:id/reveal  { reason, records }   auditor, admin: RevealAnswer — the personal columns
+//                                              unmasked of those households (1–200 ids); one audit entry per record
+//   POST   /api/districts/:id/exported  { kind, file? }  any role: the page wrote an export file of it (kind:
+//                                              [a-z_]{1,30}; file: its name, ≤ 200); on record as an export; 204
+//   GET    /api/audit?user&kind&from&to&grid&district&limit   admin, auditor: AuditEntry[], newest first (from/to:
+//                                              YYYY-MM-DD, China time, inclusive; limit ≤ 10000, default 1000);
+//                                              &format=csv[&lang=en]: the same as a CSV download (itself an export entry)
+//                                              No route changes or deletes an entry (and the database refuses it).
 //
 // From draft to published plan (issue 23). The published plan is what the wall, the operators
 // and case assignment show; the draft (the shared log above) is the office's working plan.
@@ -102,6 +108,13 @@ export interface AuditEntry {
   district: string | null;
   grids: string[];
   record: string | null;
+}
+
+/** The personal columns of the households asked for (ids in the order asked, those the district has); `unknown`: ids it has not. */
+export interface RevealAnswer {
+  ids: string[];
+  columns: Record<string, unknown[]>;
+  unknown: string[];
 }
 
 export type PlanStatus = 'submitted' | 'returned' | 'approved' | 'withdrawn';

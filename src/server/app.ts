@@ -11,7 +11,10 @@ import { Accounts, SESSION_COOKIE, SESSION_MS, userProblem } from './auth';
 import { Districts } from './districts';
 import { BadRequest, editRequest } from './requests';
 import { PartError } from '../io/fileError';
-import type { Me, NewUser, Role, ServerView } from './api';
+import { auditCsv, auditFilter, listAudit, recordAudit } from './audit';
+import { zhCN } from '../i18n/zh-CN';
+import { en } from '../i18n/en';
+import type { Me, NewUser, RevealAnswer, Role, ServerView } from './api';
 import type { DistrictEvent } from './districts';
 import type { Store } from './store';
 
@@ -31,8 +34,6 @@ export async function buildApp(o: AppOptions) {
   const app = Fastify({ logger: false, bodyLimit: 1 << 20, trustProxy: false });
   const accounts = new Accounts(o.store);
   const districts = new Districts(o.store);
-  const audit = (user: string, action: string, detail: string) =>
-    o.store.query('INSERT INTO gs_audit (at, user_name, action, detail) VALUES ($1, $2, $3, $4)', [Date.now(), user, action, detail]);
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
@@ -80,14 +81,20 @@ export async function buildApp(o: AppOptions) {
     const b = (req.body ?? {}) as { name?: unknown; password?: unknown };
     if (typeof b.name !== 'string' || typeof b.password !== 'string' || b.name.length > 100 || b.password.length > 200) return reply.code(400).send({ code: 'bad_login', values: {} });
     const r = await accounts.login(b.name, b.password);
-    if ('refused' in r) return reply.code(r.refused === 'too_many' ? 429 : 401).send({ code: r.refused, values: {} });
+    if ('refused' in r) {
+      // (the name tried and why; the password never)
+      await recordAudit(o.store, { user: b.name, kind: 'login_failed', detail: `${req.ip} ${r.refused}` });
+      return reply.code(r.refused === 'too_many' ? 429 : 401).send({ code: r.refused, values: {} });
+    }
     reply.setCookie(SESSION_COOKIE, r.token, { httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https', path: '/', maxAge: SESSION_MS / 1000 });
-    await audit(r.me.name, 'login', req.ip);
+    await recordAudit(o.store, { user: r.me.name, kind: 'login', detail: req.ip });
     return r.me;
   });
 
   app.post('/api/logout', async (req, reply) => {
+    const me = await accounts.session(req.cookies[SESSION_COOKIE]);
     await accounts.logout(req.cookies[SESSION_COOKIE]);
+    if (me) await recordAudit(o.store, { user: me.name, kind: 'logout', detail: req.ip });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
@@ -100,7 +107,7 @@ export async function buildApp(o: AppOptions) {
     const problem = userProblem(u);
     if (problem) return reply.code(400).send({ code: 'bad_user', values: { message: problem } });
     if (!(await accounts.add({ name: u.name, password: u.password, role: u.role, scope: u.scope ?? [] }))) return reply.code(409).send({ code: 'user_exists', values: { name: u.name } });
-    await audit(req.me!.name, 'add_user', `${u.name} ${u.role} ${(u.scope ?? []).join(',')}`);
+    await recordAudit(o.store, { user: req.me!.name, kind: 'add_user', record: u.name, detail: [u.role, ...(u.scope ?? [])].join(' ') });
     return reply.code(201).send(await accounts.get(u.name));
   });
   app.patch('/api/users/:name', { preHandler: allow('admin') }, async (req, reply) => {
@@ -111,7 +118,9 @@ export async function buildApp(o: AppOptions) {
     const done = await accounts.update(name, { role: u.role, scope: u.scope, password: u.password, disabled: u.disabled as boolean | undefined });
     if (done === 'last_admin') return reply.code(409).send({ code: 'last_admin', values: { name } });
     if (!done) return reply.code(404).send({ code: 'no_user', values: { name } });
-    await audit(req.me!.name, 'update_user', `${name} ${JSON.stringify({ ...u, password: u.password ? '***' : undefined })}`);
+    // (what changed; a new password only as the word, never its text)
+    const changed = [u.role !== undefined && `role=${u.role}`, u.scope !== undefined && `scope=${u.scope.join(',')}`, u.disabled !== undefined && `disabled=${u.disabled}`, u.password !== undefined && 'password'];
+    await recordAudit(o.store, { user: req.me!.name, kind: 'update_user', record: name, detail: changed.filter(Boolean).join(' ') });
     return accounts.get(name);
   });
 
@@ -121,7 +130,7 @@ export async function buildApp(o: AppOptions) {
     const name = String((req.query as { name?: string }).name ?? 'upload.gridscope').slice(0, 200);
     try {
       const info = await districts.add(new Uint8Array(req.body), name, req.me!.name);
-      await audit(req.me!.name, 'add_district', `${info.id} ${info.name}`);
+      await recordAudit(o.store, { user: req.me!.name, kind: 'import', district: info.id, record: name, detail: info.name });
       return reply.code(201).send(info);
     } catch (e) {
       if (e instanceof PartError) return reply.code(400).send({ code: e.code, values: { ...e.params, file: name, message: `${name}: ${e.message}` } });
@@ -136,6 +145,8 @@ export async function buildApp(o: AppOptions) {
     const f = await d.viewBytes(view);
     if (!f) return reply.code(404).send({ code: 'no_view', values: { view: view.slice(0, 40) } });
     const bytes = await f.bytes;
+    // (the file is what leaves the server: each one is on record, with the view it holds)
+    await recordAudit(o.store, { user: req.me!.name, kind: 'export', district: d.id, record: view.slice(0, 40), detail: 'file' });
     return reply.header('Content-Type', 'application/zip').header('X-GridScope-Seq', String(f.seq)).header('Cache-Control', 'no-store').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 
@@ -257,18 +268,61 @@ export async function buildApp(o: AppOptions) {
     return reply.code(201).send(a.value.published);
   });
 
-  // Personal data, unmasked, only for an auditor (or admin) who says why: the reason is logged first.
+  // Personal data, unmasked, only for an auditor (or admin) who says why, and only the records asked
+  // for: one entry per record (which household, the reason; never its values), all written before the answer.
   app.post('/api/districts/:id/reveal', { preHandler: allow('admin', 'auditor') }, async (req, reply) => {
     const d = await district(req, reply);
     if (!d) return reply;
-    const reason = (req.body as { reason?: unknown } | null)?.reason;
-    if (typeof reason !== 'string' || [...reason.trim()].length < 4 || reason.length > 500) return reply.code(400).send({ code: 'reason_required', values: {} });
-    await audit(req.me!.name, 'reveal_personal', `${d.id}: ${reason.trim()}`);
-    return d.personal();
+    const b = (req.body ?? {}) as { reason?: unknown; records?: unknown };
+    if (typeof b.reason !== 'string' || [...b.reason.trim()].length < 4 || b.reason.length > 500) return reply.code(400).send({ code: 'reason_required', values: {} });
+    const records = b.records;
+    if (!Array.isArray(records) || records.length < 1 || records.length > 200 || !records.every((r) => typeof r === 'string' && r.length >= 1 && r.length <= 64)) {
+      return reply.code(400).send({ code: 'bad_request', values: { message: 'records: 1–200 household ids, each a text of 1–64 characters' } });
+    }
+    const all = d.personal();
+    const at = new Map(all.ids.map((id, i) => [id, i]));
+    const asked = [...new Set(records as string[])];
+    const ids = asked.filter((id) => at.has(id));
+    const reason = b.reason.trim();
+    // (each with the grid the household is in now: the auditor finds the looks at a grid's people)
+    const a = d.session.assignment();
+    const wanted = new Set(ids);
+    const gridOf = new Map<string, string>();
+    a.ids.forEach((id, i) => { if (wanted.has(String(id)) && a.householdGrid[i] >= 0) gridOf.set(String(id), a.grids[a.householdGrid[i]].properties.code); });
+    await o.store.tx(async (q) => {
+      for (const id of ids) await recordAudit(q, { user: req.me!.name, kind: 'reveal', district: d.id, grids: gridOf.has(id) ? [gridOf.get(id)!] : [], record: id, detail: reason });
+    });
+    const columns: Record<string, unknown[]> = {};
+    for (const [k, values] of Object.entries(all.columns)) columns[k] = ids.map((id) => values[at.get(id)!]);
+    const answer: RevealAnswer = { ids, columns, unknown: asked.filter((id) => !at.has(id)) };
+    return answer;
   });
-  app.get('/api/audit', { preHandler: allow('admin', 'auditor') }, async () =>
-    (await o.store.query<{ at: string; user_name: string; action: string; detail: string }>('SELECT at, user_name, action, detail FROM gs_audit ORDER BY id DESC LIMIT 1000'))
-      .map((r) => ({ at: Number(r.at), user: r.user_name, action: r.action, detail: r.detail })));
+
+  // A file the page made of a district (CSV, GeoJSON, Shapefile, workspace file) is on record too.
+  app.post('/api/districts/:id/exported', { preHandler: anyone }, async (req, reply) => {
+    const d = await district(req, reply);
+    if (!d) return reply;
+    const { kind, file } = (req.body ?? {}) as { kind?: unknown; file?: unknown };
+    if (typeof kind !== 'string' || !/^[a-z_]{1,30}$/.test(kind)) return reply.code(400).send({ code: 'bad_request', values: { message: 'kind: 1–30 letters a–z or _' } });
+    if (file !== undefined && (typeof file !== 'string' || file.length > 200)) return reply.code(400).send({ code: 'bad_request', values: { message: 'file: a file name of at most 200 characters' } });
+    await recordAudit(o.store, { user: req.me!.name, kind: 'export', district: d.id, record: kind, detail: file ?? '' });
+    return reply.code(204).send();
+  });
+
+  // The log, filtered, newest first; as CSV for Excel with format=csv (that download is an export on record;
+  // reading the log is not, so that it can be read without growing). No route changes or deletes an entry.
+  app.get('/api/audit', { preHandler: allow('admin', 'auditor') }, async (req, reply) => {
+    const query = req.query as Record<string, unknown>;
+    const f = auditFilter(query);
+    if ('problem' in f) return reply.code(400).send({ code: 'bad_request', values: { message: f.problem } });
+    const entries = await listAudit(o.store, f);
+    if (query.format !== 'csv') return entries;
+    await recordAudit(o.store, { user: req.me!.name, kind: 'export', record: 'audit.csv', detail: new URLSearchParams(query as Record<string, string>).toString().slice(0, 300) });
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+    return reply.header('Content-Type', 'text/csv; charset=utf-8').header('Cache-Control', 'no-store')
+      .header('Content-Disposition', `attachment; filename="gridscope-audit-${day}.csv"`)
+      .send(auditCsv(entries, query.lang === 'en' ? en : zhCN));
+  });
 
   // The console: its files, and its page (marked as served here) for every other path.
   // (index.html never as stored: the page is the marked copy, from the not-found handler below)

@@ -44,6 +44,12 @@ export const SCHEMA_SQL = [
     id bigserial PRIMARY KEY, district_id text NOT NULL, plan_id integer NOT NULL, revision integer NOT NULL,
     by_user text NOT NULL, at bigint NOT NULL, text text NOT NULL, grid text, lon double precision, lat double precision,
     FOREIGN KEY (district_id, plan_id) REFERENCES gs_plans(district_id, id) ON DELETE CASCADE)`,
+  // The audit trail is append-only: the database itself refuses to change, delete or empty it (one
+  // statement-level trigger, so a DELETE or UPDATE matching no row is refused too), whatever asks.
+  `CREATE OR REPLACE FUNCTION gs_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'gs_audit is append-only: % refused', TG_OP; END $$`,
+  'DROP TRIGGER IF EXISTS gs_audit_append_only ON gs_audit',
+  'CREATE TRIGGER gs_audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON gs_audit FOR EACH STATEMENT EXECUTE FUNCTION gs_audit_append_only()',
 ];
 
 export async function migrate(db: Sql) {

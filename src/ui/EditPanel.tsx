@@ -23,6 +23,7 @@ import { downloadFile } from './download';
 import { en } from '../i18n/en';
 import { zhCN } from '../i18n/zh-CN';
 import { bandDeviations, communitySize } from '../domain/bands';
+import { sheetUrl } from './sheet/config';
 
 export interface EditNotice {
   /** i18n key and values; `error` ones are refusals */
@@ -224,8 +225,9 @@ function Versions({ draft, language, onRestore, onComparison, name }: { draft: D
           <ul className="plain">
             {compared.c.moves.slice(0, 30).map((x) => <li key={`${x.from}-${x.to}`}>{t('edit.move', { ...x, from: x.from || t('edit.noGrid'), to: x.to || t('edit.noGrid') })}</li>)}
           </ul>
-          <button type="button" className="secondary" data-testid="download-comparison" onClick={() => downloadFile(`${name}-${summary.name}-${stamp}.csv`, comparisonCsv(compared.c, m), 'text/csv;charset=utf-8')}>{t('edit.downloadCsv')}</button>
-          <button type="button" className="secondary" data-testid="download-comparison-geojson" onClick={() => downloadFile(`${name}-${summary.name}-${stamp}.geojson`, comparisonGeoJSON(compared.c), 'application/geo+json')}>{t('edit.downloadGeojson')}</button>
+          <button type="button" className="secondary" data-testid="download-comparison" onClick={() => downloadFile(`${name}-${summary.name}-${stamp}.csv`, comparisonCsv(compared.c, m), 'text/csv;charset=utf-8', 'comparison_csv')}>{t('edit.downloadCsv')}</button>
+          <button type="button" className="secondary" data-testid="download-comparison-geojson" onClick={() => downloadFile(`${name}-${summary.name}-${stamp}.geojson`, comparisonGeoJSON(compared.c), 'application/geo+json', 'comparison_geojson')}>{t('edit.downloadGeojson')}</button>
+          <a className="sheet-link" href={sheetUrl(compared.v.id, 'A3', language)} target="_blank" rel="noopener" data-testid="open-sheet">{t('sheet.open')}</a>
         </div>
       )}
     </section>

@@ -16,7 +16,7 @@ export function ExportSection({ districtName, personal, onError }: { districtNam
     setBusy(kind);
     try {
       const out = await exportDistrict(kind, personal, i18n.language as Language);
-      downloadFile(`${districtName}-${t(`export.files.${kind}`)}.${out.ext}`, out.data, out.type);
+      downloadFile(`${districtName}-${t(`export.files.${kind}`)}.${out.ext}`, out.data, out.type, kind);
     } catch (e) {
       onError((e as Error).message);
     } finally {

@@ -49,10 +49,10 @@ export function ReportPanel({ report, running, progress, tookMs, selected, onRun
         <button type="button" className="primary" onClick={onRun} disabled={running} data-testid="run-checks">
           {running ? t('report.running') : t('report.run')}
         </button>
-        <button type="button" onClick={() => downloadFile(`findings-${stamp}.geojson`, JSON.stringify(findingsGeoJSON(report)), 'application/geo+json')} data-testid="export-geojson">
+        <button type="button" onClick={() => downloadFile(`findings-${stamp}.geojson`, JSON.stringify(findingsGeoJSON(report)), 'application/geo+json', 'findings_geojson')} data-testid="export-geojson">
           {t('report.exportGeoJSON')}
         </button>
-        <button type="button" onClick={() => downloadFile(`findings-${stamp}.csv`, findingsCsv(report, i18n.language === 'en' ? en : zhCN), 'text/csv;charset=utf-8')} data-testid="export-csv">
+        <button type="button" onClick={() => downloadFile(`findings-${stamp}.csv`, findingsCsv(report, i18n.language === 'en' ? en : zhCN), 'text/csv;charset=utf-8', 'findings_csv')} data-testid="export-csv">
           {t('report.exportCsv')}
         </button>
       </div>

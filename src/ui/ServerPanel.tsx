@@ -1,12 +1,13 @@
 // The office server in the side panel: who is logged in (role, area), logging out, the
 // districts to open; for an administrator, a .gridscope file uploaded as a new district and
-// the accounts (listed, added, disabled).
+// the accounts (listed, added, disabled); for an administrator or auditor, the audit trail.
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLES, type DistrictInfo, type Me, type Role, type ServerView, type User } from '../server/api';
 import { addUser, changeUser, listUsers, parseScope, uploadDistrict } from './server';
 import { serverMessage } from './serverText';
 import { SidePanel } from './SidePanel';
+import { AuditSection } from './AuditSection';
 
 export interface ServerHost {
   me: Me;
@@ -67,6 +68,7 @@ export function ServerSections({ host }: { host: ServerHost }) {
         {admin && <Upload host={host} />}
       </section>
       {admin && <Users />}
+      {(admin || host.me.role === 'auditor') && <AuditSection districts={host.districts} />}
     </>
   );
 }

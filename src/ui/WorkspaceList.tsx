@@ -52,7 +52,7 @@ export function WorkspaceList({ store, workspaces, source, personal, onOpen, onC
   });
 
   const exportArchive = (w: WorkspaceRow) => act(async () => {
-    downloadFile(`${w.name}${WORKSPACE_FILE}`, await store.exportArchive(w.id, { includePersonal: personal }), 'application/zip');
+    downloadFile(`${w.name}${WORKSPACE_FILE}`, await store.exportArchive(w.id, { includePersonal: personal }), 'application/zip', 'workspace');
   });
 
   return (

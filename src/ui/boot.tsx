@@ -10,12 +10,14 @@ import './screen/screen.css';
 import type { ScreenConfig } from './screen/config';
 import { Screen } from './screen/Screen';
 import { ServerApp } from './ServerApp';
+import type { SheetConfig } from './sheet/config';
+import { SheetPage } from './sheet/SheetPage';
 
-export function boot(load: PendingLoad, o: { screen: ScreenConfig | null; caseLimits: Record<string, number>; language: Language }) {
+export function boot(load: PendingLoad, o: { screen: ScreenConfig | null; sheet?: SheetConfig | null; caseLimits: Record<string, number>; language: Language }) {
   initI18n(LANGUAGES.includes(o.language) ? o.language : 'zh-CN');
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
-      {o.screen ? <Screen load={load} config={o.screen} /> : <App initialLoad={load} initialCaseLimits={o.caseLimits} />}
+      {o.screen ? <Screen load={load} config={o.screen} /> : o.sheet ? <SheetPage load={load} config={o.sheet} /> : <App initialLoad={load} initialCaseLimits={o.caseLimits} />}
     </StrictMode>,
   );
 }

@@ -20,6 +20,7 @@ import cases from '../../data/demo/cases.fgb?url';
 import type { DemoMeta } from '../domain/types';
 import type { BuildingTable } from '../domain/district';
 import type { DistrictPreview } from '../workspace/preview';
+import { setServerDistrict } from './exportRecord';
 
 const DEMO_URLS: Record<LayerName, string> = { boundaries, grids, roads, water, buildings, households, cases };
 
@@ -79,6 +80,8 @@ export function startLoad(source: Source, caseLimits: Record<string, number> = {
     // else it waits for the preview (it crosses by another port, so may arrive after).
     const complete = 'shapes' in d.buildings && d.households.positions !== undefined && d.density !== undefined;
     if (complete) previewed(null);
+    // (the files the page writes from now on are of this district: on a server, they are on its audit trail)
+    setServerDistrict(source.kind === 'server' ? source.id : null);
     return unpackDistrict(d, complete ? null : await preview);
   });
   district.catch(() => previewed(null));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { startCluster, type Cluster } from '../../scripts/postgis/cluster';
+import { embeddedStore, postgresStore, type Store } from '../../src/server/store';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SERVE = join(ROOT, 'scripts', 'serve.ts');
@@ -179,4 +180,10 @@ export class Client {
     })();
     return { close: () => ac.abort(), opened };
   }
+}
+
+/** The place's store opened here, as the server opens it (the embedded one only while its server is stopped: PGlite is not shared). */
+export async function openStore(place: Place): Promise<Store> {
+  const where = place.args[1];
+  return place.kind === 'embedded' ? embeddedStore(where) : postgresStore(where);
 }

@@ -187,7 +187,7 @@ for (const kind of ['embedded', 'postgresql'] as StoreKind[]) {
       const ok = await post<PublishedInfo>(reviewer, '/plans/1/approve');
       expect(ok.status, JSON.stringify(ok.body)).toBe(201);
       expect(ok.body).toMatchObject({ number: 2, plan: 1, approvedBy: 'r1', effective: '2027-01-01', note: '调整第一街道网格' });
-      for (let i = 0; i < 50 && !events.slice(before).some((e) => e.name === 'published'); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && !events.slice(before).some((e) => e.name === 'published'); i++) await new Promise((r) => setTimeout(r, 20));
       const told = events.slice(before).find((e) => e.name === 'published');
       expect(told, 'the published event').toBeDefined();
       expect(Date.now() - t0).toBeLessThan(5000);

@@ -9,12 +9,10 @@ import { strFromU8, unzipSync } from 'fflate';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Feature, Position } from 'geojson';
+import type { Position } from 'geojson';
 import { Client, freshStore, serveCommand, startServer, type Place, type RunningServer, type StoreKind } from '../support/server';
-import { readArchive, writeArchive } from '../../src/store/archive';
-import { toGeoColumns } from '../../src/store/geoColumns';
-import { storedCases } from '../../src/store/db';
-import { caseColumns } from '../../src/workspace/caseTable';
+import { rosterDistrict } from '../support/roster';
+import { readArchive } from '../../src/store/archive';
 import { streetOf } from '../../src/domain/codes';
 import type { GridFeature } from '../../src/domain/types';
 import type { DistrictInfo, EditEvent, Role } from '../../src/server/api';
@@ -34,28 +32,6 @@ function vertexGrids(grids: GridFeature[]) {
     }
   }
   return [...at.values()];
-}
-
-/** A small district with a roster that names people (户主, phone): 2×2 grids, 8 households. */
-function rosterDistrict(): Uint8Array {
-  const sq = (x: number, y: number): GridFeature['geometry'] => ({ type: 'Polygon', coordinates: [[[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]] });
-  const grids = [0, 1, 2, 3].map((i) => ({
-    type: 'Feature', geometry: sq(119 + (i % 2) * 0.01, 36.7 + Math.floor(i / 2) * 0.01),
-    properties: { code: `370705001001${String(i + 1).padStart(3, '0')}`, name: `网格${i + 1}`, kind: 'base', community_code: '370705001001', dedicated_type: '', band_min: null, band_max: null },
-  })) as Feature[];
-  const households = Array.from({ length: 8 }, (_, i) => ({
-    type: 'Feature', geometry: { type: 'Point', coordinates: [119.002 + (i % 4) * 0.005, 36.702 + Math.floor(i / 4) * 0.01] },
-    properties: { id: `H${i}`, building_id: '', residents: 3, head_name: `欧阳娜${'娜丰'[i % 2]}`, phone: `1381234${String(1000 + i)}` },
-  })) as Feature[];
-  const source = { file: 'roster', notes: [] };
-  return writeArchive({
-    name: '名册区', mappings: {}, edits: [], editsDone: 0, versions: [], includePersonal: true,
-    layers: [
-      { role: 'grids', geo: toGeoColumns(grids), count: 4, source },
-      { role: 'households', geo: toGeoColumns(households), count: 8, source },
-      { role: 'cases', cases: storedCases(caseColumns([])), count: 0, source },
-    ],
-  });
 }
 
 describe.each<StoreKind>(['embedded', 'postgresql'])('the office server on the %s store', (kind) => {
@@ -109,7 +85,8 @@ describe.each<StoreKind>(['embedded', 'postgresql'])('the office server on the %
       ['GET', `${d}/versions/imported`, undefined, ROLES],
       ['POST', `${d}/edits`, { base: 0, op: { type: 'delete', code: 'no-such-grid' } }, ['admin', 'planner']],
       ['POST', `${d}/versions`, { name: '' }, ['admin', 'planner']],
-      ['POST', `${d}/reveal`, { reason: '' }, ['admin', 'auditor']],
+      ['POST', `${d}/reveal`, { reason: '', records: ['x'] }, ['admin', 'auditor']],
+      ['POST', `${d}/exported`, { kind: 'grids_csv' }, ROLES],
       ['GET', '/api/audit', undefined, ['admin', 'auditor']],
     ];
     const wrong: string[] = [];
@@ -253,12 +230,17 @@ describe.each<StoreKind>(['embedded', 'postgresql'])('the office server on the %
       expect(JSON.stringify(h.geo!.props.head_name)).toContain('欧**娜');
       expect(JSON.stringify(h.geo!.props.phone)).toContain('138****1000');
     }
-    expect((await as.auditor!.json('POST', `/api/districts/${up.body.id}/reveal`, { reason: '' })).status).toBe(400);
-    const shown = await as.auditor!.json<{ ids: string[]; columns: Record<string, string[]> }>('POST', `/api/districts/${up.body.id}/reveal`, { reason: '核查 3 号网格信访件' });
+    expect((await as.auditor!.json('POST', `/api/districts/${up.body.id}/reveal`, { reason: '', records: ['H0'] })).status).toBe(400);
+    expect((await as.auditor!.json('POST', `/api/districts/${up.body.id}/reveal`, { reason: '核查 3 号网格信访件' })).status).toBe(400); // which records
+    const shown = await as.auditor!.json<{ ids: string[]; columns: Record<string, string[]>; unknown: string[] }>('POST', `/api/districts/${up.body.id}/reveal`, { reason: '核查 3 号网格信访件', records: ['H1', 'H0', 'H99'] });
     expect(shown.status).toBe(200);
-    expect(shown.body.columns.head_name[0]).toBe('欧阳娜娜');
-    const audit = (await as.auditor!.json<{ user: string; action: string; detail: string }[]>('GET', '/api/audit')).body;
-    expect(audit.find((a) => a.action === 'reveal_personal')).toMatchObject({ user: 'u-auditor', detail: expect.stringContaining('核查 3 号网格信访件') });
+    // only the records asked for, in that order; an id the district lacks is said
+    expect(shown.body.ids).toEqual(['H1', 'H0']);
+    expect(shown.body.columns.head_name).toEqual(['欧阳娜丰', '欧阳娜娜']);
+    expect(shown.body.columns.phone).toEqual(['13812341001', '13812341000']);
+    expect(shown.body.unknown).toEqual(['H99']);
+    const audit = (await as.auditor!.json<{ user: string; action: string; detail: string; record: string }[]>('GET', '/api/audit?kind=reveal')).body;
+    expect(audit.map((a) => [a.user, a.record, a.detail]).sort()).toEqual([['u-auditor', 'H0', '核查 3 号网格信访件'], ['u-auditor', 'H1', '核查 3 号网格信访件']]);
     const bad = await as.admin!.json<{ code: string; values: Record<string, string> }>('POST', '/api/districts?name=broken.gridscope', new Uint8Array([80, 75, 3, 4, 0]));
     expect(bad.status).toBe(400);
     expect(bad.body.values.message).toContain('broken.gridscope');
