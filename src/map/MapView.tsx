@@ -17,6 +17,7 @@ import type { EditMode, ModeEvent, ModeHint, ModeHost } from './modes/types';
 import { snapPoint } from './modes/snap';
 import { buildingFeature } from '../workspace/buildingTable';
 import type { EditOp } from '../plan/types';
+import { pinAt, pinLayers, type MapPin } from './pins';
 
 export type BBox = [number, number, number, number];
 
@@ -50,6 +51,11 @@ interface Props {
   } | null;
   /** outlines of a comparison of the draft with a version, drawn over everything */
   comparison?: Feature[] | null;
+  /** review comments pinned on the map (their text on hover or click), and the one picked in a list */
+  pins?: MapPin[] | null;
+  activePin?: number | null;
+  /** a click places a comment instead of selecting: where, and the grid under it */
+  onPin?: ((at: [number, number], grid: string | null) => void) | null;
   /** map labels this many times their desk size (the big screen) */
   labelScale?: number;
   /** false while the map draws a preview (the checks still running): its first full draw is reported once this is true */
@@ -58,7 +64,7 @@ interface Props {
   onDrawn: (map: MapLibreMap, atMs: number) => void;
 }
 
-export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn, edit = null, comparison = null, labelScale = 1, complete = true }: Props) {
+export function MapView({ district, report, visibility, selection, caseMask, gridLoad, focus, onSelect, onDrawn, edit = null, comparison = null, labelScale = 1, complete = true, pins = null, activePin = null, onPin = null }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapboxOverlay | null>(null);
@@ -145,8 +151,18 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     const map = mapRef.current;
     if (!map) return;
     const onClick = (e: MapMouseEvent) => {
+      const place = onPinRef.current;
+      if (place) {
+        const g = picker.gridAt(e.lngLat.lng, e.lngLat.lat);
+        place([e.lngLat.lng, e.lngLat.lat], g >= 0 ? district.grids[g].properties.code : null);
+        return;
+      }
       const ed = editRef.current;
       if (ed && ed.mode.click?.(modeEvent(e), hostRef.current!)) return;
+      // A click on a comment's pin keeps its text shown (until a click elsewhere); an editing tool's click comes first.
+      const pin = pinAt(pinsRef.current ?? [], (at) => map.project(at), e.point.x, e.point.y);
+      setTip(pin ? { id: pin.id, held: true } : null);
+      if (pin) return;
       const a = map.unproject([e.point.x - 0.5, e.point.y - 0.5]), b = map.unproject([e.point.x + 0.5, e.point.y + 0.5]);
       const hit = picker.pick(e.lngLat.lng, e.lngLat.lat, { ...view.current!, degPerPx: [Math.abs(b.lng - a.lng), Math.abs(b.lat - a.lat)] });
       if (hit && 'bin' in hit) {
@@ -161,6 +177,35 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     map.on('click', onClick);
     return () => { map.off('click', onClick); };
   }, [picker]);
+
+  // Comments: the pin under the pointer says its text; a click holds it; placing one is a crosshair.
+  const pinsRef = useRef(pins);
+  pinsRef.current = pins;
+  const onPinRef = useRef(onPin);
+  onPinRef.current = onPin;
+  const [tip, setTip] = useState<{ id: number; held: boolean } | null>(null);
+  const tipRef = useRef(tip);
+  tipRef.current = tip;
+  const [, setMoved] = useState(0);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const onMove = (e: MapMouseEvent) => {
+      const pin = pinAt(pinsRef.current ?? [], (at) => map.project(at), e.point.x, e.point.y);
+      setTip((t) => (t?.held ? t : pin ? (t?.id === pin.id ? t : { id: pin.id, held: false }) : null));
+    };
+    const redraw = () => { if (tipRef.current) setMoved((n) => n + 1); }; // only a shown tip follows the map
+    map.on('mousemove', onMove);
+    map.on('move', redraw);
+    return () => { map.off('mousemove', onMove); map.off('move', redraw); };
+  }, []);
+  useEffect(() => { if (activePin !== null) setTip({ id: activePin, held: true }); }, [activePin]);
+  useEffect(() => {
+    const canvas = mapRef.current?.getCanvas();
+    if (canvas) canvas.style.cursor = onPin ? 'crosshair' : '';
+  }, [onPin]);
+  const tipPin = tip && pins?.find((p) => p.id === tip.id);
+  const tipAt = tipPin && mapRef.current ? mapRef.current.project(tipPin.at) : null;
 
   // Editing: the mode gets the pointer (a drag it takes does not pan the map) and the keys.
   const editRef = useRef(edit);
@@ -243,6 +288,7 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
           gridLabels: labels.grid, communityLabels: labels.community, report, labelScale,
         }),
         ...(comparison ? comparisonLayers(comparison) : []),
+        ...(pins?.length ? pinLayers(pins, tip?.id ?? null) : []),
         ...(edit && hostRef.current ? edit.mode.layers(hostRef.current) : []),
       ],
     });
@@ -250,7 +296,7 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
       drawnFor.current = map;
       whenSettled(map, (at) => onDrawn(map, at));
     }
-  }, [complete, district, report, visibility, zoom, selection, buildingShapes, householdView, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick, comparison, labelScale]);
+  }, [complete, district, report, visibility, zoom, selection, buildingShapes, householdView, cases, caseBins, gridLoad, labels, onDrawn, edit?.mode, edit?.selected, tick, comparison, labelScale, pins, tip?.id]);
 
   // The base grids' outlines are MapLibre's (baseStyle.ts): shown with the base grids, and
   // given the grids again after an edit.
@@ -280,7 +326,12 @@ export function MapView({ district, report, visibility, selection, caseMask, gri
     else map.fitBounds([[w, s], [e, n]], { padding, duration: 800, maxZoom: FOCUS_MAX_ZOOM });
   }, [focus]);
 
-  return <div ref={container} className="map" data-testid="map" />;
+  return (
+    <>
+      <div ref={container} className="map" data-testid="map" />
+      {tipPin && tipAt && <div className="pin-tip" role="tooltip" data-testid="pin-tip" style={{ left: tipAt.x, top: tipAt.y }}>{tipPin.text}</div>}
+    </>
+  );
 }
 
 const NO_POINTS: PointSubset = { index: new Uint32Array(0), positions: new Float64Array(0) };

@@ -62,6 +62,8 @@ export const COLORS = {
   },
   /** a comparison of the draft with a version: outlines as they were, and as they are by change */
   compare: { before: hex('#cbd5e1'), added: hex('#22c55e'), reshaped: hex('#f59e0b'), vertices: hex('#f59e0b'), renamed: hex('#f59e0b'), removed: hex('#ef4444') } as Record<string, RGBA>,
+  /** review comments pinned on the map: the circle, its outline and number, the one picked */
+  pin: { fill: hex('#fbbf24'), line: hex('#0f172a'), active: hex('#fb7185') },
   /** the heat map of cases, low to high */
   caseHeat: ['#3b0764', '#7e22ce', '#c026d3', '#f0abfc', '#ffffff'].map((h) => hex(h).slice(0, 3)) as [number, number, number][],
 };

@@ -39,6 +39,9 @@ import { gridIndex } from '../map/state';
 import { isLocked } from '../plan/grids';
 import type { EditOp } from '../plan/types';
 import type { DraftState, EditAnswer, GridView } from '../workspace/session';
+import { PlansPanel, type PinSpot } from './PlansPanel';
+import { commentAt, commentPins, comparePending, planOfView, usePlanData, viewWords } from './plans';
+import type { PlanComment } from '../server/api';
 
 /** How long someone else's edit is said on the page. */
 const REMOTE_NOTICE_MS = 8000;
@@ -59,7 +62,9 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
   const [focus, setFocus] = useState<Focus | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   // The right-hand side shows one panel at a time; with none open, the inspector.
-  const [panel, setPanel] = useState<'report' | 'import' | 'cases' | 'edit' | 'server' | null>(null);
+  // (a plan opened for review, or a comparison of published versions asked for, opens with the plans panel)
+  const [panel, setPanel] = useState<'report' | 'import' | 'cases' | 'edit' | 'server' | 'plans' | null>(
+    server && (planOfView(server.view) !== null || comparePending(server.current, server.view)) ? 'plans' : null);
   // On the office server: whether it can be reached (edits only then), and the last edit someone else made.
   const [online, setOnline] = useState(true);
   const [remote, setRemote] = useState<{ by: string; type: string; grids: string[]; at: number } | null>(null);
@@ -77,6 +82,11 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
   const [drawOptions, setDrawOptions] = useState<ModeHost['drawOptions']>({ kind: 'base', dedicatedType: 'school', onTop: false });
   const [caseFilter, setCaseFilter] = useState<{ filter: CaseFilter; window: TimeWindow }>({ filter: ALL_CASES, window: 'all' });
   const [checking, setChecking] = useState<{ running: boolean; progress: string | null; tookMs: number | null }>({ running: false, progress: null, tookMs: null });
+  // Review and approval (on a server): the plans and published versions, the comment picked in a list, a click awaited to place one.
+  const plans = usePlanData(server, t);
+  const [activePin, setActivePin] = useState<number | null>(null);
+  const [pinPick, setPinPick] = useState<((spot: PinSpot) => void) | null>(null);
+  useEffect(() => { if (panel !== 'plans') setPinPick(null); }, [panel]);
 
   useEffect(() => {
     loadSetting<LayerVisibility>('visibility', DEFAULT_VISIBILITY).then((v) => setVisibility({ ...DEFAULT_VISIBILITY, ...v }));
@@ -106,6 +116,7 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
             if (!current) return;
             if (n.kind === 'online') setOnline(n.online);
             else if (n.kind === 'edit') setRemote({ ...n, at: Date.now() });
+            else plans.refresh(); // a plan submitted, commented, decided; a version published
           }).then((w) => { if (current && w) setOnline(w.online); }, (e: unknown) => console.error(e));
         }
       })
@@ -341,6 +352,20 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
     setCaseLimits(l).then(applyCases).catch((e: unknown) => console.error(e));
   }, [applyCases]);
 
+  // Comments pinned on the map (a plan's in its view; the author's own plans' on the draft), plans awaiting review, a newer publication.
+  const pins = useMemo(() => (server && district ? commentPins(plans, district, t) : null), [server, district?.grids, plans.open, plans.own, t]);
+  useEffect(() => exposeForTests({ pins: pins ?? [] }), [pins]);
+  const waiting = (plans.plans ?? []).filter((p) => p.status === 'submitted' && (server?.me.role === 'reviewer' || server?.me.role === 'admin' ? p.author !== server.me.name : p.author === server?.me.name)).length;
+  const [shownPublished, setShownPublished] = useState<number | null>(null);
+  const latestPublished = plans.published?.at(-1)?.number ?? null;
+  useEffect(() => { if (latestPublished !== null) setShownPublished((n) => n ?? latestPublished); }, [latestPublished]);
+  const newerPublished = latestPublished !== null && shownPublished !== null && latestPublished > shownPublished ? latestPublished : null;
+  const flyToComment = useCallback((c: PlanComment) => {
+    setActivePin(c.id);
+    const at = district && commentAt(c, district);
+    if (c.lonLat || !c.grid) { if (at) setFocus({ bbox: [at[0], at[1], at[0], at[1]], nonce: performance.now() }); } else flyTo({ kind: 'grid', code: c.grid });
+  }, [district, flyTo]);
+
   const title = useMemo(() => (district ? district.meta.district_name : ''), [district]);
   useEffect(() => { document.title = `${t('app.title')} · ${title}`; }, [t, title]);
   useEffect(() => { document.documentElement.lang = i18n.language; }, [i18n.language]);
@@ -378,6 +403,12 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
               {t('edit.open')}
             </button>
           )}
+          {server && district && (
+            <button type="button" className={panel === 'plans' ? 'primary' : 'secondary'} onClick={() => { plans.refresh(); setPanel('plans'); }} data-testid="open-plans">
+              {t('plans.button')}
+              {waiting > 0 && <span className="badge" data-testid="plans-badge">{waiting}</span>}
+            </button>
+          )}
           {server ? (
             <button type="button" className={panel === 'server' ? 'primary account' : 'secondary account'} onClick={() => setPanel('server')} data-testid="account" title={t('server.panel')}>
               <AccountName me={server.me} />
@@ -411,6 +442,18 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
         {server && !online && (
           <div className="server-banner" role="alert" data-testid="server-offline">{t('server.offline')}</div>
         )}
+        {server && district && (
+          <div className={server.view === 'draft' ? 'view-line' : 'view-line read-only'} role="status" data-testid="view-line">
+            <span>{viewWords(server.view, plans, t)}</span>
+            {server.view !== 'draft' && server.current && (
+              <button type="button" className="secondary" onClick={() => server.onOpen(server.current!, 'draft')} data-testid="back-to-draft">{t('plans.backToDraft')}</button>
+            )}
+            {server.view === 'published' && newerPublished !== null && (
+              <button type="button" className="primary" onClick={() => server.onOpen(server.current!, 'published')} data-testid="newer-published">{t('plans.newerPublished', { n: newerPublished })}</button>
+            )}
+            {pinPick && <span className="muted">{t('plans.pickHint')}</span>}
+          </div>
+        )}
         {server && remote && (
           <div className="remote-notice" role="status" data-testid="remote-edit">
             {t('server.editedBy', { user: remote.by, grids: gridList(remote.grids, t), what: t(`edit.ops.${remote.type}`, { defaultValue: remote.type }) })}
@@ -437,6 +480,9 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
             onDrawn={onDrawn}
             edit={district ? editProps : null}
             comparison={comparison}
+            pins={pins}
+            activePin={activePin}
+            onPin={pinPick ? (at, grid) => { const pick = pinPick; setPinPick(null); pick({ at, grid }); } : null}
           />
         )}
         {!district && (
@@ -454,7 +500,7 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
             {progress && !error && <progress max={progress.total} value={progress.done} />}
           </div>
         )}
-        {district && <LayerPanel visibility={visibility} onChange={changeVisibility} editing={panel === 'edit'} comparing={comparison !== null} />}
+        {district && <LayerPanel visibility={visibility} onChange={changeVisibility} editing={panel === 'edit'} comparing={comparison !== null} pins={(pins?.length ?? 0) > 0} />}
         {district && report && draft && panel === 'edit' && (
           <EditPanel
             district={district}
@@ -485,6 +531,17 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
           />
         )}
         {server && panel === 'server' && <ServerPanel host={server} onClose={() => setPanel(null)} />}
+        {server && district && report && panel === 'plans' && (
+          <PlansPanel
+            host={server}
+            data={plans}
+            onComparison={(c) => setComparison(c?.features ?? null)}
+            onFly={flyToComment}
+            onPickPin={(pick) => setPinPick(() => pick)}
+            picking={pinPick !== null}
+            onClose={() => { setPinPick(null); setPanel(null); }}
+          />
+        )}
         {panel === 'import' && <ImportPanel source={source} districtName={district?.meta.district_name ?? null} viewBBox={viewBBox} onOpen={openSource} onClose={() => setPanel(null)} />}
         {district && panel === 'cases' && (
           <CasesPanel

@@ -15,7 +15,7 @@ interface LegendRow { key: string; shape: Shape; fill: number[]; line?: number[]
 const css = (c: number[]) => `rgba(${c[0]},${c[1]},${c[2]},${(c[3] ?? 255) / 255})`;
 
 /** Every colour the map draws with the layers shown, each with its meaning. */
-export function legendRows(v: LayerVisibility, editing = false, comparing = false): LegendRow[] {
+export function legendRows(v: LayerVisibility, editing = false, comparing = false, pins = false): LegendRow[] {
   const e = COLORS.edit;
   const row = (key: string, shape: Shape, fill: number[], line?: number[], values?: Record<string, number>): LegendRow => ({ key, shape, fill, line, values });
   const f = COLORS.finding;
@@ -51,12 +51,13 @@ export function legendRows(v: LayerVisibility, editing = false, comparing = fals
       row('edit.legend.before', 'area', [0, 0, 0, 0], COLORS.compare.before), row('edit.legend.added', 'area', [0, 0, 0, 0], COLORS.compare.added),
       row('edit.legend.reshaped', 'area', [0, 0, 0, 0], COLORS.compare.reshaped), row('edit.legend.removed', 'area', [0, 0, 0, 0], COLORS.compare.removed),
     ] : []),
+    ...(pins ? [row('plans.legendPin', 'point', COLORS.pin.fill)] : []),
   ];
 }
 
-export function LayerPanel({ visibility, onChange, editing = false, comparing = false }: { visibility: LayerVisibility; onChange: (v: LayerVisibility) => void; editing?: boolean; comparing?: boolean }) {
+export function LayerPanel({ visibility, onChange, editing = false, comparing = false, pins = false }: { visibility: LayerVisibility; onChange: (v: LayerVisibility) => void; editing?: boolean; comparing?: boolean; pins?: boolean }) {
   const { t } = useTranslation();
-  const legend = legendRows(visibility, editing, comparing);
+  const legend = legendRows(visibility, editing, comparing, pins);
   return (
     <aside className="panel layer-panel" data-testid="layer-panel">
       <h2>{t('layers.title')}</h2>

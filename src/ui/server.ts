@@ -2,7 +2,7 @@
 // index.html: no request is made to find out, so the standalone console asks nothing), and
 // the small JSON helpers every call to its API goes through (the page's and the district
 // worker's): same-origin cookies, a refusal { code, values } thrown as a ServerError.
-import type { DistrictInfo, Me, NewUser, Refusal, User } from '../server/api';
+import type { DistrictInfo, Me, NewUser, PlanComment, PlanDetail, PlanInfo, PublishedInfo, Refusal, User } from '../server/api';
 
 /** Whether this page was served by the office server (it marks index.html so). */
 export function isServerMode(doc: Pick<Document, 'querySelector'> | undefined = typeof document === 'undefined' ? undefined : document): boolean {
@@ -82,6 +82,21 @@ export const uploadDistrict = (bytes: Uint8Array) => call<DistrictInfo>('/api/di
 export const listUsers = () => call<User[]>('/api/users');
 export const addUser = (u: NewUser) => call<User>('/api/users', { body: u });
 export const changeUser = (name: string, change: Partial<NewUser> & { disabled?: boolean }) => call<User>(`/api/users/${encodeURIComponent(name)}`, { method: 'PATCH', body: change });
+
+// From draft to published plan (the plan routes of src/server/api.ts).
+const plans = (district: string, rest = '') => `/api/districts/${encodeURIComponent(district)}/plans${rest}`;
+export const listPlans = (district: string) => call<PlanInfo[]>(plans(district));
+export const getPlan = (district: string, plan: number) => call<PlanDetail>(plans(district, `/${plan}`));
+/** The draft's changes (in the caller's scope) submitted for review against the published plan. */
+export const submitPlan = (district: string, body: { note: string; effective: string }) => call<PlanInfo>(plans(district), { body });
+/** A returned or stale plan brought up to date: the draft's changes now, against the published plan now. */
+export const resubmitPlan = (district: string, plan: number, body: { note?: string; effective?: string }) => call<PlanInfo>(plans(district, `/${plan}/resubmit`), { body });
+export const commentPlan = (district: string, plan: number, body: { text: string; grid?: string; lonLat?: [number, number] }) => call<PlanComment>(plans(district, `/${plan}/comments`), { body });
+export const returnPlan = (district: string, plan: number, reason: string) => call<PlanInfo>(plans(district, `/${plan}/return`), { body: { reason } });
+export const withdrawPlan = (district: string, plan: number) => call<PlanInfo>(plans(district, `/${plan}/withdraw`), { method: 'POST' });
+/** `confirm`: the reviewer has seen the new gaps or overlaps and approves anyway. */
+export const approvePlan = (district: string, plan: number, confirm = false) => call<PublishedInfo>(plans(district, `/${plan}/approve`), { body: confirm ? { confirm: true } : {} });
+export const listPublished = (district: string) => call<PublishedInfo[]>(`/api/districts/${encodeURIComponent(district)}/published`);
 
 /** A scope typed as "310101001, 310101001002": the codes, without blanks or repeats. */
 export function parseScope(text: string): string[] {

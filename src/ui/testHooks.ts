@@ -9,6 +9,7 @@ import type { LayerVisibility, Selection } from '../map/state';
 import type { Source } from './loadDistrict';
 import type { CaseFilter } from '../domain/kpis';
 import type { DraftState } from '../workspace/session';
+import type { MapPin } from '../map/pins';
 
 interface Exposed {
   district?: District;
@@ -30,6 +31,8 @@ interface Exposed {
   remoteEdit?: { by: string; type: string; grids: string[]; at: number };
   /** the big screen: the area shown, the tour's step, the feed, whether it is fully drawn */
   screen?: { area: string; step: number; stepAt: number; polls: number; feed: { lastOk: number | null; failing: string | null }; drawn: boolean; ready: boolean };
+  /** review comments pinned on the console's map (id, place, number, text) */
+  pins?: MapPin[];
   /** the wall on the office server: the published version it shows, how many times it redrew for a new one */
   wall?: { published: number | null; reloads: number };
   /** the last edit (made here or followed from another tab): codes it changed, ms from asking to the page's new state, the worker's own ms, when it was on the page (epoch ms) */
@@ -82,5 +85,6 @@ export function exposeForTests(part: Exposed) {
     screen: state.screen,
     wall: state.wall,
     lastEdit: state.lastEdit,
+    pins: state.pins,
   };
 }
