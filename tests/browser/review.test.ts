@@ -8,7 +8,10 @@
 // within 5 s without a reload, with the case now in the grid that took its land. The pages log
 // no error but the refusal this test causes on purpose (a submission with no changes: 422).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch } from './chromium';
 import { codesOf, openEditor } from './editing';
@@ -40,7 +43,8 @@ interface Exposed {
 }
 declare const window: { gridscope: Exposed; sameWall?: boolean };
 
-const SHOTS = '/work/wt/review/shots';
+/** REVIEW_SHOTS=dir keeps screenshots of the pages and panels to look at */
+const SHOTS = process.env.REVIEW_SHOTS ?? null;
 let place: Place;
 let office: Office;
 let browser: Browser;
@@ -162,7 +166,7 @@ const text = (p: Page, id: string) => p.getByTestId(id).first().textContent().th
 
 describe('from an edit to the published plan on the wall', () => {
   it('a planner submits, a reviewer comments and returns, the planner fixes and resubmits, the reviewer approves; the wall shows the new grids within 5 s with the case reassigned', async () => {
-    mkdirSync(SHOTS, { recursive: true });
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     // how long each part took (the suite has a time budget)
     const t0 = Date.now(), laps: string[] = [];
     const lap = (what: string) => laps.push(`${what} ${Math.round((Date.now() - t0) / 1000)} s`);
@@ -243,8 +247,7 @@ describe('from an edit to the published plan on the wall', () => {
     await rev.page.getByTestId('comment-post').click();
     await expect.poll(() => rev.page.getByTestId('plan-comment').count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => rev.page.evaluate(() => window.gridscope.pins?.length)).toBe(1);
-    await panelShot(rev.page, `${SHOTS}/reviewer-plan.png`);
-    await rev.page.screenshot({ path: `${SHOTS}/reviewer-page.png` });
+    if (SHOTS) { await panelShot(rev.page, `${SHOTS}/reviewer-plan.png`); await rev.page.screenshot({ path: `${SHOTS}/reviewer-page.png` }); }
     await rev.page.getByTestId('return-reason').fill('删除网格会留下缝隙，请合并');
     await rev.page.getByTestId('return').click();
     await expect.poll(() => text(rev.page, 'plan-status'), { timeout: 20_000 }).toBe('已退回');
@@ -261,8 +264,7 @@ describe('from an edit to the published plan on the wall', () => {
     await pl.page.mouse.move(pinAt.x, pinAt.y);
     await expect.poll(() => pl.page.getByTestId('pin-tip').textContent()).toContain(`把 ${b} 并入 ${a}`);
     expect(await text(pl.page, 'own-plan')).toContain('wang 退回：删除网格会留下缝隙，请合并');
-    await panelShot(pl.page, `${SHOTS}/planner-returned.png`);
-    await pl.page.screenshot({ path: `${SHOTS}/planner-page.png` });
+    if (SHOTS) { await panelShot(pl.page, `${SHOTS}/planner-returned.png`); await pl.page.screenshot({ path: `${SHOTS}/planner-page.png` }); }
 
     // The fix: the deletion undone, B merged into A; resubmitted.
     await openEditor(pl.page);
@@ -288,6 +290,8 @@ describe('from an edit to the published plan on the wall', () => {
     expect(await text(rev.page, 'plan-moves')).toContain(`${b} → ${a}`);
     expect(await text(rev.page, 'plan-findings')).toMatch(/新增 0）.*新增 0）/);
     expect(await rev.page.getByTestId('approve-confirm').count()).toBe(0);
+    const sheetHref = await rev.page.getByTestId('plan-sheet').getAttribute('href');
+    expect(sheetHref).toBe(`/sheet?district=${encodeURIComponent(id)}&plan=${planView.slice(5)}`);
     const approvedAt = Date.now();
     await rev.page.getByTestId('approve').click();
     await expect.poll(() => text(rev.page, 'plan-notice'), { timeout: 20_000 }).toContain('已发布第2版');
@@ -301,13 +305,28 @@ describe('from an edit to the published plan on the wall', () => {
     expect(await wallCase()).toBe(a);
     console.log(`review: the wall drew published version 2 ${wallMs} ms after the approval was clicked`);
 
+    // The approval file: the plan's sheet (its link), printed on A3 landscape and read back: its number,
+    // the decision, the legend, the grids it changed.
+    const sheet = await rev.context.newPage();
+    await sheet.goto(`${office.server.url}${sheetHref}`);
+    await sheet.locator('[data-testid="sheet-app"][data-drawn="true"]').waitFor({ timeout: 60_000 });
+    const pdf = join(mkdtempSync(join(tmpdir(), 'gridscope-plan-sheet-')), 'plan.pdf');
+    await sheet.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+    expect(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })).toMatch(/Page size:\s+1191\.\d+ x 841\.\d+ pts/);
+    const first = execFileSync('pdftotext', ['-f', '1', '-l', '1', '-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    for (const w of ['网格调整方案审批单', `方案编号：${number.slice(3)}`, '图例', '删除网格', '改边网格', '已批准', '审批人', 'wang', '已发布第1版', a, b]) expect(first, w).toContain(w);
+    execFileSync('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '1', pdf, pdf.replace(/\.pdf$/, '')]);
+    if (SHOTS) execFileSync('pdftoppm', ['-r', '100', '-png', pdf, `${SHOTS}/plan-sheet`]);
+    await sheet.close();
+    lap('sheet');
+
     // The published versions: 2 compared with 1 (2 opened, compared with 1) says what the plan changed.
     await opensView(rev.page, 'published', async () => { await rev.page.getByTestId('published-row').last().getByTestId('compare-with').selectOption('2'); });
     await rev.page.getByTestId('plan-comparison').waitFor({ timeout: 30_000 });
     expect(await text(rev.page, 'published-compare')).toContain('从第1版到第2版的变化');
     expect(await text(rev.page, 'plan-moves')).toContain(`${b} → ${a}`);
     expect(await text(rev.page, 'view-line')).toContain('已发布 第2版（只读）');
-    await panelShot(rev.page, `${SHOTS}/reviewer-published.png`);
+    if (SHOTS) await panelShot(rev.page, `${SHOTS}/reviewer-published.png`);
 
     lap('compared');
     console.log(`review: ${laps.join(', ')}`);
