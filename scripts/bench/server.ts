@@ -66,6 +66,53 @@ async function roundTrip(label: string, office: Office, runs: number, names: [st
   return percentile(trip, 50);
 }
 
+/**
+ * From draft to published plan (issue 23), each round: one edit, the plan submitted (its
+ * findings worked out on the published grids with it applied; the first also makes that
+ * checker), approved into a new version, the 'published' event seen by another client, and what
+ * the wall then fetches (the version's grids; it checks only those that changed) and what a
+ * console opening the published plan anew fetches (the district file of that view).
+ */
+async function publishing(label: string, office: Office, rounds: number) {
+  const id = office.district.id;
+  const grids = await importedGrids(office.admin, id);
+  const street = streets(grids).sort((a, b) => b.grids - a.grids)[1].code;
+  const ops = streetMoves(grids, street, rounds);
+  const reviewer = await addUser(office.admin, `${label}-reviewer`, 'reviewer');
+  const seen = new Map<number, number>();
+  const stream = reviewer.events(`/api/districts/${id}/events?only=published`, (name, data) => { if (name === 'published') seen.set((JSON.parse(data) as { number: number }).number, performance.now()); });
+  await stream.opened;
+  const submit: number[] = [], approve: number[] = [], told: number[] = [], versionMs: number[] = [], fileMs: number[] = [];
+  let size = 0, fileSize = 0;
+  for (const op of ops) {
+    const seq = (await office.admin.json<{ id: string; seq: number }[]>('GET', '/api/districts')).body.find((d) => d.id === id)!.seq;
+    if ((await sendEdit(office.admin, id, op, seq)).kind !== 'ack') continue;
+    let t = performance.now();
+    const plan = await office.admin.json<{ id: number }>('POST', `/api/districts/${id}/plans`, { note: 'bench', effective: '2027-01-01' });
+    submit.push(performance.now() - t);
+    if (plan.status !== 201) throw new Error(`submit: HTTP ${plan.status} ${JSON.stringify(plan.body)}`);
+    t = performance.now();
+    const pub = await reviewer.json<{ number: number }>('POST', `/api/districts/${id}/plans/${plan.body.id}/approve`, { confirm: true });
+    approve.push(performance.now() - t);
+    if (pub.status !== 201) throw new Error(`approve: HTTP ${pub.status} ${JSON.stringify(pub.body)}`);
+    const end = Date.now() + 10_000;
+    while (!seen.has(pub.body.number) && Date.now() < end) await new Promise((r) => setImmediate(r));
+    told.push((seen.get(pub.body.number) ?? NaN) - t);
+    t = performance.now();
+    const v = await reviewer.request('GET', `/api/districts/${id}/versions/published:${pub.body.number}`);
+    size = (await v.arrayBuffer()).byteLength;
+    versionMs.push(performance.now() - t);
+    t = performance.now();
+    const f = await reviewer.request('GET', `/api/districts/${id}/file?view=published`);
+    fileSize = (await f.arrayBuffer()).byteLength;
+    fileMs.push(performance.now() - t);
+  }
+  stream.close();
+  console.log(`  publishing, ${label}: ${approve.length} plans (one edit each) — submitted: ${stat(submit)} (the first ${fmt(submit[0])} ms makes the published checker); `
+    + `approved: ${stat(approve)}; approve clicked → 'published' seen by another client: ${stat(told)}; the wall's fetch of the version (${fmt(size / 1e6, 1)} MB): ${stat(versionMs)}; `
+    + `a console opening the published plan anew, its file (${fmt(fileSize / 1e6, 1)} MB): ${stat(fileMs)} (load average ${load()})`);
+}
+
 /** Where an edit's time goes, in-process: the district session alone (no store), and the server's Districts on a store (plan, checks, transaction). */
 async function editParts(label: string, bytes: Uint8Array, fileName: string, runs: number, store: Store) {
   const archive = readArchive(bytes, fileName);
@@ -153,6 +200,7 @@ async function onStore(kind: StoreKind, runs: number, cityBytes: Uint8Array) {
     console.log(`  ${kind} store: a fresh server with the demo started in ${fmt(performance.now() - t)} ms (load average ${load()})`);
     await roundTrip('edit round trip, demo (target: median < 150 ms)', office, runs, ['alice', 'watcher']);
     await loadTest('demo', office);
+    await publishing('demo', office, 5);
     await office.server.kill();
     await place.drop();
 
@@ -163,6 +211,7 @@ async function onStore(kind: StoreKind, runs: number, cityBytes: Uint8Array) {
     await openCity(office, 4);
     await roundTrip('edit round trip, city (target: median < 400 ms)', office, runs, ['alice', 'watcher']);
     if (process.env.BENCH_SERVER_CITY_LOAD) await loadTest('city', office);
+    await publishing('city', office, 3);
   } finally {
     await office?.server.kill();
     await place.drop();

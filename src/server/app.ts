@@ -263,8 +263,6 @@ export async function buildApp(o: AppOptions) {
     if (!a.ok) return answer(reply, a);
     d.tell({ type: 'plan', data: a.value.plan });
     d.tell({ type: 'published', data: a.value.published });
-    // The wall asks for the published file at once: it is being made already.
-    void d.viewBytes('published');
     return reply.code(201).send(a.value.published);
   });
 

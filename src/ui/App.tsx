@@ -9,7 +9,7 @@ import { DEFAULT_VISIBILITY, type LayerVisibility, type Selection } from '../map
 import { selectionBBox } from '../map/focus';
 import { db, loadSetting, saveSetting } from '../store/db';
 import { fileErrorOf } from '../io/fileError';
-import { acceptProposal, applyEdit, DEMO, recheckDistrict, redoEdit, restoreVersion, setCaseLimits, startDraft, startLoad, takeDraft, undoEdit, watchDraft, watchServer, type PendingLoad, type Source } from './loadDistrict';
+import { acceptProposal, applyEdit, DEMO, recheckDistrict, redoEdit, restoreVersion, setCaseLimits, startDraft, startLoad, takeDraft, undoEdit, watchDraft, showPublished, watchServer, withView, type PendingLoad, type Source } from './loadDistrict';
 import { AccountName, ServerPanel, type ServerHost } from './ServerPanel';
 import { EDITS } from '../server/api';
 import { ReportPanel } from './ReportPanel';
@@ -220,11 +220,7 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
   const applyView = useCallback((v: GridView, started: number) => {
     setDistrict((d) => {
       if (!d) return d;
-      const next: District = {
-        // Cases keep their table (statuses, filters and the map's circles stay as they are); only their grids change.
-        ...d, grids: v.grids, gridStats: v.gridStats, cases: { ...d.cases, grid: v.caseGrid },
-        buildings: { ...d.buildings, grid: v.buildingGrid }, households: { ...d.households, grid: v.householdGrid },
-      };
+      const next = withView(d, v);
       exposeForTests({ district: next });
       return next;
     });
@@ -360,6 +356,17 @@ export function App({ initialLoad, initialCaseLimits, server }: { initialLoad: P
   const latestPublished = plans.published?.at(-1)?.number ?? null;
   useEffect(() => { if (latestPublished !== null) setShownPublished((n) => n ?? latestPublished); }, [latestPublished]);
   const newerPublished = latestPublished !== null && shownPublished !== null && latestPublished > shownPublished ? latestPublished : null;
+  // The published plan open (an operator's console): a newer version drawn in place as it is published, as on the wall
+  // (only the grids that changed checked again); if that fails, the button below opens it anew.
+  const viewKind = server?.view;
+  useEffect(() => {
+    if (viewKind !== 'published' || newerPublished === null) return;
+    let live = true;
+    const started = performance.now();
+    showPublished(newerPublished).then((v) => { if (live) { applyView(v, started); setShownPublished(newerPublished); } },
+      (e: unknown) => console.warn('the newer published version could not be drawn in place', e));
+    return () => { live = false; };
+  }, [viewKind, newerPublished, applyView]);
   const flyToComment = useCallback((c: PlanComment) => {
     setActivePin(c.id);
     const at = district && commentAt(c, district);

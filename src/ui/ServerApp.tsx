@@ -1,13 +1,14 @@
 // The console on the office server: logged in first (the login form until then), then the
 // district remembered or the first one opened in the console; with none yet, it says so (an
 // administrator uploads one here).
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FIRST_VIEW, type DistrictInfo, type Me, type PlanDetail, type PublishedInfo } from '../server/api';
 import { loadSetting, saveSetting } from '../store/db';
 import { App } from './App';
 import { Login } from './Login';
-import { setAccount, startLoad, watchServer, type PendingLoad } from './loadDistrict';
+import { setAccount, showPublished, startLoad, watchServer, type PendingLoad } from './loadDistrict';
+import type { GridView } from '../workspace/session';
 import { call, listDistricts, logout, whoAmI } from './server';
 import { serverMessage } from './serverText';
 import { ServerSections, type ServerHost } from './ServerPanel';
@@ -92,10 +93,23 @@ export function ServerApp({ caseLimits }: { caseLimits: Record<string, number> }
 /** How often the wall asks which version is published, besides being told (a missed event, a long night: the login kept alive). */
 const WALL_CHECK_MS = 60_000;
 
+interface WallState {
+  load: PendingLoad;
+  /** the published version on the wall, and the day it took effect */
+  published: number;
+  effective: string;
+  /** its grids, when they replaced those the load opened */
+  view: GridView | null;
+  /** how many newer versions were drawn in place, and how many needed the district opened anew */
+  redraws: number;
+  reloads: number;
+}
+
 /**
  * The big screen on the office server (/screen?district=<id>&…): the district's published plan,
- * drawn again as soon as a new version is published (told by the server's events, checked each
- * minute too), without a reload. It never shows a draft.
+ * its next version drawn in place as soon as it is published (told by the server's events,
+ * checked each minute too): only the grids that changed are checked again, without a reload
+ * (opened anew only if that fails). It never shows a draft.
  */
 function ServerScreen({ districts, caseLimits }: { districts: DistrictInfo[]; caseLimits: Record<string, number> }) {
   const { t } = useTranslation();
@@ -103,15 +117,38 @@ function ServerScreen({ districts, caseLimits }: { districts: DistrictInfo[]; ca
   const asked = new URLSearchParams(location.search).get('district');
   const id = (districts.find((d) => d.id === asked) ?? districts[0])?.id ?? null;
   // the version drawn is named by its number: what is shown is exactly the version the wall says it shows
-  const [shown, setShown] = useState<{ load: PendingLoad; published: number; effective: string; reloads: number } | null>(null);
+  const [shown, setShown] = useState<WallState | null>(null);
+  const wall = useRef<WallState | null>(null);
+  useEffect(() => { wall.current = shown; if (shown) exposeForTests({ wall: { published: shown.published, redraws: shown.redraws, reloads: shown.reloads } }); }, [shown]);
 
   useEffect(() => {
     if (!id) return;
     let live = true;
-    const seen = (p: PublishedInfo) => setShown((s) => {
-      if (!live || (s && s.published >= p.number)) return s;
-      return { load: startLoad({ kind: 'server', id, view: `published:${p.number}` }, caseLimits), published: p.number, effective: p.effective, reloads: s ? s.reloads + 1 : 0 };
-    });
+    let queue = Promise.resolve();
+    // One version after another: each newer one drawn in place of the one shown.
+    const seen = (p: PublishedInfo) => {
+      queue = queue.then(async () => {
+        const s = wall.current;
+        if (!live || (s && s.published >= p.number)) return;
+        if (!s) {
+          const first: WallState = { load: startLoad({ kind: 'server', id, view: `published:${p.number}` }, caseLimits), published: p.number, effective: p.effective, view: null, redraws: 0, reloads: 0 };
+          wall.current = first;
+          setShown(first);
+          return;
+        }
+        let next: WallState;
+        try {
+          await s.load.district;
+          next = { ...s, published: p.number, effective: p.effective, view: await showPublished(p.number), redraws: s.redraws + 1 };
+        } catch (e) {
+          console.warn('wall: the new version could not be drawn in place; opening it anew', e);
+          next = { ...s, load: startLoad({ kind: 'server', id, view: `published:${p.number}` }, caseLimits), published: p.number, effective: p.effective, view: null, reloads: s.reloads + 1 };
+        }
+        if (!live) return;
+        wall.current = next;
+        setShown(next);
+      });
+    };
     const check = () => call<PublishedInfo[]>(`/api/districts/${encodeURIComponent(id)}/published`)
       .then((list) => { if (list.length) seen(list[list.length - 1]); })
       .catch((e: unknown) => console.warn('wall: could not ask which version is published', e));
@@ -121,11 +158,9 @@ function ServerScreen({ districts, caseLimits }: { districts: DistrictInfo[]; ca
     return () => { live = false; clearInterval(timer); };
   }, [id, caseLimits]);
 
-  useEffect(() => { if (shown) exposeForTests({ wall: { published: shown.published, reloads: shown.reloads } }); }, [shown]);
-
   if (!id) return <div className="loading" role="status" data-testid="no-district">{t('server.noDistrict')}</div>;
   if (!shown) return <div className="loading" role="status">{t('server.login.checking')}</div>;
-  return <Screen load={shown.load} config={config} published={{ number: shown.published, effective: shown.effective }} />;
+  return <Screen load={shown.load} config={config} published={{ number: shown.published, effective: shown.effective }} view={shown.view} />;
 }
 
 /** The approval sheet of a plan on the office server (/sheet?district=<id>&plan=<n>&paper=A3|A4): its view, compared with its base version. */

@@ -109,6 +109,23 @@ function unpackDistrict(d: PackedDistrict, preview: DistrictPreview | null): Dis
   return { ...d, buildings, households: { ...d.households, positions }, density: d.density ?? preview!.density };
 }
 
+/**
+ * The district with a view of its grids as the worker sent it (after an edit, another tab's or
+ * planner's, a new published version): cases keep their table (statuses, filters and the map's
+ * circles stay as they are); only the grids and who is in which change.
+ */
+export function withView(d: District, v: GridView): District {
+  return {
+    ...d, grids: v.grids, gridStats: v.gridStats, cases: { ...d.cases, grid: v.caseGrid },
+    buildings: { ...d.buildings, grid: v.buildingGrid }, households: { ...d.households, grid: v.householdGrid },
+  };
+}
+
+/** A read-only server view brought to published version `n` in place (only the grids that differ checked again). */
+export function showPublished(n: number): Promise<GridView> {
+  return worker().showPublished(n);
+}
+
 /** One edit of the draft on the map, made in its worker (the district's one owner). */
 export function applyEdit(op: EditOp): Promise<EditAnswer> {
   return worker().applyEdit(op);

@@ -33,8 +33,10 @@ interface Exposed {
   screen?: { area: string; step: number; stepAt: number; polls: number; feed: { lastOk: number | null; failing: string | null }; drawn: boolean; ready: boolean };
   /** review comments pinned on the console's map (id, place, number, text) */
   pins?: MapPin[];
-  /** the wall on the office server: the published version it shows, how many times it redrew for a new one */
-  wall?: { published: number | null; reloads: number };
+  /** the big screen's district as tests may read it: its grids, the cases' grids (nothing personal) */
+  wallDistrict?: { grids: District['grids']; cases: Pick<District['cases'], 'ids' | 'grid'> };
+  /** the wall on the office server: the published version it shows; how many newer ones it drew in place, and opened anew */
+  wall?: { published: number | null; redraws: number; reloads: number };
   /** the last edit (made here or followed from another tab): codes it changed, ms from asking to the page's new state, the worker's own ms, when it was on the page (epoch ms) */
   lastEdit?: { changed: string[]; ms: number; worker: { plan: number; check: number; save: number; view: number }; at: number };
 }
@@ -76,7 +78,8 @@ export function exposeForTests(part: Exposed) {
       if (located?.district !== d) located = { district: d, locator: new GridLocator(d.grids) };
       return located.locator.locate(lon, lat);
     },
-    district: d,
+    // (the big screen exposes only its grids and cases' grids)
+    district: d ?? state.wallDistrict,
     report: state.report,
     source: state.source,
     caseFilter: state.caseFilter,

@@ -12,7 +12,7 @@ import { DraftTab } from './draftTabs';
 import type { ProposalRequest } from '../workspace/proposals';
 import { Drafts } from '../store/drafts';
 import type { EditOp } from '../plan/types';
-import { runChecks } from '../checks/engine';
+import { runChecks, usableGrids } from '../checks/engine';
 import { withCaseFindings } from '../checks/cases';
 import { GridLocator } from '../checks/locate';
 import type { CaseFeature, DemoMeta, GridFeature } from '../domain/types';
@@ -166,6 +166,20 @@ const api = {
     const drafts = new ServerDrafts({ district: id, edits: archive.edits });
     const history = { edits: archive.edits, done: archive.edits.length, rev: archive.edits.length };
     return assemble(raw, id, caseLimits, (stage) => onProgress({ step: 'load.checking', stage, done: ++done, total }), undefined, { me, drafts, history, view });
+  },
+
+  /**
+   * A read-only view of a server district brought to published version `n` (its grids fetched,
+   * only those that differ checked again): the wall's next version without opening it anew.
+   */
+  async showPublished(n: number): Promise<GridView> {
+    const s = open();
+    const sh = shared;
+    if (!sh || sh.view === 'draft') throw new Error('not a published view of a server district');
+    const grids = await call<GridFeature[]>(districtPath(`/versions/published:${n}`));
+    if (session !== s || shared !== sh) throw new Error('another district was opened meanwhile');
+    sh.view = `published:${n}`;
+    return transferView(await s.showGrids(usableGrids(grids)));
   },
 
   /** The page's ears for the server: others' edits as they come (the view itself comes by watchDraft's onView), the link down and up. */

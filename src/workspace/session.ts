@@ -179,6 +179,24 @@ export class DistrictSession {
   }
 
   /**
+   * Other grids in place of those held, shown as they are: a read-only view following what it
+   * views (the wall's published plan when a new version is published). Only the grids that
+   * differ are checked again and only the cases near them located again — a city's wall is not
+   * opened anew.
+   */
+  showGrids(grids: GridFeature[]): Promise<GridView> {
+    return this.serial(async () => {
+      const t0 = performance.now();
+      const change = gridsDiff(this.grids(), grids);
+      if (change.before.length || change.after.length) {
+        this.checker.replaceGrids(change.before, change.after);
+        this.proposal = null;
+      }
+      return this.view(change, [t0, t0, performance.now()]);
+    });
+  }
+
+  /**
    * The stored draft's grids put in place of those held (only the ones that differ are checked
    * again) and its history taken; null when it has not moved (unless `always`).
    */

@@ -7,8 +7,10 @@
 // resubmits; the reviewer opens the new revision and approves it; the wall shows the new grids
 // within 5 s without a reload, with the case now in the grid that took its land. The pages log
 // no error but the refusal this test causes on purpose (a submission with no changes: 422).
+// The approval sheet is printed from the plan's link and read back; an auditor finds every step
+// (and the page's own export) in the audit trail, filters it and downloads it as CSV.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +41,7 @@ interface Exposed {
   locate: (lon: number, lat: number) => number;
   screen?: { ready: boolean };
   /** the wall on the server: the published version it shows, how many times it redrew for a new one */
-  wall?: { published: number | null; reloads: number };
+  wall?: { published: number | null; redraws: number; reloads: number };
 }
 declare const window: { gridscope: Exposed; sameWall?: boolean };
 
@@ -66,7 +68,7 @@ afterAll(async () => {
 const EXPECTED = [{ status: 422, url: /\/api\/districts\/[^/]+\/plans$/ }];
 
 async function client(name: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
@@ -179,6 +181,7 @@ describe('from an edit to the published plan on the wall', () => {
     const { a, b, caseId } = pick!;
     await addUser(office.admin, 'wang', 'reviewer');
     await addUser(office.admin, 'zhao', 'operator');
+    await addUser(office.admin, 'shen', 'auditor');
     await addUser(office.admin, 'zhang', 'planner', [streetOf(pick!.community)]); // in charge of that street
 
     // The three pages at once: the reviewer's and the planner's consoles, and the wall — logged in
@@ -192,7 +195,7 @@ describe('from an edit to the published plan on the wall', () => {
     };
     await Promise.all([logIn(rev.page, 'wang'), logIn(pl.page, 'zhang'), openWall()]);
     lap('opened');
-    expect(await wall.page.evaluate(() => window.gridscope.wall)).toEqual({ published: 1, reloads: 0 });
+    expect(await wall.page.evaluate(() => window.gridscope.wall)).toEqual({ published: 1, redraws: 0, reloads: 0 });
     await wall.page.evaluate(() => { window.sameWall = true; }); // gone if the page were reloaded
     const wallCase = () => wall.page.evaluate((cid) => {
       const d = window.gridscope.district;
@@ -282,6 +285,10 @@ describe('from an edit to the published plan on the wall', () => {
     await pl.page.getByTestId('resubmit').click();
     await expect.poll(() => text(pl.page, 'plan-notice'), { timeout: 20_000 }).toContain('已重新提交（第2稿）');
 
+    // Meanwhile the planner looks at the published plan (as an operator's console does): it follows publication in place.
+    await opensView(pl.page, 'published', () => pl.page.getByTestId('published-row').last().getByTestId('open-published').click());
+    await pl.page.evaluate(() => { window.sameWall = true; });
+
     lap('resubmitted');
     // The reviewer: the plan says it was updated; the new revision opened: B's households go to A, no new gap; approved.
     await rev.page.getByTestId('plan-updated').waitFor({ timeout: 20_000 });
@@ -301,9 +308,14 @@ describe('from an edit to the published plan on the wall', () => {
     await wall.page.waitForFunction((gone) => window.gridscope.wall?.published === 2 && window.gridscope.screen?.ready === true
       && !window.gridscope.district.grids.some((g) => g.properties.code === gone), b, { timeout: 5_000, polling: 100 });
     const wallMs = Date.now() - approvedAt;
-    expect(await wall.page.evaluate(() => [window.sameWall, window.gridscope.wall?.reloads])).toEqual([true, 1]);
+    // drawn in place: the page not reloaded, the district not opened anew
+    expect(await wall.page.evaluate(() => [window.sameWall, window.gridscope.wall?.redraws, window.gridscope.wall?.reloads])).toEqual([true, 1, 0]);
     expect(await wallCase()).toBe(a);
     console.log(`review: the wall drew published version 2 ${wallMs} ms after the approval was clicked`);
+    // The planner's console on the published plan: version 2 in place too, B gone, without a reload.
+    await pl.page.waitForFunction((gone) => !window.gridscope.district.grids.some((g) => g.properties.code === gone), b, { timeout: 10_000 });
+    await expect.poll(() => text(pl.page, 'view-line')).toContain('已发布 第2版');
+    expect(await pl.page.evaluate(() => [window.sameWall, window.gridscope.source?.view])).toEqual([true, 'published']);
 
     // The approval file: the plan's sheet (its link), printed on A3 landscape and read back: its number,
     // the decision, the legend, the grids it changed.
@@ -329,8 +341,39 @@ describe('from an edit to the published plan on the wall', () => {
     if (SHOTS) await panelShot(rev.page, `${SHOTS}/reviewer-published.png`);
 
     lap('compared');
+
+    // The audit trail, as an auditor reads it in the console: the page's own export (the findings
+    // as CSV) and every step of the plan, each with who did it; filtered by kind; downloaded as CSV.
+    // A planner's panel has no audit section.
+    const aud = await client('auditor');
+    await logIn(aud.page, 'shen');
+    await aud.page.getByTestId('open-report').click();
+    const made = aud.page.waitForEvent('download');
+    await aud.page.getByTestId('export-csv').click();
+    await made;
+    await aud.page.getByTestId('account').click();
+    await aud.page.getByTestId('server-audit').waitFor();
+    const rows = () => aud.page.getByTestId('audit-entry').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    await expect.poll(async () => (await rows()).slice(0, 1).map((r) => [r[1], r[2], r[5]]), { timeout: 10_000 }).toEqual([['shen', '导出', 'findings_csv']]);
+    const all = (await rows()).map((r) => `${r[1]} ${r[2]} ${r[5]}`);
+    const planRecord = `plan ${planView.slice(5)}`;
+    for (const e of [`zhang 提交审核 ${planRecord}`, `wang 审核意见 ${planRecord}`, `wang 退回 ${planRecord}`, `zhang 重新提交 ${planRecord}`, `wang 批准 ${planRecord}`, 'wang 发布 published 2', 'zhang 编辑网格 edit 1', 'shen 登录 ']) expect(all, e).toContain(e);
+    await aud.page.getByTestId('audit-kind').selectOption('approve');
+    await aud.page.getByTestId('audit-apply').click();
+    await expect.poll(async () => (await rows()).map((r) => [r[1], r[2], r[5]]), { timeout: 10_000 }).toEqual([['wang', '批准', planRecord]]);
+    const down = aud.page.waitForEvent('download');
+    await aud.page.getByTestId('audit-csv').click();
+    const csv = readFileSync((await (await down).path())!, 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const lines = csv.slice(1).trim().split('\r\n');
+    expect(lines[0]).toBe('时间（北京时间）,人员,类别,区域,网格,对象,说明');
+    expect(lines.slice(1).map((l) => l.split(',').slice(1, 3))).toEqual([['wang', '批准']]);
+    await pl.page.getByTestId('account').click();
+    await pl.page.getByTestId('server-account').waitFor();
+    expect(await pl.page.getByTestId('server-audit').count()).toBe(0);
+    lap('audit');
     console.log(`review: ${laps.join(', ')}`);
-    for (const c of [rev, pl, wall]) await c.context.close();
+    for (const c of [rev, pl, wall, aud]) await c.context.close();
     expect(errors, 'console errors').toEqual([]);
   }, 300_000);
 });

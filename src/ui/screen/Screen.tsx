@@ -14,7 +14,8 @@ import { MapView, type Focus } from '../../map/MapView';
 import { DEFAULT_VISIBILITY, type LayerVisibility } from '../../map/state';
 import { selectionBBox } from '../../map/focus';
 import { withCaseFindings } from '../../checks/cases';
-import { pollCases, type PendingLoad } from '../loadDistrict';
+import { pollCases, withView, type PendingLoad } from '../loadDistrict';
+import type { GridView } from '../../workspace/session';
 import { screenStats } from '../../domain/screenStats';
 import { CaseStatus, DISPATCH_LEVELS } from '../../domain/cases';
 import { categoryName, percentText, SCORE_DIGITS } from '../format';
@@ -24,8 +25,11 @@ import type { ScreenConfig } from './config';
 import { Chart } from './Chart';
 
 
-/** `published`: on the office server, the published version shown (its number and the day it took effect). */
-export function Screen({ load, config, published }: { load: PendingLoad; config: ScreenConfig; published?: { number: number; effective: string } }) {
+/**
+ * `published`: on the office server, the published version shown (its number and the day it took
+ * effect); `view`: that version's grids once it replaced the one the load opened.
+ */
+export function Screen({ load, config, published, view }: { load: PendingLoad; config: ScreenConfig; published?: { number: number; effective: string }; view?: GridView | null }) {
   const { t, i18n } = useTranslation();
   const [district, setDistrict] = useState<District | null>(null);
   const [report, setReport] = useState<Report | null>(null);
@@ -41,8 +45,15 @@ export function Screen({ load, config, published }: { load: PendingLoad; config:
   useEffect(() => { const on = () => setTickerRoom(tickerFits()); window.addEventListener('resize', on); return () => window.removeEventListener('resize', on); }, []);
 
   useEffect(() => {
-    load.district.then(({ draft: _d, ...d }) => { setDistrict(d); setReport(d.report); exposeForTests({ district: d, report: d.report }); }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    load.district.then(({ draft: _d, ...d }) => { setDistrict(d); setReport(d.report); exposeForTests({ wallDistrict: wallPart(d) }); }).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [load]);
+
+  // A new version's grids in place of those shown (the tour, the map and the feed go on).
+  useEffect(() => {
+    if (!view) return;
+    setDistrict((d) => { if (!d) return d; const next = withView(d, view); exposeForTests({ wallDistrict: wallPart(next) }); return next; });
+    setReport(view.report);
+  }, [view]);
 
   // The clock, once a second (one timer for the page's life).
   useEffect(() => { const id = setInterval(() => setNow(Date.now()), 1000); return () => clearInterval(id); }, []);
@@ -280,4 +291,9 @@ function chartCategories(cats: { name: string; open: number }[]) {
     yAxis: { type: 'category', inverse: true, data: cats.map((c) => c.name), ...axis(), axisLabel: { ...axis().axisLabel, width: chartFont() * 9, overflow: 'truncate' } },
     series: [{ type: 'bar', data: cats.map((c) => c.open), itemStyle: { color: '#f59e0b' }, barMaxWidth: chartFont() * 1.3 }],
   };
+}
+
+/** What the tests may read of the district on the screen: its grids and the cases' grids (no households: nothing personal). */
+function wallPart(d: District) {
+  return { grids: d.grids, cases: { ids: d.cases.ids, grid: d.cases.grid } };
 }
