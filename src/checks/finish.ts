@@ -50,7 +50,7 @@ export function finishReport(p: ReportParts): Report {
     shape: share('shape', grids.length - p.shapeBad, grids.length),
     boundaries: share('boundaries', p.boundaries - boundariesBad, p.boundaries),
   };
-  findings.sort(compareFindings);
+  sortFindings(findings);
   return withSkipped({
     version: 2,
     summary: {
@@ -126,10 +126,45 @@ function ruleChecks(grids: number, buildings: number, households: number, baseGr
 }
 
 const RULE_ORDER = Object.fromEntries(RULES.map((r, i) => [r, i]));
+const KIND_ORDER = Object.fromEntries(FINDING_KINDS.map((k, i) => [k, i])) as Record<FindingKind, number>;
 export function compareFindings(a: Finding, b: Finding): number {
-  return RULE_ORDER[a.rule] - RULE_ORDER[b.rule] || FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind)
+  return RULE_ORDER[a.rule] - RULE_ORDER[b.rule] || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]
     || String(a.ids[0] ?? '').localeCompare(String(b.ids[0] ?? '')) || String(a.ids[1] ?? '').localeCompare(String(b.ids[1] ?? ''));
 }
+
+/**
+ * Sorts findings in place exactly as compareFindings does, faster for a million of them: by
+ * rule and kind into buckets (keeping their order), then each bucket by its ids, compared by
+ * code point where every id in it is digits with letters of one case — collation puts those
+ * in code-point order too — and by locale otherwise (Chinese names, mixed case, punctuation).
+ */
+export function sortFindings(findings: Finding[]): void {
+  const buckets = new Map<number, Finding[]>();
+  for (const f of findings) {
+    const key = RULE_ORDER[f.rule] * 1000 + KIND_ORDER[f.kind];
+    let b = buckets.get(key);
+    if (!b) buckets.set(key, (b = []));
+    b.push(f);
+  }
+  let k = 0;
+  for (const key of [...buckets.keys()].sort((a, b) => a - b)) {
+    const b = buckets.get(key)!;
+    const plain = b.every((f) => isPlain(f.ids[0]) && isPlain(f.ids[1]));
+    b.sort(plain ? byCodePoint : byLocale);
+    for (const f of b) findings[k++] = f;
+  }
+}
+
+const PLAIN = /^(?:[0-9A-Z]*|[0-9a-z]*)$/;
+const isPlain = (id: unknown) => id === undefined || id === null || (typeof id === 'string' ? PLAIN.test(id) : PLAIN.test(String(id)));
+const idAt = (f: Finding, k: number) => String(f.ids[k] ?? '');
+const byCodePoint = (a: Finding, b: Finding) => {
+  const a0 = idAt(a, 0), b0 = idAt(b, 0);
+  if (a0 !== b0) return a0 < b0 ? -1 : 1;
+  const a1 = idAt(a, 1), b1 = idAt(b, 1);
+  return a1 === b1 ? 0 : a1 < b1 ? -1 : 1;
+};
+const byLocale = (a: Finding, b: Finding) => idAt(a, 0).localeCompare(idAt(b, 0)) || idAt(a, 1).localeCompare(idAt(b, 1));
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
