@@ -236,7 +236,7 @@ export class CoverageChecker {
 
     const { positions } = this.households;
     const redo = new Set<number>(this.householdIndex().search(...box));
-    const { list } = this.householdsByBuilding();
+    const { start, list } = this.householdsByBuilding();
     for (const bi of touched) for (let k = start[bi]; k < start[bi + 1]; k++) redo.add(list[k]);
     for (const i of redo) {
       if (this.h.outcome[i] !== Outcome.skipped) this.assignHousehold(i, positions[2 * i], positions[2 * i + 1]);

@@ -21,7 +21,7 @@ function findings(seed: string, n: number, shapes: number[]): Finding[] {
     const kind = FINDING_KINDS[Math.floor(r() * FINDING_KINDS.length)];
     const pick = () => SHAPES[shapes[Math.floor(r() * shapes.length)]](r);
     const ids = r() < 0.05 ? [] : r() < 0.5 ? [pick()] : [pick(), pick()];
-    return { kind, rule: FINDING_RULE[kind], ids, measure: { n: i }, geometry: null } as Finding;
+    return { kind, rule: FINDING_RULE[kind], ids, measure: { count: i }, geometry: null } as Finding;
   });
 }
 
@@ -35,7 +35,7 @@ describe('the order of findings', () => {
       const list = findings(name, 3000, shapes);
       const expected = [...list].sort(compareFindings);
       sortFindings(list);
-      expect(list.map((f) => f.measure.n)).toEqual(expected.map((f) => f.measure.n));
+      expect(list.map((f) => f.measure.count)).toEqual(expected.map((f) => f.measure.count));
     });
   }
 });
