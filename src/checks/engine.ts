@@ -20,8 +20,8 @@ import { IdIndex, markRepeats } from './ids';
 import { assignBuilding, gridEdgeIndex, newBuildingState, type BuildingState } from './buildings';
 import { ringSigns } from './share';
 import { assignHousehold, newHouseholdState, Outcome, type HouseholdState } from './households';
-import { FINDING_RULE, type BandStatus, type Finding, type FindingKind, type GridReport, type Report, type Skipped } from './report';
-import { finishReport } from './finish';
+import { FINDING_KINDS, FINDING_RULE, RULES, type BandStatus, type Finding, type FindingKind, type GridReport, type Report, type Skipped } from './report';
+import { compareFindings, finishReport, sortFindings } from './finish';
 import { overlapsAcross, type AcrossFinding, type AcrossMember, type Box } from './across';
 import { checkBoundaryLayer, type BoundaryFinding } from './boundaryLayer';
 
@@ -112,6 +112,10 @@ export class CoverageChecker {
   private bIndex: Flatbush | null = null;
   private hIndex: Flatbush | null = null;
   private hByBuilding: { start: Int32Array; list: Int32Array } | null = null;
+  /** the report's parts kept between edits (made by the first report) */
+  private rc: KeptReport | null = null;
+  /** the land's findings as the report lists them, until the next edit */
+  private landCache: { byKind: Map<FindingKind, Finding[]>; slivers: { count: number; area_m2: number }; landBad: number } | null = null;
 
   /** `onStage` is told each stage as it finishes (validate, land, buildings, households). */
   constructor(input: CheckInput, settings: CheckSettings = DEFAULT_SETTINGS, onStage?: (stage: string) => void) {
@@ -216,6 +220,14 @@ export class CoverageChecker {
     const remap = (a: Int32Array) => { for (let k = 0; k < a.length; k++) if (a[k] >= 0) a[k] = moved[a[k]]; };
     remap(this.b.grid);
     remap(this.h.grid);
+    this.landCache = null;
+    if (this.rc) {
+      // The kept per-grid counts follow their grids; those of grids removed go with them.
+      const carry = (a: Int32Array) => { const out = new Int32Array(entries.length); for (let k = 0; k < a.length; k++) if (moved[k] >= 0) out[moved[k]] = a[k]; return out; };
+      this.rc.gBuildings = carry(this.rc.gBuildings);
+      this.rc.gHouseholds = carry(this.rc.gHouseholds);
+      this.rc.gResidents = carry(this.rc.gResidents);
+    }
     for (let k = 0; k < this.b.others.length; k++) {
       if (this.b.others[k].length) this.b.others[k] = this.b.others[k].map((i) => moved[i]).filter((i) => i >= 0);
     }
@@ -231,7 +243,7 @@ export class CoverageChecker {
     clock('land');
 
     const touched = new Set<number>();
-    for (const i of this.buildingIndex().search(...box)) { this.assignBuilding(i); touched.add(i); }
+    for (const i of this.buildingIndex().search(...box)) { this.uncount(i, -1); this.assignBuilding(i); this.uncount(i, 1); touched.add(i); }
     clock('buildings');
 
     const { positions } = this.households;
@@ -239,9 +251,36 @@ export class CoverageChecker {
     const { start, list } = this.householdsByBuilding();
     for (const bi of touched) for (let k = start[bi]; k < start[bi + 1]; k++) redo.add(list[k]);
     for (const i of redo) {
-      if (this.h.outcome[i] !== Outcome.skipped) this.assignHousehold(i, positions[2 * i], positions[2 * i + 1]);
+      if (this.h.outcome[i] === Outcome.skipped) continue;
+      this.uncountHousehold(i, -1);
+      this.assignHousehold(i, positions[2 * i], positions[2 * i + 1]);
+      this.uncountHousehold(i, 1);
     }
     clock('households');
+  }
+
+  /** A building's part of the kept report's counts taken out (-1, before it is worked out again) or put back (+1). */
+  private uncount(i: number, sign: 1 | -1) {
+    const rc = this.rc;
+    if (!rc) return;
+    const g = this.b.grid[i];
+    if (g >= 0) rc.gBuildings[g] += sign;
+    // (its grid may be gone: what it was counted as is kept, not worked out from it)
+    const clean = sign < 0 ? rc.bClean[i] : g >= 0 && this.b.share[i] >= this.settings.cleanShare ? 1 : 0;
+    rc.cleanBuildings += sign * clean;
+    rc.bClean[i] = sign < 0 ? 0 : clean;
+    rc.dirtyB.add(i);
+  }
+
+  /** The same for a household (not skipped). */
+  private uncountHousehold(i: number, sign: 1 | -1) {
+    const rc = this.rc;
+    if (!rc) return;
+    const g = this.h.grid[i];
+    const r = +this.households.residents[i];
+    if (g >= 0) { rc.gHouseholds[g] += sign; if (r > 0) rc.gResidents[g] += sign * r; }
+    if (this.h.outcome[i] === Outcome.ok) rc.householdsOk += sign;
+    rc.dirtyH.add(i);
   }
 
   /** The position of a grid: the same object, else the same code and outline (a change read back from storage). */
@@ -276,17 +315,46 @@ export class CoverageChecker {
     return { point: n[0], triangles: n[1], overlay: n[2] };
   }
 
-  /** The report from the current state (cheap: typed-array loops, no geometry work). */
+  /**
+   * The report from the current state (cheap: typed-array loops, no geometry work). The first
+   * one works out every part; the findings are then kept per kind in the report's order, so
+   * after an edit only the land, the grids and the buildings and households worked out again
+   * are (a million households' findings are neither made nor sorted again).
+   */
   report(): Report {
-    const { grids, buildings, settings } = this;
-    const { ids, buildingIds, residents, positions } = this.households;
-    const findings: Finding[] = [];
-    const add = (kind: FindingKind, fids: string[], measure: Finding['measure'], geometry: Geometry | null) =>
-      findings.push({ kind, rule: FINDING_RULE[kind], ids: fids, measure, geometry });
-    const pointOf = (i: number): Geometry | null => (Number.isFinite(positions[2 * i])
-      ? { type: 'Point', coordinates: [positions[2 * i], positions[2 * i + 1]] } : null);
+    const rc = (this.rc ??= this.fullKeptReport());
+    this.refreshKeptReport(rc);
+    const land = this.landPart();
+    const gridPart = this.gridPart(rc);
+    const lists: Finding[][] = [];
+    const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
+    const boundaryIds = new Set<string>();
+    for (const k of KINDS_IN_ORDER) {
+      const list = land.byKind.get(k) ?? gridPart.byKind.get(k) ?? rc.byKind.get(k);
+      if (!list || list.length === 0) continue;
+      lists.push(list);
+      counts[k] = list.length;
+      if (FINDING_RULE[k] === 'boundaries') for (const f of list) for (const id of f.ids) boundaryIds.add(id);
+    }
+    const findings = ([] as Finding[]).concat(...lists);
+    return finishReport({
+      grids: gridPart.gridReports, findings, skipped: this.skipped, repaired: this.repaired,
+      buildings: this.buildings.length, cleanBuildings: rc.cleanBuildings, households: rc.kept, householdsOk: rc.householdsOk,
+      peopleOk: rc.peopleOk, residents: rc.residentsTotal, residential: rc.residential, emptyBuildings: rc.empty,
+      codesBad: gridPart.codesBad, shapeBad: gridPart.shapeBad, boundaries: this.boundaries.length,
+      landBad: land.landBad, landArea: this.singleRegion?.geometry === null ? null : this.landArea, slivers: { ...land.slivers },
+      ordered: { counts, boundariesBad: boundaryIds.size },
+    });
+  }
 
-    // Rule 1 and 7 (edges)
+  // ---------------------------------------------------------------- the report's parts
+
+  /** Rules 1 and 7 (edges), and the boundary layer's own findings: worked out again after every edit (a few hundred at most). */
+  private landPart() {
+    if (this.landCache) return this.landCache;
+    const byKind = new Map<FindingKind, Finding[]>();
+    const add = (kind: FindingKind, fids: string[], measure: Finding['measure'], geometry: Geometry | null) =>
+      pushTo(byKind, kind, { kind, rule: FINDING_RULE[kind], ids: fids, measure, geometry });
     const slivers = { count: 0, area_m2: 0 };
     let landBad = 0;
     for (const r of this.landListed.values()) {
@@ -302,71 +370,166 @@ export class CoverageChecker {
       add(f.kind, f.ids, { area_m2: round(f.area_m2, 2) }, f.geometry);
     }
     for (const f of this.boundaryFindings) add(f.kind, f.ids, { area_m2: round(f.area_m2, 2) }, f.geometry);
+    // (the sort is stable: ties keep the order they were found in, as one sort of all findings does)
+    for (const list of byKind.values()) sortFindings(list);
+    return (this.landCache = { byKind, slivers, landBad });
+  }
 
+  /** Every part from scratch: the first report. */
+  private fullKeptReport(): KeptReport {
+    const { grids, buildings, settings } = this;
+    const { ids, residents } = this.households;
+    const rc: KeptReport = {
+      byKind: new Map(), origin: new Map(), bFinding: new Map(), hFinding: new Map(),
+      gBuildings: new Int32Array(grids.length), gHouseholds: new Int32Array(grids.length), gResidents: new Int32Array(grids.length),
+      bClean: new Uint8Array(buildings.length),
+      cleanBuildings: 0, householdsOk: 0, kept: 0, peopleOk: 0, residentsTotal: 0, residential: 0, empty: 0,
+      communityBand: new Map(), communities: new Set(), dirtyB: new Set(), dirtyH: new Set(),
+    };
     // Rule 2
-    const gBuildings = new Int32Array(grids.length);
-    let cleanBuildings = 0;
     const { grid: bGrid, share: bShare } = this.b;
     for (let i = 0; i < buildings.length; i++) {
       const g = bGrid[i];
-      if (g >= 0) gBuildings[g]++;
-      if (g >= 0 && bShare[i] >= settings.cleanShare) { cleanBuildings++; continue; }
-      const id = String(buildings[i].properties.id);
-      if (g < 0) add('orphan_building', [id], {}, buildings[i].geometry);
-      else add('straddling_building', [id, ...[g, ...this.b.others[i]].map((k) => grids[k].properties.code)], { share: round(bShare[i], 4) }, buildings[i].geometry);
+      if (g >= 0) rc.gBuildings[g]++;
+      if (g >= 0 && bShare[i] >= settings.cleanShare) { rc.cleanBuildings++; rc.bClean[i] = 1; continue; }
+      this.keepFinding(rc, rc.bFinding, i, this.buildingFinding(i));
     }
 
     // Rules 3 and 4
     const bHouseholds = new Int32Array(buildings.length);
-    const gHouseholds = new Int32Array(grids.length);
-    const gResidents = new Int32Array(grids.length);
-    let kept = 0, householdsOk = 0, peopleOk = 0, residentsTotal = 0;
+    const noResidents: Finding[] = [];
     const { outcome, grid } = this.h;
     const hBuilding = this.hBuilding;
     for (let i = 0; i < outcome.length; i++) {
       const o = outcome[i];
       if (o === Outcome.skipped) continue;
-      kept++;
+      rc.kept++;
       const g = grid[i];
       const r = +residents[i];
       const b = hBuilding[i];
       if (b >= 0) bHouseholds[b]++;
       if (r > 0) {
-        residentsTotal += r;
-        peopleOk++;
-        if (g >= 0) { gHouseholds[g]++; gResidents[g] += r; }
+        rc.residentsTotal += r;
+        rc.peopleOk++;
+        if (g >= 0) { rc.gHouseholds[g]++; rc.gResidents[g] += r; }
       } else {
-        if (g >= 0) gHouseholds[g]++;
-        add('no_residents', [ids[i]], { count: r === 0 ? 0 : -1 }, pointOf(i));
+        if (g >= 0) rc.gHouseholds[g]++;
+        noResidents.push({ kind: 'no_residents', rule: FINDING_RULE.no_residents, ids: [ids[i]], measure: { count: r === 0 ? 0 : -1 }, geometry: this.pointOf(i) });
       }
-      if (o === Outcome.ok) { householdsOk++; continue; }
-      if (o === Outcome.dangling) add('dangling_household', [ids[i], buildingIds[i]], {}, pointOf(i));
-      else if (o === Outcome.orphan) add('orphan_household', [ids[i]], {}, pointOf(i));
-      else if (o === Outcome.misplaced) add('misplaced_household', [ids[i], buildingIds[i]], { distance_m: round(this.h.distance[i], 1) }, pointOf(i));
-      else if (o === Outcome.double) {
-        const codes = this.locator.baseGridsAt(positions[2 * i], positions[2 * i + 1]).map((k) => grids[k].properties.code);
-        add('double_household', [ids[i], ...codes], { count: codes.length }, pointOf(i));
-      }
+      if (o === Outcome.ok) { rc.householdsOk++; continue; }
+      this.keepFinding(rc, rc.hFinding, i, this.householdFinding(i));
     }
-    let residential = 0;
-    let empty = 0;
+    const empty: Finding[] = [];
     for (let i = 0; i < buildings.length; i++) {
       if (!this.bResidential[i]) continue;
-      residential++;
-      if (bHouseholds[i] === 0) { empty++; add('empty_building', [String(buildings[i].properties.id)], { count: 0 }, buildings[i].geometry); }
+      rc.residential++;
+      if (bHouseholds[i] === 0) {
+        rc.empty++;
+        empty.push({ kind: 'empty_building', rule: FINDING_RULE.empty_building, ids: [String(buildings[i].properties.id)], measure: { count: 0 }, geometry: buildings[i].geometry });
+      }
     }
+    // Neither changes with the grids: sorted once (stable, as one sort of all findings is).
+    sortFindings(noResidents);
+    rc.byKind.set('no_residents', noResidents);
+    sortFindings(empty);
+    rc.byKind.set('empty_building', empty);
+    const cmp = this.itemOrder(rc);
+    for (const [k, list] of rc.byKind) if (k !== 'no_residents' && k !== 'empty_building') list.sort(cmp);
 
-    // Rule 5: a grid's own band, else its community's, else the default.
-    const communityBand = new Map<string, [number, number]>();
     for (const c of this.boundaries) {
       const p = c.properties as unknown as Record<string, unknown>;
-      if (isBand(p.band_min, p.band_max)) communityBand.set(c.properties.code, [Number(p.band_min), Number(p.band_max)]);
+      if (isBand(p.band_min, p.band_max)) rc.communityBand.set(c.properties.code, [Number(p.band_min), Number(p.band_max)]);
     }
+    for (const c of this.boundaries) if (c.properties.level === 'community') rc.communities.add(c.properties.code);
+    return rc;
+  }
+
+  /** The findings of the buildings and households an edit worked out again, replaced in their kinds' order. */
+  private refreshKeptReport(rc: KeptReport) {
+    if (rc.dirtyB.size === 0 && rc.dirtyH.size === 0) return;
+    const gone = new Map<FindingKind, Set<Finding>>();
+    const added = new Map<FindingKind, Finding[]>();
+    const redo = (items: Set<number>, kept: Map<number, Finding>, make: (i: number) => Finding | null) => {
+      for (const i of items) {
+        const old = kept.get(i);
+        if (old) { kept.delete(i); rc.origin.delete(old); (gone.get(old.kind) ?? gone.set(old.kind, new Set()).get(old.kind)!).add(old); }
+        const f = make(i);
+        if (f) { kept.set(i, f); rc.origin.set(f, i); pushTo(added, f.kind, f); }
+      }
+      items.clear();
+    };
+    redo(rc.dirtyB, rc.bFinding, (i) => (rc.bClean[i] ? null : this.buildingFinding(i)));
+    redo(rc.dirtyH, rc.hFinding, (i) => (this.h.outcome[i] === Outcome.ok || this.h.outcome[i] === Outcome.skipped ? null : this.householdFinding(i)));
+    const cmp = this.itemOrder(rc);
+    for (const k of new Set([...gone.keys(), ...added.keys()])) {
+      const out = gone.get(k);
+      const list = (out ? rc.byKind.get(k)?.filter((f) => !out.has(f)) : rc.byKind.get(k)) ?? [];
+      const add = (added.get(k) ?? []).sort(cmp);
+      // A few findings into a long list: each where it belongs; many: one sort.
+      if (add.length * 16 > list.length) rc.byKind.set(k, list.concat(add).sort(cmp));
+      else {
+        for (const f of add) {
+          let lo = 0, hi = list.length;
+          while (lo < hi) { const mid = (lo + hi) >> 1; if (cmp(list[mid], f) <= 0) lo = mid + 1; else hi = mid; }
+          list.splice(lo, 0, f);
+        }
+        rc.byKind.set(k, list);
+      }
+    }
+  }
+
+  /** The report's order (compareFindings); ties, as a stable sort of all findings leaves them, by the item's position. */
+  private itemOrder(rc: KeptReport) {
+    return (a: Finding, b: Finding) => compareFindings(a, b) || (rc.origin.get(a) ?? 0) - (rc.origin.get(b) ?? 0);
+  }
+
+  private keepFinding(rc: KeptReport, kept: Map<number, Finding>, i: number, f: Finding) {
+    kept.set(i, f);
+    rc.origin.set(f, i);
+    pushTo(rc.byKind, f.kind, f);
+  }
+
+  private buildingFinding(i: number): Finding {
+    const { grids, buildings } = this;
+    const g = this.b.grid[i];
+    const id = String(buildings[i].properties.id);
+    if (g < 0) return { kind: 'orphan_building', rule: FINDING_RULE.orphan_building, ids: [id], measure: {}, geometry: buildings[i].geometry };
+    return {
+      kind: 'straddling_building', rule: FINDING_RULE.straddling_building, ids: [id, ...[g, ...this.b.others[i]].map((k) => grids[k].properties.code)],
+      measure: { share: round(this.b.share[i], 4) }, geometry: buildings[i].geometry,
+    };
+  }
+
+  /** The finding of a household placed otherwise than cleanly (its outcome is not ok). */
+  private householdFinding(i: number): Finding {
+    const { ids, buildingIds, positions } = this.households;
+    const o = this.h.outcome[i];
+    const make = (kind: FindingKind, fids: string[], measure: Finding['measure']): Finding => ({ kind, rule: FINDING_RULE[kind], ids: fids, measure, geometry: this.pointOf(i) });
+    if (o === Outcome.dangling) return make('dangling_household', [ids[i], buildingIds[i]], {});
+    if (o === Outcome.orphan) return make('orphan_household', [ids[i]], {});
+    if (o === Outcome.misplaced) return make('misplaced_household', [ids[i], buildingIds[i]], { distance_m: round(this.h.distance[i], 1) });
+    const codes = this.locator.baseGridsAt(positions[2 * i], positions[2 * i + 1]).map((k) => this.grids[k].properties.code);
+    return make('double_household', [ids[i], ...codes], { count: codes.length });
+  }
+
+  private pointOf(i: number): Geometry | null {
+    const { positions } = this.households;
+    return Number.isFinite(positions[2 * i]) ? { type: 'Point', coordinates: [positions[2 * i], positions[2 * i + 1]] } : null;
+  }
+
+  /** Rules 5, 6 and 7 (the grids): a few thousand grids, worked out again on every report. */
+  private gridPart(rc: KeptReport) {
+    const { grids, settings } = this;
+    const byKind = new Map<FindingKind, Finding[]>();
+    const add = (kind: FindingKind, fids: string[], measure: Finding['measure'], geometry: Geometry | null) =>
+      pushTo(byKind, kind, { kind, rule: FINDING_RULE[kind], ids: fids, measure, geometry });
+    // Rule 5: a grid's own band, else its community's, else the default.
+    const { gHouseholds, gBuildings, gResidents, kept } = rc;
     const gridReports: GridReport[] = grids.map((g, i) => {
       const p = g.properties;
       const band: [number, number] | null = p.kind !== 'base' ? null
         : isBand(p.band_min, p.band_max) ? [Number(p.band_min), Number(p.band_max)]
-          : communityBand.get(p.community_code) ?? settings.defaultBand;
+          : rc.communityBand.get(p.community_code) ?? settings.defaultBand;
       const n = gHouseholds[i];
       // No households loaded: the band cannot be judged (rule 5 says "no data").
       const status: BandStatus = !band || kept === 0 ? 'none' : n < band[0] ? 'under' : n > band[1] ? 'over' : 'in';
@@ -375,7 +538,7 @@ export class CoverageChecker {
     });
 
     // Rule 6: codes.
-    const communities = new Set(this.boundaries.filter((c) => c.properties.level === 'community').map((c) => c.properties.code));
+    const { communities } = rc;
     const codeCount = new Map<string, number>();
     for (const g of grids) codeCount.set(g.properties.code, (codeCount.get(g.properties.code) ?? 0) + 1);
     const codesBad = new Set<number>();
@@ -400,14 +563,10 @@ export class CoverageChecker {
         shapeBad.add(g.properties.code);
       }
     }
-    for (const f of findings) if (f.kind === 'invalid_edges') f.ids.forEach((c) => shapeBad.add(c));
-
-    return finishReport({
-      grids: gridReports, findings, skipped: this.skipped, repaired: this.repaired,
-      buildings: buildings.length, cleanBuildings, households: kept, householdsOk, peopleOk, residents: residentsTotal,
-      residential, emptyBuildings: empty, codesBad: codesBad.size, shapeBad: shapeBad.size, boundaries: this.boundaries.length,
-      landBad, landArea: this.singleRegion?.geometry === null ? null : this.landArea, slivers,
-    });
+    for (const f of this.landPart().byKind.get('invalid_edges') ?? []) f.ids.forEach((c) => shapeBad.add(c));
+    // Grids are in code order: the lists are (nearly) in the report's order already, which a stable sort passes over in one sweep.
+    for (const list of byKind.values()) sortFindings(list);
+    return { gridReports, byKind, codesBad: codesBad.size, shapeBad: shapeBad.size };
   }
 
   // ---------------------------------------------------------------- internals
@@ -574,6 +733,47 @@ export class CoverageChecker {
     }
     return this.hByBuilding;
   }
+}
+
+/**
+ * The report's parts kept between edits: findings per kind in the report's order, the per-grid
+ * counts and the totals. replaceGrids keeps the counts up to date and marks the buildings and
+ * households it worked out again; report() replaces their findings.
+ */
+interface KeptReport {
+  /** per kind of a building's or a household's finding, in the report's order */
+  byKind: Map<FindingKind, Finding[]>;
+  /** the building or household each of those findings is about (ties keep the full report's order) */
+  origin: Map<Finding, number>;
+  bFinding: Map<number, Finding>;
+  hFinding: Map<number, Finding>;
+  gBuildings: Int32Array;
+  gHouseholds: Int32Array;
+  gResidents: Int32Array;
+  /** 1 where a building is counted clean */
+  bClean: Uint8Array;
+  cleanBuildings: number;
+  householdsOk: number;
+  /** these do not change with the grids */
+  kept: number;
+  peopleOk: number;
+  residentsTotal: number;
+  residential: number;
+  empty: number;
+  communityBand: Map<string, [number, number]>;
+  communities: Set<string>;
+  /** worked out again since the last report */
+  dirtyB: Set<number>;
+  dirtyH: Set<number>;
+}
+
+/** Kinds in the report's order (compareFindings: by rule, then kind). */
+const KINDS_IN_ORDER = [...FINDING_KINDS].sort((a, b) => RULES.indexOf(FINDING_RULE[a]) - RULES.indexOf(FINDING_RULE[b]) || FINDING_KINDS.indexOf(a) - FINDING_KINDS.indexOf(b));
+
+function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 /** One full check: the report, per-item results and stage timings. */

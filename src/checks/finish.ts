@@ -28,15 +28,20 @@ export interface ReportParts {
   landBad: number;
   landArea: number | null;
   slivers: { count: number; area_m2: number };
+  /**
+   * the findings already in the report's order, counted (the engine's report kept per kind
+   * between edits): a million of them are then neither sorted nor counted again
+   */
+  ordered?: { counts: Record<FindingKind, number>; boundariesBad: number };
 }
 
 export function finishReport(p: ReportParts): Report {
   const { grids, findings } = p;
-  const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
-  for (const f of findings) counts[f.kind]++;
+  const counts = p.ordered ? { ...p.ordered.counts } : Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
+  if (!p.ordered) for (const f of findings) counts[f.kind]++;
   const baseGrids = grids.filter((g) => g.kind === 'base');
   const checks = ruleChecks(grids.length, p.buildings, p.households, baseGrids.length, p.landArea === null, p.boundaries);
-  const boundariesBad = new Set(findings.filter((f) => f.rule === 'boundaries').flatMap((f) => f.ids)).size;
+  const boundariesBad = p.ordered ? p.ordered.boundariesBad : new Set(findings.filter((f) => f.rule === 'boundaries').flatMap((f) => f.ids)).size;
   const share = (rule: RuleName, ok: number, all: number) => (checks[rule].status !== 'checked' || all === 0 ? null : shareOf(ok / all));
   const scores: Record<RuleName, number | null> = {
     land: checks.land.status === 'checked' && (p.landArea ?? 0) > 0 ? shareOf(Math.max(0, 1 - p.landBad / p.landArea!)) : null,
@@ -50,7 +55,7 @@ export function finishReport(p: ReportParts): Report {
     shape: share('shape', grids.length - p.shapeBad, grids.length),
     boundaries: share('boundaries', p.boundaries - boundariesBad, p.boundaries),
   };
-  sortFindings(findings);
+  if (!p.ordered) sortFindings(findings);
   return withSkipped({
     version: 2,
     summary: {

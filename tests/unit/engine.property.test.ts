@@ -109,3 +109,30 @@ describe('incremental re-check', () => {
     }), { numRuns: 30 });
   });
 });
+
+describe('incremental re-check with the report kept between edits', () => {
+  it('after each of many edits gives the report a full check of the edited data gives', () => {
+    for (const seed of [7, 19, 313]) {
+      const input = randomDistrict(seed);
+      const checker = new CoverageChecker(input);
+      checker.report(); // the parts are kept from here on: each edit then replaces only what it touched
+      let s = seed;
+      const rand = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
+      let edited = 0;
+      for (let e = 0; e < 12; e++) {
+        const now = checker.currentGrids();
+        const g = now[Math.floor(rand() * now.length)];
+        if (g.geometry.type !== 'Polygon') continue;
+        const ring = g.geometry.coordinates[0].map((p) => [...p]);
+        const k = 1 + Math.floor(rand() * (ring.length - 2));
+        const d = (rand() - 0.5) * 0.0008;
+        ring[k] = [Math.round((ring[k][0] + d) * 1e7) / 1e7, Math.round((ring[k][1] - d) * 1e7) / 1e7];
+        try { checker.updateGrid(g.properties.code, { type: 'Polygon', coordinates: [ring] }); } catch { continue; }
+        edited++;
+        const fresh = new CoverageChecker({ ...input, grids: checker.currentGrids().map((x) => ({ ...x })) }).report();
+        expect(checker.report()).toEqual(fresh);
+      }
+      expect(edited).toBeGreaterThan(5);
+    }
+  });
+});
