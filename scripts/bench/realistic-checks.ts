@@ -45,11 +45,11 @@ class LineChild {
       if (this.waiting) { const w = this.waiting; this.waiting = null; w(l); } else this.queue.push(l);
     });
     this.lines.on('close', () => { this.closed = true; this.waiting?.(null); this.waiting = null; });
-    proc.stderr!.on('data', (d) => { this.stderr = (this.stderr + String(d)).slice(-2000); });
+    proc.stderr!.on('data', (d) => { this.stderr = (this.stderr + String(d)).slice(-20000); });
   }
   async next(): Promise<Json> {
     const l = this.queue.shift() ?? (this.closed ? null : await new Promise<string | null>((r) => { this.waiting = r; }));
-    if (l === null) throw new Error(`child ended: ${this.stderr.trim().split('\n').slice(-5).join(' | ') || 'no message'}`);
+    if (l === null) throw new Error(`child ended: ${this.stderr.trim().split('\n').filter((l) => /Error|error/.test(l)).slice(0, 3).join(' | ') || this.stderr.slice(-500) || 'no message'}`);
     return JSON.parse(l);
   }
   async ask(cmd: string): Promise<Json> { this.proc.stdin!.write(`${cmd}\n`); return this.next(); }
