@@ -290,7 +290,7 @@ async function benchSize(size: RealisticSize, dir: string, runs: number, db: pg.
   if (gTotal !== null) console.log(`    without validation (PostGIS has none here): GEOS/engine ${ratio(gTotal - gMed.validate, stages.total - stages.validate)}, PostGIS/engine ${pSum === null ? '–' : ratio(pSum, stages.total - stages.validate)}`);
 
   if (inc) {
-    console.log(`  incremental re-check after one grid edit (updateGrid + report) on realistic ${size}: median ${fmt(inc.median, 1)} ms over ${inc.edits} edits (update ${fmt(inc.update, 1)}, report ${fmt(inc.report, 1)}; ${Object.entries(inc.stages as Record<string, number>).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')})   (target ≤ 20 ms) ${load()}`);
+    console.log(`  incremental re-check after one grid edit (updateGrid + report) on realistic ${size}: median ${fmt(inc.median, 1)} ms over ${inc.edits} edits${inc.skipped ? ` (${inc.skipped} moves refused as self-crossing, other grids taken)` : ''} (update ${fmt(inc.update, 1)}, report ${fmt(inc.report, 1)}; ${Object.entries(inc.stages as Record<string, number>).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')})   (target ≤ 20 ms) ${load()}`);
   }
   return { size, engine: { total: stages.total, stages, maxRss, inputRss: num(ready.rss_input_mb), heap }, postgis: pSum, geos: gTotal, geosRss: gEnd ? num(gEnd.maxrss_mb) : null };
 }
