@@ -1,6 +1,7 @@
 // npm run bench: prints figures; asserts nothing (machines here are shared and noisy).
 // BENCH=checks, page, import, cases, editing, proposals, screen, city, cores, postgis or server runs one part only; BENCH_RUNS sets the runs.
 import { benchChecks } from './bench/checks';
+import { benchRealisticChecks } from './bench/realistic-checks';
 import { benchPageLoad } from './bench/page-load';
 import { benchImport } from './bench/import';
 import { benchCases } from './bench/cases';
@@ -14,7 +15,7 @@ import { benchServer } from './bench/server';
 
 const only = process.env.BENCH;
 const runs = process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined;
-if (!only || only === 'checks') benchChecks();
+if (!only || only === 'checks') { benchChecks(); await benchRealisticChecks(runs ?? 5); } // then the realistic city S, M, L against PostGIS and GEOS
 if (!only || only === 'page') await benchPageLoad(runs ?? 5);
 if (!only || only === 'import') await benchImport(runs ?? 3); // slow: 200k footprints, twice drawn
 if (!only || only === 'cases') await benchCases(runs ?? 5);

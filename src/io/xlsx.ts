@@ -1,10 +1,10 @@
 // XLSX rosters in (read-excel-file): the first sheet, headers from the first row, every
 // value as text, so a roster from Excel goes the same way as one from CSV.
 import { readSheet } from 'read-excel-file/universal';
-import type { CsvTable } from './csv';
+import { rowTable, type Table } from './csv';
 import { PartError } from './fileError';
 
-export async function readXlsxTable(data: ArrayBuffer): Promise<CsvTable> {
+export async function readXlsxTable(data: ArrayBuffer): Promise<Table> {
   let sheet;
   try {
     sheet = await readSheet(data);
@@ -16,5 +16,5 @@ export async function readXlsxTable(data: ArrayBuffer): Promise<CsvTable> {
   const rows = body
     .filter((r) => r.some((c) => c !== null && c !== ''))
     .map((r) => Object.fromEntries(fields.map((f, i) => [f, r[i] === null || r[i] === undefined ? '' : String(r[i])])));
-  return { fields, rows, errors: [] };
+  return rowTable(fields, rows);
 }

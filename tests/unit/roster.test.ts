@@ -36,3 +36,26 @@ describe('household rosters', () => {
     await expect(readXlsxTable(new TextEncoder().encode('户编号,楼栋编号').buffer as ArrayBuffer)).rejects.toThrow(/not a readable XLSX workbook/);
   });
 });
+
+// The quote-free split (parseCsv's fast path) must read a file as papaparse's header rows do.
+import Papa from 'papaparse';
+describe('the quote-free CSV split', () => {
+  const papa = (text: string) => {
+    const res = Papa.parse<Record<string, string>>(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim() });
+    return { fields: res.meta.fields ?? [], rows: res.data, errors: res.errors.map((e) => ({ row: (e.row ?? -1) + 1, message: e.message })) };
+  };
+  it.each([
+    'id,lon,lat\n1,2,3\n', '\ufeffid, lon ,lat\r\n1,2,3\r\n4,5\r\n6,7,8,9,10\r\n,,\r\n  \r\n7,8,9', 'a;b;c\n1;2;3\n4;5;6\n', 'a\tb\n1\t2\n',
+    '\nid,x\n1,2\n', 'x\n1\n2\n3\n', 'id\n', 'a,b\r1,2\r3,4\r', 'a,b\n1,2\r\n3,4\n', 'a|b|c\n1|2|3', 'id,phone\n1,13812341234\n2,\n3', 'a,b\n1,2\n\u3000,\n3,4',
+  ])('%j: the same fields, rows, short and long rows', (text) => {
+    const t = parseCsv(text);
+    const want = papa(text);
+    expect({ fields: t.fields, rows: t.rows, errors: t.errors, length: t.length }).toEqual({ ...want, length: want.rows.length });
+  });
+  it('gives plain decimals as Number does, and blanks', () => {
+    const t = parseCsv('x\n119.0926052\n-0.5\n+3\n12.\n.5\n1e3\n 7\n\nabc\n1234567890123456789\n');
+    const { values, blank } = t.numbers('x');
+    expect(Array.from(values)).toEqual(['119.0926052', '-0.5', '+3', '12.', '.5', '1e3', ' 7', 'abc', '1234567890123456789'].map(Number));
+    expect(Array.from(blank)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+});
