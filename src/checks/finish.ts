@@ -161,7 +161,7 @@ export function sortFindings(findings: Finding[]): void {
 }
 
 const PLAIN = /^(?:[0-9A-Z]*|[0-9a-z]*)$/;
-const isPlain = (id: unknown) => id === undefined || id === null || (typeof id === 'string' ? PLAIN.test(id) : PLAIN.test(String(id)));
+const isPlain = (id: unknown) => id === undefined || id === null || PLAIN.test(String(id));
 const idAt = (f: Finding, k: number) => String(f.ids[k] ?? '');
 const byCodePoint = (a: Finding, b: Finding) => {
   const a0 = idAt(a, 0), b0 = idAt(b, 0);
