@@ -178,14 +178,25 @@ function statements(t: Tables, s: CheckSettings): string[] {
       SELECT r.code, -1, ST_X(ST_StartPoint(d.geom)), ST_Y(ST_StartPoint(d.geom)), ST_X(ST_EndPoint(d.geom)), ST_Y(ST_EndPoint(d.geom)), d.geom
       FROM gs_region r CROSS JOIN LATERAL ST_DumpSegments(ST_ForcePolygonCCW(r.geom)) d WHERE r.geom IS NOT NULL`,
     `DELETE FROM gs_seg WHERE ax = bx AND ay = by`,
-    `ALTER TABLE gs_seg ADD COLUMN fwd boolean`,
-    `UPDATE gs_seg SET fwd = (ax, ay) < (bx, by)`,
-    `CREATE TEMP TABLE gs_unmatched AS
-      SELECT s.* FROM gs_seg s JOIN (
-        SELECT region, least((ax, ay), (bx, by)) AS lo, greatest((ax, ay), (bx, by)) AS hi
-        FROM gs_seg GROUP BY 1, 2, 3
-        HAVING NOT (count(*) = 2 AND bool_or(fwd) AND bool_or(NOT fwd) AND min(owner) <> max(owner))) k
-      ON k.region = s.region AND k.lo = least((s.ax, s.ay), (s.bx, s.by)) AND k.hi = greatest((s.ax, s.ay), (s.bx, s.by))`,
+    // each edge by its lower and higher end as plain float8 columns: a key that hashes and
+    // sorts (a row value like least((ax, ay), (bx, by)) does neither, and a join on it compares
+    // every pair of edges in a region: 394 s on a city of 3,000 grids)
+    `CREATE TEMP TABLE gs_edge AS
+      SELECT region, owner, ax, ay, bx, by, geom, fwd, NOT (n = 2 AND anyf AND NOT allf AND lo_owner <> hi_owner) AS unmatched FROM (
+        SELECT s.*, count(*) OVER w AS n, bool_or(fwd) OVER w AS anyf, bool_and(fwd) OVER w AS allf, min(owner) OVER w AS lo_owner, max(owner) OVER w AS hi_owner
+        FROM (SELECT g.*, (ax, ay) < (bx, by) AS fwd,
+            CASE WHEN (ax, ay) < (bx, by) THEN ax ELSE bx END AS lox, CASE WHEN (ax, ay) < (bx, by) THEN ay ELSE by END AS loy,
+            CASE WHEN (ax, ay) < (bx, by) THEN bx ELSE ax END AS hix, CASE WHEN (ax, ay) < (bx, by) THEN by ELSE ay END AS hiy
+          FROM gs_seg g) s
+        WINDOW w AS (PARTITION BY region, lox, loy, hix, hiy)) k`,
+    `CREATE TEMP TABLE gs_unmatched AS SELECT region, owner, ax, ay, bx, by, geom, fwd FROM gs_edge WHERE unmatched`,
+    `ANALYZE gs_unmatched`,
+    // matched edges, once each: they split a defect's faces where they run through it
+    `CREATE TEMP TABLE gs_matched AS SELECT region, geom FROM gs_edge WHERE NOT unmatched AND fwd`,
+    `CREATE INDEX ON gs_matched USING gist (geom)`,
+    `ANALYZE gs_matched`,
+    `CREATE INDEX ON gs_member USING gist (geom)`,
+    `ANALYZE gs_member`,
     // grids of one kind and of different communities (or in none) whose interiors meet (used
     // below: across communities, and to split a community's faces where they reach in)
     `CREATE TEMP TABLE gs_xpair AS
@@ -193,19 +204,42 @@ function statements(t: Tables, s: CheckSettings): string[] {
       WHERE a.kind = b.kind
         AND coalesce(a.region, '#' || a.idx) <> coalesce(b.region, '#' || b.idx) AND ST_Relate(a.geom, b.geom, '2********')`,
     `CREATE TEMP TABLE gs_xgrid AS SELECT a AS idx FROM gs_xpair UNION SELECT b FROM gs_xpair`,
-    // faces of the linework of every region with an unmatched edge or a dedicated grid on top
-    // (the land under those is looked at too: overlaps with other dedicated grids, spill), each
-    // with what covers it
+    // faces, as GEOS's coverage validation finds them, local to the defects (checks/land.ts):
+    // 1. the faces of each region's unmatched edges (and the outlines of dedicated grids on
+    //    top). Across a matched edge the number of grids covering a point (less one inside the
+    //    region) does not change, so each such face is all clean or all defect: one point in
+    //    it tells which;
+    `CREATE TEMP TABLE gs_uface AS
+      SELECT row_number() OVER () AS fid, region, geom, ST_PointOnSurface(geom) AS pt FROM (
+        SELECT region, (ST_Dump(ST_Polygonize(geom))).geom AS geom FROM (
+          SELECT region, ST_Union(geom) AS geom FROM (
+            SELECT region, geom FROM gs_unmatched
+            UNION ALL SELECT region, ST_Boundary(geom) FROM gs_member WHERE on_top AND region IS NOT NULL) l
+          GROUP BY region) q GROUP BY region, geom) f`,
+    `CREATE TEMP TABLE gs_dface AS
+      SELECT u.fid, u.region, u.geom FROM gs_uface u
+      CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE NOT m.on_top) AS n, count(*) FILTER (WHERE m.on_top) AS top, count(*) AS n_all
+        FROM gs_member m WHERE m.region = u.region AND m.geom && u.pt AND ST_Intersects(m.geom, u.pt)) c
+      CROSS JOIN LATERAL (SELECT r.geom IS NULL OR ST_Intersects(r.geom, u.pt) AS inside FROM gs_region r WHERE r.code = u.region) i
+      WHERE c.top > 0 OR CASE WHEN i.inside THEN c.n <> 1 ELSE c.n_all > 0 END`,
+    `CREATE INDEX ON gs_dface USING gist (geom)`,
+    `ANALYZE gs_dface`,
+    // 2. a defect face cut again by the lines running through it: matched edges (a neighbour's
+    //    shared edge splits an overlap of two pairs of grids) and, where the region has an
+    //    outline, grids of other communities reaching in
+    `CREATE TEMP TABLE gs_cut AS
+      SELECT d.fid, e.geom FROM gs_dface d JOIN gs_matched e ON e.region = d.region AND e.geom && d.geom AND ST_Relate(d.geom, e.geom, 'T********')
+      UNION ALL
+      SELECT d.fid, ST_Boundary(o.geom) FROM gs_dface d JOIN gs_region r ON r.code = d.region AND r.geom IS NOT NULL
+        JOIN gs_member o ON o.geom && d.geom AND coalesce(o.region, '#' || o.idx) <> d.region AND ST_Relate(d.geom, ST_Boundary(o.geom), 'T********')
+        JOIN gs_xgrid x ON x.idx = o.idx`,
     `CREATE TEMP TABLE gs_face AS
-      SELECT r.code AS region, (ST_Dump(ST_Polygonize(l.geom))).geom AS geom
-      FROM gs_region r CROSS JOIN LATERAL (
-        SELECT ST_Union(x.geom) AS geom FROM (
-          SELECT ST_Boundary(m.geom) AS geom FROM gs_member m WHERE m.region = r.code
-          UNION ALL SELECT ST_Boundary(r.geom) WHERE r.geom IS NOT NULL
-          UNION ALL SELECT ST_Boundary(o.geom) FROM gs_member o JOIN gs_xgrid x ON x.idx = o.idx
-            WHERE coalesce(o.region, '#' || o.idx) <> r.code AND r.geom IS NOT NULL AND o.geom && r.geom) x) l
-      WHERE EXISTS (SELECT 1 FROM gs_unmatched u WHERE u.region = r.code) OR EXISTS (SELECT 1 FROM gs_member m WHERE m.region = r.code AND m.on_top)
-      GROUP BY r.code`,
+      SELECT d.region, d.geom FROM gs_dface d WHERE NOT EXISTS (SELECT 1 FROM gs_cut c WHERE c.fid = d.fid)
+      UNION ALL
+      SELECT d.region, f.geom FROM gs_dface d CROSS JOIN LATERAL (
+        SELECT (ST_Dump(ST_Polygonize(l.geom))).geom AS geom FROM (
+          SELECT ST_Union(x.geom) AS geom FROM (SELECT ST_Boundary(d.geom) AS geom UNION ALL SELECT c.geom FROM gs_cut c WHERE c.fid = d.fid) x) l) f
+      WHERE d.fid IN (SELECT fid FROM gs_cut) AND ST_Intersects(d.geom, ST_PointOnSurface(f.geom))`,
     `CREATE TEMP TABLE gs_label AS
       SELECT f.region, f.geom, c.covering, c.base, c.dedicated, c.above, c.all_grids, x.fbase, x.fdedicated,
         (SELECT r.geom IS NULL OR ST_Intersects(r.geom, f.pt) FROM gs_region r WHERE r.code = f.region) AS inside
@@ -249,15 +283,29 @@ function statements(t: Tables, s: CheckSettings): string[] {
     // around a sliver between grids, in a group of unmatched edges with nothing listed there
     `CREATE TEMP TABLE gs_ucluster AS
       SELECT u.*, ST_ClusterDBSCAN(u.geom, 0, 1) OVER (PARTITION BY u.region) AS cluster FROM gs_unmatched u`,
+    `CREATE INDEX ON gs_ucluster USING gist (geom)`,
+    `CREATE INDEX ON gs_ucluster (region, cluster)`,
+    `ANALYZE gs_ucluster`,
+    `ALTER TABLE gs_piece ADD COLUMN outline geometry`,
+    `UPDATE gs_piece SET outline = ST_Boundary(geom)`,
+    `CREATE INDEX ON gs_piece USING gist (geom)`,
+    `ANALYZE gs_piece`,
+    // a group of edges with a listed piece along one of them says nothing more (the piece
+    // says it): found first, one piece per group is enough
+    `CREATE TEMP TABLE gs_quiet AS
+      SELECT c.region, c.cluster FROM (SELECT DISTINCT region, cluster FROM gs_ucluster) c WHERE EXISTS (
+        SELECT 1 FROM gs_ucluster u JOIN gs_piece p ON p.region = u.region AND p.area >= ${s.sliverM2} AND p.geom && u.geom
+          AND ST_Length(ST_Intersection(p.outline, u.geom)) > 0 WHERE u.region = c.region AND u.cluster = c.cluster)`,
+    `CREATE TEMP TABLE gs_loud AS
+      SELECT u.* FROM gs_ucluster u WHERE u.owner >= 0 AND NOT EXISTS (SELECT 1 FROM gs_quiet q WHERE q.region = u.region AND q.cluster = u.cluster)`,
+    `ANALYZE gs_loud`,
     `CREATE TEMP TABLE gs_suspect AS
-      SELECT DISTINCT u.region, u.cluster, u.owner, u.ax, u.ay, u.bx, u.by FROM gs_ucluster u WHERE u.owner >= 0 AND (
+      SELECT DISTINCT u.region, u.cluster, u.owner, u.ax, u.ay, u.bx, u.by FROM gs_loud u WHERE (
         EXISTS (SELECT 1 FROM gs_ucluster o WHERE o.region = u.region AND o.owner >= 0 AND o.owner <> u.owner AND o.geom && u.geom
           AND ST_Length(ST_Intersection(o.geom, u.geom)) > 0)
         OR EXISTS (SELECT 1 FROM gs_piece p WHERE p.region = u.region AND p.area < ${s.sliverM2} AND p.geom && u.geom
-          AND ST_Length(ST_Intersection(ST_Boundary(p.geom), u.geom)) > 0
-          AND NOT EXISTS (SELECT 1 FROM gs_ucluster r WHERE r.region = p.region AND r.owner = -1 AND r.geom && p.geom AND ST_Length(ST_Intersection(ST_Boundary(p.geom), r.geom)) > 0)))`,
-    `DELETE FROM gs_suspect s WHERE EXISTS (SELECT 1 FROM gs_ucluster u JOIN gs_piece p ON p.region = u.region AND p.area >= ${s.sliverM2} AND p.geom && u.geom
-        AND ST_Length(ST_Intersection(ST_Boundary(p.geom), u.geom)) > 0 WHERE u.region = s.region AND u.cluster = s.cluster)`,
+          AND ST_Length(ST_Intersection(p.outline, u.geom)) > 0
+          AND NOT EXISTS (SELECT 1 FROM gs_ucluster r WHERE r.region = p.region AND r.owner = -1 AND r.geom && p.geom AND ST_Length(ST_Intersection(p.outline, r.geom)) > 0)))`,
 
     // ---- rule 1 across communities (checks/across.ts): two grids of one kind, of different
     // communities (or in none), whose interiors meet; the faces of their linework, each with
@@ -321,15 +369,22 @@ interface Row { [k: string]: unknown }
 /** Milliseconds per statement of the last check (the benchmark prints the slowest). */
 export const lastTimings: { sql: string; ms: number }[] = [];
 
-export async function checkInPostgis(db: Client, tables: Tables, settings: CheckSettings = DEFAULT_SETTINGS): Promise<Report> {
+/** With `explain`, each statement's plan as it ran (EXPLAIN ANALYZE), for the README's table of plans. */
+export const lastPlans: { sql: string; plan: string }[] = [];
+
+export async function checkInPostgis(db: Client, tables: Tables, settings: CheckSettings = DEFAULT_SETTINGS, opts: { explain?: boolean } = {}): Promise<Report> {
   await db.query('BEGIN');
   // room for the hash joins and sorts over a million households (this transaction only)
   await db.query(`SET LOCAL work_mem = '256MB'`);
   lastTimings.length = 0;
+  lastPlans.length = 0;
   try {
     for (const sql of statements(tables, settings)) {
       const t = performance.now();
-      await db.query(sql);
+      if (opts.explain && /^\s*(CREATE TEMP TABLE|INSERT|UPDATE|DELETE)/.test(sql)) {
+        const plan = (await db.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`)).rows.map((r) => String(r['QUERY PLAN'])).join('\n');
+        lastPlans.push({ sql, plan });
+      } else await db.query(sql);
       lastTimings.push({ sql: sql.replace(/\s+/g, ' ').slice(0, 90), ms: performance.now() - t });
     }
     const report = await collect(db, settings);

@@ -16,6 +16,7 @@ import { loadLayers } from '../../scripts/postgis/load';
 import { checkInPostgis, tablesIn } from '../../scripts/postgis/engine';
 import { readLayer } from '../../scripts/cliRead';
 import { randomDistrict } from '../support/randomDistrict';
+import { makeOutlines } from '../../scripts/bench/outlines';
 import { differences } from '../support/compareReports';
 import { readFileSync } from 'node:fs';
 
@@ -83,6 +84,18 @@ describe('the PostGIS engine', () => {
       expect(differences(page, sql), name).toEqual([]);
     }
   });
+
+  it('agrees with it on separately traced outlines: slivers, gaps and overlaps along every shared edge (issue 24)', async () => {
+    for (const boundary of [true, false]) {
+      const d = makeOutlines({ seed: 1, grids: 12, boundary });
+      const [page, sql] = await both({ ...d, households: d.households as Feature[] });
+      // the partition does what it is for: defects along the shared edges, slivers among them
+      expect(page.findings.filter((f) => f.kind === 'gap').length, String(boundary)).toBeGreaterThan(20);
+      expect(page.findings.filter((f) => f.kind === 'overlap').length, String(boundary)).toBeGreaterThan(20);
+      expect(page.summary.slivers.count, String(boundary)).toBeGreaterThan(10);
+      expect(differences(page, sql), String(boundary)).toEqual([]);
+    }
+  }, 120_000);
 
   it('agrees with it on random districts: gaps, overlaps, dedicated grids, points on shared edges', async () => {
     let kinds = new Set<string>();
