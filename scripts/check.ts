@@ -9,11 +9,10 @@
 import { parseArgs } from 'node:util';
 import type { Feature } from 'geojson';
 import { runChecks, type HouseholdColumns } from '../src/checks/engine';
-import { RULES, type Report } from '../src/checks/report';
+import { RULES, type Report, type Skipped } from '../src/checks/report';
 import { withSkipped } from '../src/checks/finish';
 import { findingsCsv, findingsGeoJSON } from '../src/io/findings';
-import { householdsFromFeatures } from '../src/io/layers';
-import { parseMappings, readLayer, type Role } from './cliRead';
+import { parseMappings, readHouseholds, readLayer, type Role } from './cliRead';
 import { InputError, failed, guardProcess } from './cliError';
 import { writeAll } from './cliWrite';
 import { checkInPostgis, tablesIn, type Tables } from './postgis/engine';
@@ -78,18 +77,23 @@ async function main(): Promise<number> {
   if (!args.grids) { console.error(`--grids is required\n${USAGE}`); return 2; }
   try {
     const mapping = parseMappings(args.map ?? []);
-    const layers: Partial<Record<Role, Awaited<ReturnType<typeof readLayer>>>> = {};
+    const layers: Partial<Record<Role, { features?: Feature[]; rejected: Skipped[]; repaired: Skipped[] }>> = {};
+    let households = NO_HOUSEHOLDS;
     for (const role of ['grids', 'boundaries', 'buildings', 'households'] as const) {
       const path = args[role];
       if (!path) continue;
-      layers[role] = await readLayer(path, role, mapping[role]);
+      // Households go straight into the engine's columns (a roster: no object per row).
+      if (role === 'households') {
+        const read = await readHouseholds(path, mapping[role]);
+        households = read.households;
+        layers[role] = { rejected: read.rejected, repaired: read.repaired };
+      } else layers[role] = await readLayer(path, role, mapping[role]);
       const aside = layers[role]!.rejected.length;
       if (aside) console.log(`${path}: ${aside} feature${aside === 1 ? '' : 's'} set aside on reading (listed under "skipped")`);
     }
     const of = <T>(role: Role) => (layers[role]?.features ?? []) as Feature[] as T[];
     const { report: checked } = runChecks({
-      grids: of<GridFeature>('grids'), boundaries: of<BoundaryFeature>('boundaries'), buildings: of<BuildingFeature>('buildings'),
-      households: layers.households ? householdsFromFeatures(layers.households.features) : NO_HOUSEHOLDS,
+      grids: of<GridFeature>('grids'), boundaries: of<BoundaryFeature>('boundaries'), buildings: of<BuildingFeature>('buildings'), households,
     });
     // What reading set aside or mended goes into the report too (a skipped grid: not clean, exit 1).
     const read = Object.values(layers);

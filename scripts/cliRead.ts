@@ -7,7 +7,9 @@ import type { Skipped } from '../src/checks/report';
 import { REQUIRED_FIELDS, type FieldMapping, type LayerName } from '../src/io/layers';
 import { guessFields } from '../src/io/fieldGuess';
 import { defaultCrs } from '../src/io/crs';
-import { guessRole, prepareLayer, readAnyFile, type ReadFile } from '../src/workspace/importFile';
+import { guessRole, prepareHouseholdTable, prepareLayer, readAnyFile, type ReadFile } from '../src/workspace/importFile';
+import { householdsFromFeatures } from '../src/io/layers';
+import type { HouseholdColumns } from '../src/checks/engine';
 import { InputError } from './cliError';
 
 export { InputError } from './cliError';
@@ -18,6 +20,50 @@ const MAX_FILE_BYTES = 2 * 2 ** 30;
 
 /** One layer's file, read and made canonical; what was rejected and repaired is reported. */
 export async function readLayer(path: string, role: Role, overrides: Record<string, string> = {}) {
+  const { file, mapping } = await readMapped(path, role, overrides);
+  return layerOf(path, role, file, mapping);
+}
+
+function layerOf(path: string, role: Role, file: ReadFile, mapping: Record<string, string>) {
+  let prepared: ReturnType<typeof prepareLayer>;
+  try {
+    prepared = prepareLayer(file, role, mapping, defaultCrs(file.crsGuess));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`); // still an internal error (exit 3), but the file is named
+  }
+  said(path, role, prepared.outsideChina, prepared.features.length, prepared.conversion);
+  const repaired: Skipped[] = prepared.repaired.map((r) => ({ layer: role, id: r.id, code: r.how, params: {}, reason: `repaired on reading: ${r.how.replace(/_/g, ' ')}` }));
+  return { features: prepared.features, rejected: prepared.rejected, repaired };
+}
+
+/**
+ * A households file straight into the engine's columns: a roster table (CSV, XLSX) through
+ * its columns with no object per row, point features as readLayer reads them; the same rows
+ * rejected and the same lines said as readLayer's.
+ */
+export async function readHouseholds(path: string, overrides: Record<string, string> = {}): Promise<{ households: HouseholdColumns; rejected: Skipped[]; repaired: Skipped[] }> {
+  const { file, mapping } = await readMapped(path, 'households', overrides);
+  if (!file.table) {
+    const l = layerOf(path, 'households', file, mapping);
+    return { households: householdsFromFeatures(l.features), rejected: l.rejected, repaired: l.repaired };
+  }
+  let prepared: ReturnType<typeof prepareHouseholdTable>;
+  try {
+    prepared = prepareHouseholdTable(file, mapping, defaultCrs(file.crsGuess));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+  said(path, 'households', prepared.outsideChina, prepared.households.ids.length, prepared.conversion);
+  return { households: prepared.households, rejected: prepared.rejected, repaired: [] };
+}
+
+function said(path: string, role: Role, outsideChina: number, kept: number, conversion: { kind: string; features: number }) {
+  if (outsideChina > 0) console.log(`${path}: ${outsideChina} of ${kept} ${role} lie outside China (kept)`);
+  if (conversion.kind !== 'none') console.log(`${path}: coordinates converted (${conversion.kind}, ${conversion.features} features)`);
+}
+
+/** A layer's file read, with the columns it maps onto the role's fields (the guess, then --map); refused when a required one is missing. */
+async function readMapped(path: string, role: Role, overrides: Record<string, string>): Promise<{ file: ReadFile; mapping: Record<string, string> }> {
   let bytes: Buffer;
   try {
     // A device or a pipe (/dev/zero) would be read forever: only regular files, of a sane size.
@@ -52,16 +98,7 @@ export async function readLayer(path: string, role: Role, overrides: Record<stri
   for (const [field, column] of Object.entries(overrides)) {
     if (!file.columns.includes(column)) throw new InputError(`${path}: --map ${role}.${field}=${column}: no such column (columns: ${file.columns.join(', ')})`);
   }
-  let prepared: ReturnType<typeof prepareLayer>;
-  try {
-    prepared = prepareLayer(file, role, mapping, defaultCrs(file.crsGuess));
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`); // still an internal error (exit 3), but the file is named
-  }
-  if (prepared.outsideChina > 0) console.log(`${path}: ${prepared.outsideChina} of ${prepared.features.length} ${role} lie outside China (kept)`);
-  if (prepared.conversion.kind !== 'none') console.log(`${path}: coordinates converted (${prepared.conversion.kind}, ${prepared.conversion.features} features)`);
-  const repaired: Skipped[] = prepared.repaired.map((r) => ({ layer: role, id: r.id, code: r.how, params: {}, reason: `repaired on reading: ${r.how.replace(/_/g, ' ')}` }));
-  return { features: prepared.features, rejected: prepared.rejected, repaired };
+  return { file, mapping };
 }
 
 export function parseMappings(specs: string[]): FieldMapping {

@@ -9,10 +9,11 @@ import { parseOpen311 } from '../io/open311';
 import { readShapefileZip } from '../io/shapefile';
 import { decodeTable, parseCsv, type CsvTable } from '../io/csv';
 import { readXlsxTable } from '../io/xlsx';
-import { convertFeatures, guessCrs, swapLatLon, type ConversionNote, type CrsGuess, type SourceCrs } from '../io/crs';
+import { convertFeatures, guessCrs, swapLatLon, toLonLat, type ConversionNote, type CrsGuess, type SourceCrs } from '../io/crs';
 import { guessFields } from '../io/fieldGuess';
 import { CANONICAL_FIELDS, PERSONAL_FIELDS, PERSONAL_PREFIX, isPersonalKey, mapFeatures, normalizeProps, type LayerName } from '../io/layers';
-import { personalColumns } from '../domain/privacy';
+import { looksPersonal, personalColumns } from '../domain/privacy';
+import type { HouseholdColumns } from '../checks/engine';
 import { MAX_NESTING, withoutDeepValues } from '../io/nesting';
 import { featureLabel, inChina, pointProblem, problem, skippedItem, validAreas, type Problem } from '../checks/validate';
 import type { Skipped } from '../checks/report';
@@ -214,6 +215,116 @@ function prepareRole(f: ReadFile, role: LayerName, mapping: Record<string, strin
   const keptIds = new Set(kept.map((x) => featureLabel(x, idKey, -1)));
   repaired.push(...madeValid.map((r) => ({ id: r.id, how: r.code as RepairKind })));
   return { features: kept, rejected: skipped, repaired: repaired.filter((r) => keptIds.has(r.id)), conversion };
+}
+
+/** A roster table made ready for the checks: the engine's columns of the rows kept, with what prepareLayer would say. */
+export interface PreparedHouseholds {
+  households: HouseholdColumns;
+  rejected: Skipped[];
+  conversion: ConversionNote;
+  outsideChina: number;
+  /** the columns markPersonal would keep under personal: names */
+  personal: string[];
+  /** rows read (kept and rejected) */
+  rows: number;
+}
+
+/** A cell has at least this many ASCII digits for looksPersonal to find a phone or ID number in it (a landline: 0 + 2 + 7). */
+const PERSONAL_MIN_DIGITS = 10;
+
+/**
+ * What prepareLayer(f, 'households', …) then householdsFromFeatures give for a roster table,
+ * read from the table's columns with no object per row (a million-row roster for the command
+ * line): the same rows rejected for the same reasons in the same order, the same ids, building
+ * ids, residents and positions (a row without a usable point keeps its lon/lat cells as
+ * numbers, NaN when blank), the same conversion, count outside China and personal columns.
+ */
+export function prepareHouseholdTable(f: ReadFile, mapping: Record<string, string>, crs: SourceCrs): PreparedHouseholds {
+  const t = f.table;
+  if (!t) throw new Error('prepareHouseholdTable: not a table');
+  const n = t.length;
+  // The row's value under a canonical name, as the feature's properties would have it: its
+  // mapped column, else the column of that name; none where a personal field's mapping took that column away.
+  const taken = new Set(PERSONAL_FIELDS.filter((k) => mapping[k] && mapping[k] !== k).map((k) => mapping[k]));
+  const source = (k: string): string | null => (taken.has(k) ? null : k in mapping ? mapping[k] : k);
+  const cells = (k: string) => { const c = source(k); return c === null ? new Array<undefined>(n).fill(undefined) : t.column(c); };
+  const numbers = (k: string) => { const c = source(k); return c === null ? null : t.numbers(c); };
+  const ids = cells('id');
+  const buildings = cells('building_id');
+  const residents = numbers('residents');
+  // The point is made from the mapped (or named) columns themselves, as rowsToPoints does.
+  const col = (k: string) => mapping[k] ?? k;
+  const lon = t.numbers(col('lon'));
+  const lat = t.numbers(col('lat'));
+  const lonProp = source('lon') === col('lon') ? lon : numbers('lon');
+  const latProp = source('lat') === col('lat') ? lat : numbers('lat');
+  const swap = f.crsGuess.kind === 'latlon' && (crs.kind === 'wgs84' || crs.kind === 'cgcs2000');
+  const convert = swap || crs.kind === 'wgs84' || crs.kind === 'cgcs2000' ? null : toLonLat(crs);
+  const conversion: ConversionNote = swap ? { kind: 'swapped', features: n }
+    : convert ? { kind: crs.kind as Exclude<ConversionNote['kind'], 'none' | 'swapped'>, features: n, epsg: crs.kind === 'epsg' ? crs.code : undefined } : { kind: 'none', features: 0 };
+  const malformed = new Map(t.errors.map((e) => [e.row - 1, e]));
+  const rejected: Skipped[] = [];
+  const keptIds: string[] = [];
+  const keptBuildings: string[] = [];
+  const keptResidents: number[] = [];
+  const positions = new Float64Array(n * 2);
+  let kept = 0;
+  let outsideChina = 0;
+  for (let i = 0; i < n; i++) {
+    const raw = ids[i];
+    const id = raw === undefined ? undefined : String(raw).trim();
+    const label = id !== undefined && id !== '' ? id : `#${i + 1}`;
+    const bad = malformed.get(i);
+    if (bad) {
+      rejected.push(skippedItem('households', label, bad.unclosed
+        ? problem('unclosed_quote', { from: bad.unclosed[0], to: bad.unclosed[1] })
+        : problem('malformed_row', { row: i + 2, message: bad.message })));
+      continue;
+    }
+    if (id === undefined || id === '') { rejected.push(skippedItem('households', label, problem('missing_property', { name: 'id' }))); continue; }
+    let x = lon.values[i], y = lat.values[i];
+    const point = lon.blank[i] === 0 && Number.isFinite(x) && Number.isFinite(y);
+    if (point) {
+      if (swap) [x, y] = [y, x];
+      else if (convert) [x, y] = convert(x, y);
+      const wrong = pointProblem(x, y);
+      if (wrong) { rejected.push(skippedItem('households', label, wrong)); continue; }
+      if (!inChina(x, y)) outsideChina++;
+    } else {
+      // no point: the lon/lat properties as they are (blank: NaN)
+      x = !lonProp || lonProp.blank[i] ? NaN : lonProp.values[i];
+      y = !latProp || latProp.blank[i] ? NaN : latProp.values[i];
+    }
+    positions[2 * kept] = x;
+    positions[2 * kept + 1] = y;
+    keptIds.push(id);
+    const b = buildings[i];
+    keptBuildings.push(b === undefined ? '' : String(b).trim());
+    const r = residents && !residents.blank[i] ? residents.values[i] : NaN;
+    keptResidents.push(Number.isFinite(r) ? r : -1);
+    kept++;
+  }
+  return {
+    households: { ids: keptIds, buildingIds: keptBuildings, residents: keptResidents, positions: kept === n ? positions : positions.slice(0, 2 * kept) },
+    rejected, conversion, outsideChina, personal: personalTableColumns(t, mapping, taken), rows: n,
+  };
+}
+
+/** markPersonal's columns for a table: by name, or a cell with a phone or ID number in it (rows too long: their extra cells). */
+function personalTableColumns(t: CsvTable, mapping: Record<string, string>, taken: Set<string>): string[] {
+  if (t.length === 0) return []; // no feature, no column
+  const mapped = new Set(Object.keys(mapping).filter((k) => mapping[k]));
+  const keys = [...new Set([...t.fields.filter((c) => !taken.has(c)), ...Object.keys(mapping), 'unit', 'residents'])];
+  let extra = false;
+  for (let r = 0; r < t.length && !extra; r++) extra = t.cellCount(r) > t.fields.length;
+  if (extra) keys.push('__parsed_extra');
+  const candidates = keys.filter((c) => !isPersonalKey(c) && !mapped.has(c) && !CANONICAL_KEYS.has(c));
+  return candidates.filter((c) => {
+    if (personalColumns([], [c]).length) return true; // by its name
+    if (c !== '__parsed_extra') return t.some(c, looksPersonal, PERSONAL_MIN_DIGITS);
+    for (let r = 0; r < t.length; r++) { const x = t.extra(r); if (x && looksPersonal(x)) return true; }
+    return false;
+  });
 }
 
 /**
