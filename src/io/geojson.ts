@@ -9,6 +9,11 @@ export function parseGeoJSON(text: string, source: string): Feature[] {
   } catch (e) {
     throw new FileError(source, 'not_json', { byte: jsonErrorByte(text, e), size: new TextEncoder().encode(text).length });
   }
+  return geoJSONFeatures(data, source);
+}
+
+/** The features of GeoJSON already parsed (a file's text is parsed once: see readAnyFile). */
+export function geoJSONFeatures(data: unknown, source: string): Feature[] {
   const d = data as { type?: string; features?: unknown };
   if (d?.type === 'FeatureCollection' && Array.isArray(d.features)) return d.features as Feature[];
   if (d?.type === 'Feature') return [d as unknown as Feature];

@@ -1,7 +1,7 @@
 // A user's file → canonical features for one role, with what was rejected and why.
 // Format by extension: GeoJSON, FlatGeobuf, zipped Shapefile, CSV, XLSX.
 import type { Feature, Geometry, Point, Position } from 'geojson';
-import { parseGeoJSON } from '../io/geojson';
+import { geoJSONFeatures, parseGeoJSON } from '../io/geojson';
 import { FileError, failFile } from '../io/fileError';
 import { readFlatGeobuf } from '../io/flatgeobuf';
 import { readFlatGeobufUrl, type BBox } from '../io/flatgeobufUrl';
@@ -68,9 +68,12 @@ export async function readAnyFile(name: string, bytes: Uint8Array): Promise<Read
   if (format === 'geojson') {
     const text = new TextDecoder().decode(bytes);
     // A .json may be an Open311 GeoReport v2 requests list (a case system's export) rather than GeoJSON.
-    const open311 = asOpen311(text, name);
+    // Parsed once; text that is no JSON goes to parseGeoJSON, whose error says where it breaks.
+    let json: unknown;
+    try { json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); } catch { return [withColumns({ name, format, features: parseGeoJSON(text, name), notes: [] })]; }
+    const open311 = asOpen311(json, name);
     if (open311) return [withColumns(open311)];
-    return [withColumns({ name, format, features: parseGeoJSON(text, name), notes: [] })];
+    return [withColumns({ name, format, features: geoJSONFeatures(json, name), notes: [] })];
   }
   if (format === 'flatgeobuf') return [withColumns({ name, format, features: await readFlatGeobuf(bytes).catch(fail), notes: [] })];
   const decoded = format === 'csv' ? decodeTable(bytes) : null;
@@ -82,9 +85,7 @@ export async function readAnyFile(name: string, bytes: Uint8Array): Promise<Read
 }
 
 /** An Open311 requests list as a file of case features, with the entries it could not use; null when it is not one. */
-function asOpen311(text: string, name: string): Omit<ReadFile, 'columns' | 'crsGuess'> | null {
-  let json: unknown;
-  try { json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); } catch { return null; }
+function asOpen311(json: unknown, name: string): Omit<ReadFile, 'columns' | 'crsGuess'> | null {
   const looksLike = Array.isArray(json) || (typeof json === 'object' && json !== null && ('service_requests' in json || 'requests' in json));
   if (!looksLike) return null;
   const { cases, skipped } = parseOpen311(json, name);
