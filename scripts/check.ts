@@ -14,7 +14,7 @@ import { withSkipped } from '../src/checks/finish';
 import { findingsCsv, findingsGeoJSON } from '../src/io/findings';
 import { parseMappings, readHouseholds, readLayer, type Role } from './cliRead';
 import { InputError, failed, guardProcess } from './cliError';
-import { writeAll } from './cliWrite';
+import { jsonChunks, writeAll } from './cliWrite';
 import { checkInPostgis, tablesIn, type Tables } from './postgis/engine';
 import { connect, dbFailure, dbUrl, requirePostgis, schemaName, type Connection } from './postgis/connect';
 import type { PgLayer } from './postgis/schema';
@@ -108,10 +108,11 @@ async function main(): Promise<number> {
 /** The report printed and written where asked (all of the files or none of them); the exit code. */
 function output(report: Report, args: { out?: string; geojson?: string; csv?: string }): number {
   printSummary(report);
-  const files: [string, () => string][] = [];
+  const files: [string, () => string | Iterable<string>][] = [];
   const geo = args.geojson ?? (args.out ? args.out.replace(/\.json$/i, '') + '.findings.geojson' : undefined);
-  if (args.out) files.push([args.out, () => JSON.stringify(report)]);
-  if (geo) files.push([geo, () => JSON.stringify(findingsGeoJSON(report))]);
+  // Streamed: the report's and the findings' text is never one giant string.
+  if (args.out) files.push([args.out, () => jsonChunks(report)]);
+  if (geo) files.push([geo, () => jsonChunks(findingsGeoJSON(report))]);
   if (args.csv) files.push([args.csv, () => findingsCsv(report, zhCN)]);
   writeAll(files);
   if (args.out) console.log(`report: ${args.out}; findings as GeoJSON: ${geo}`);
