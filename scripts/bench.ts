@@ -1,5 +1,5 @@
 // npm run bench: prints figures; asserts nothing (machines here are shared and noisy).
-// BENCH=checks, page, import, cases, editing, proposals, screen, city, cores, postgis or server runs one part only; BENCH_RUNS sets the runs.
+// BENCH=checks, page, import, read, cases, editing, proposals, screen, city, cores, postgis or server runs one part only; BENCH_RUNS sets the runs.
 import { benchChecks } from './bench/checks';
 import { benchRealisticChecks } from './bench/realistic-checks';
 import { benchPageLoad } from './bench/page-load';
@@ -12,12 +12,14 @@ import { benchPostgis } from './bench/postgis';
 import { benchTwoCores } from './bench/twoCores';
 import { benchCityPage } from './bench/city-page';
 import { benchServer } from './bench/server';
+import { benchRead } from './bench/read';
 
 const only = process.env.BENCH;
 const runs = process.env.BENCH_RUNS ? Number(process.env.BENCH_RUNS) : undefined;
 if (!only || only === 'checks') { benchChecks(); await benchRealisticChecks(runs ?? 5); } // then the realistic city S, M, L against PostGIS and GEOS
 if (!only || only === 'page') await benchPageLoad(runs ?? 5);
 if (!only || only === 'import') await benchImport(runs ?? 3); // slow: 200k footprints, twice drawn
+if (!only || only === 'read') await benchRead(runs ?? 3); // npm run check's reading: roster CSV, GeoJSON and FlatGeobuf footprints
 if (!only || only === 'cases') await benchCases(runs ?? 5);
 if (!only || only === 'editing') await benchEditing();
 if (!only || only === 'proposals') await benchProposals();
