@@ -12,7 +12,7 @@ import { CODE_LENGTH, communityOf, isWellFormedGridCode } from '../domain/codes'
 import { DEFAULT_BAND } from '../domain/bands';
 import { GridLocator } from './locate';
 import { packPolygons, type PackedPolygons } from './rings';
-import { checkLandRegion, flatRings, geomBBox, type LandMember, type LandRegion, type LandResult } from './land';
+import { checkLandRegion, flatRings, geomBBox, updateLandRegion, type LandMember, type LandRegion, type LandResult } from './land';
 import { RingTest } from './faces';
 import { areaProblem, describe, pointProblem, problem, skippedItem, validAreas } from './validate';
 import { geodesicArea } from './area';
@@ -247,7 +247,12 @@ export class CoverageChecker {
     const touchedRegions = new Set(regionsBefore);
     entries.forEach((e, k) => { if (e.old < 0) touchedRegions.add(this.regionOf(k)); });
     for (const r of this.regions.values()) this.fillRegion(r);
-    for (const region of touchedRegions) if (region) this.landResults.set(region.code, checkLandRegion(region, this.settings));
+    for (const region of touchedRegions) {
+      if (!region) continue;
+      const prev = this.landResults.get(region.code);
+      // (only the part of the region around the edit, where the land's result is kept: land.ts)
+      this.landResults.set(region.code, prev ? updateLandRegion(region, prev, box, this.settings, (b) => this.locator.candidates(b[0], b[1], b[2], b[3])) : checkLandRegion(region, this.settings));
+    }
     this.checkAcross();
     clock('land');
 
