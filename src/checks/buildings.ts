@@ -49,13 +49,16 @@ export function gridEdgeIndex(P: PackedPolygons): Flatbush {
   return index;
 }
 
+/** The grid edges' boxes: a flatbush, or one kept across edits (edgeIndex.ts). */
+export interface EdgeBoxes { search(minX: number, minY: number, maxX: number, maxY: number, filter: (index: number) => boolean): unknown }
+
 let anyEdge = false;
 const markAny = () => { anyEdge = true; return false; };
 
 /** Assigns building i (fills state.grid/share/others/simple at i). */
 export function assignBuilding(
   i: number, buildings: BuildingFeature[], packed: PackedPolygons, grids: GridFeature[], locator: GridLocator,
-  edges: Flatbush, signs: Int8Array, s: BuildingState,
+  edges: EdgeBoxes, signs: Int8Array, s: BuildingState,
 ) {
   const { coords, ringStart, polyRings, bbox } = packed;
   const x0 = bbox[4 * i], y0 = bbox[4 * i + 1], x1 = bbox[4 * i + 2], y1 = bbox[4 * i + 3];

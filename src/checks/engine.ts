@@ -12,12 +12,13 @@ import { CODE_LENGTH, communityOf, isWellFormedGridCode } from '../domain/codes'
 import { DEFAULT_BAND } from '../domain/bands';
 import { GridLocator } from './locate';
 import { packPolygons, type PackedPolygons } from './rings';
-import { checkLandRegion, flatRings, geomBBox, type LandMember, type LandRegion, type LandResult } from './land';
+import { checkLandRegion, flatRings, geomBBox, updateLandRegion, type LandMember, type LandRegion, type LandResult } from './land';
 import { RingTest } from './faces';
 import { areaProblem, describe, pointProblem, problem, skippedItem, validAreas } from './validate';
 import { geodesicArea } from './area';
 import { IdIndex, markRepeats } from './ids';
-import { assignBuilding, gridEdgeIndex, newBuildingState, type BuildingState } from './buildings';
+import { assignBuilding, newBuildingState, type BuildingState } from './buildings';
+import { GridEdges } from './edgeIndex';
 import { ringSigns } from './share';
 import { assignHousehold, newHouseholdState, Outcome, type HouseholdState } from './households';
 import { FINDING_KINDS, FINDING_RULE, RULES, type BandStatus, type Finding, type FindingKind, type GridReport, type Report, type Skipped } from './report';
@@ -101,7 +102,7 @@ export class CoverageChecker {
   private readonly regionAround = new Map<number, LandRegion | undefined>();
   private regionTests: { r: LandRegion; test: RingTest }[] | null = null;
   private locator!: GridLocator;
-  private edges!: Flatbush;
+  private edges!: GridEdges;
   private signs!: Int8Array;
   private readonly bPacked: PackedPolygons;
   private readonly b: BuildingState;
@@ -217,28 +218,41 @@ export class CoverageChecker {
     for (const [i, r] of aroundBefore) if (moved[i] >= 0) this.regionAround.set(moved[i], r);
     this.gridByCode.clear();
     this.grids.forEach((g, i) => { if (!this.gridByCode.has(g.properties.code)) this.gridByCode.set(g.properties.code, i); });
-    const remap = (a: Int32Array) => { for (let k = 0; k < a.length; k++) if (a[k] >= 0) a[k] = moved[a[k]]; };
-    remap(this.b.grid);
-    remap(this.h.grid);
+    const source = Int32Array.from(entries, (e) => e.old);
+    // Grids reshaped in place (the usual edit): every other grid keeps its position and each
+    // new one takes that of the one it replaces, so nothing is carried over (what was in the
+    // grids replaced lies in the box: worked out again below, counts taken out and put back).
+    let same = entries.length === moved.length;
+    for (let k = 0; same && k < entries.length; k++) same = entries[k].old === k || (entries[k].old < 0 && gone.has(k));
     this.landCache = null;
-    if (this.rc) {
-      // The kept per-grid counts follow their grids; those of grids removed go with them.
-      const carry = (a: Int32Array) => { const out = new Int32Array(entries.length); for (let k = 0; k < a.length; k++) if (moved[k] >= 0) out[moved[k]] = a[k]; return out; };
-      this.rc.gBuildings = carry(this.rc.gBuildings);
-      this.rc.gHouseholds = carry(this.rc.gHouseholds);
-      this.rc.gResidents = carry(this.rc.gResidents);
+    if (!same) {
+      const remap = (a: Int32Array) => { for (let k = 0; k < a.length; k++) if (a[k] >= 0) a[k] = moved[a[k]]; };
+      remap(this.b.grid);
+      remap(this.h.grid);
+      if (this.rc) {
+        // The kept per-grid counts follow their grids; those of grids removed go with them.
+        const carry = (a: Int32Array) => { const out = new Int32Array(entries.length); for (let k = 0; k < a.length; k++) if (moved[k] >= 0) out[moved[k]] = a[k]; return out; };
+        this.rc.gBuildings = carry(this.rc.gBuildings);
+        this.rc.gHouseholds = carry(this.rc.gHouseholds);
+        this.rc.gResidents = carry(this.rc.gResidents);
+      }
+      for (let k = 0; k < this.b.others.length; k++) {
+        if (this.b.others[k].length) this.b.others[k] = this.b.others[k].map((i) => moved[i]).filter((i) => i >= 0);
+      }
     }
-    for (let k = 0; k < this.b.others.length; k++) {
-      if (this.b.others[k].length) this.b.others[k] = this.b.others[k].map((i) => moved[i]).filter((i) => i >= 0);
-    }
-    this.indexGrids();
+    this.reindexGrids(source);
     clock('index');
 
     // Member positions changed everywhere; the land is worked out again where grids changed.
     const touchedRegions = new Set(regionsBefore);
     entries.forEach((e, k) => { if (e.old < 0) touchedRegions.add(this.regionOf(k)); });
     for (const r of this.regions.values()) this.fillRegion(r);
-    for (const region of touchedRegions) if (region) this.landResults.set(region.code, checkLandRegion(region, this.settings));
+    for (const region of touchedRegions) {
+      if (!region) continue;
+      const prev = this.landResults.get(region.code);
+      // (only the part of the region around the edit, where the land's result is kept: land.ts)
+      this.landResults.set(region.code, prev ? updateLandRegion(region, prev, box, this.settings, (b) => this.locator.candidates(b[0], b[1], b[2], b[3])) : checkLandRegion(region, this.settings));
+    }
     this.checkAcross();
     clock('land');
 
@@ -573,7 +587,14 @@ export class CoverageChecker {
 
   private indexGrids() {
     this.locator = new GridLocator(this.grids);
-    this.edges = gridEdgeIndex(this.locator.packed);
+    this.edges = new GridEdges(this.locator.packed);
+    this.signs = ringSigns(this.locator.packed);
+  }
+
+  /** The grid indexes after an edit, updated: grid k is grid source[k] of the previous list, or new (-1). */
+  private reindexGrids(source: Int32Array) {
+    this.locator = this.locator.after(this.grids, source);
+    this.edges.update(this.locator.packed, source);
     this.signs = ringSigns(this.locator.packed);
   }
 
@@ -656,7 +677,10 @@ export class CoverageChecker {
   }
 
   private isOnTop(g: GridFeature): boolean {
-    const [x, y] = pointOnFeature(g as Feature<AreaGeometry>).geometry.coordinates;
+    // (a point per outline, kept: every edit asks again of every dedicated grid)
+    let at = pointOn.get(g.geometry);
+    if (!at) pointOn.set(g.geometry, (at = pointOnFeature(g as Feature<AreaGeometry>).geometry.coordinates));
+    const [x, y] = at;
     return this.locator.hits(x, y).baseHits > 0;
   }
 
@@ -769,6 +793,9 @@ interface KeptReport {
 
 /** Kinds in the report's order (compareFindings: by rule, then kind). */
 const KINDS_IN_ORDER = [...FINDING_KINDS].sort((a, b) => RULES.indexOf(FINDING_RULE[a]) - RULES.indexOf(FINDING_RULE[b]) || FINDING_KINDS.indexOf(a) - FINDING_KINDS.indexOf(b));
+
+/** A point on each grid outline (pointOnFeature), by the geometry object: outlines are not changed in place. */
+const pointOn = new WeakMap<AreaGeometry, number[]>();
 
 function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V) {
   const list = m.get(k);

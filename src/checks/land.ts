@@ -71,6 +71,27 @@ export interface LandResult {
   outerEdgeChecked: boolean;
   /** the box (minX, minY, maxX, maxY) of every piece of spill, slivers too: where a grid may meet another community's */
   spillBoxes: [number, number, number, number][];
+  /** what was found, by the places it was found in (updateLandRegion works out again only those near an edit) */
+  blobs?: LandBlob[];
+}
+
+type Box = [number, number, number, number];
+
+/**
+ * One place where something is off, with what was found there: the unmatched edges that meet
+ * (one or more clusters, each a closed flow of directed edges), the defect zones and the
+ * dedicated grids on top they bound or lie in, and the pieces and invalid edges listed or
+ * counted there. Places lie apart: what is found in one depends on nothing in another.
+ */
+export interface LandBlob {
+  box: Box;
+  /** its unmatched edges as directed segments (ax, ay, bx, by) */
+  segs: Float64Array;
+  /** boxes of its zones, dedicated grids on top and pieces */
+  areas: Float64Array;
+  findings: LandFinding[];
+  slivers: number[];
+  spillBoxes: Box[];
 }
 
 export interface LandOptions {
@@ -93,11 +114,17 @@ interface Segments {
 }
 
 export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResult {
-  const segs = collectSegments(region);
-  const result: LandResult = { findings: [], slivers: { count: 0, area_m2: 0 }, unmatchedEdges: 0, outerEdgeChecked: region.geometry !== null, spillBoxes: [] };
+  return landOf(region, collectSegments(region), opts);
+}
+
+/** The land of a region from its segments (all of them, or those near an edit: updateLandRegion). */
+function landOf(region: LandRegion, segs: Segments, opts: LandOptions): LandResult {
   const unmatched = unmatchedEdges(segs);
-  result.unmatchedEdges = unmatched.length;
-  if (unmatched.length === 0 && region.onTop.length === 0) return result;
+  if (unmatched.length === 0 && region.onTop.length === 0) return assemble([], region.geometry !== null);
+  const found: LandFinding[] = [], foundIn: number[] = [];
+  const slivers: number[] = [], sliverIn: number[] = [];
+  const spill: Box[] = [], spillIn: number[] = [];
+  const places = new Places();
 
   const members = new Cover(region.members.map((m) => m.geometry));
   const onTop = new Cover(region.onTop.map((m) => m.geometry));
@@ -122,11 +149,21 @@ export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResu
 
   const listedClusters = new Set<number>();
   const clusterOf = clusters(noded1, unmatched.length);
+  const clusterPlace = new Map<number, number>();
+  const segPlace = new Int32Array(unmatched.length);
+  unmatched.forEach((s, k) => {
+    let e = clusterPlace.get(clusterOf[k]);
+    if (e === undefined) clusterPlace.set(clusterOf[k], (e = places.add()));
+    segPlace[k] = e;
+    places.box(e, segBox(segs.xy, s), false);
+  });
+  for (const z of zone) places.box(places.add(), ringsBox(z.rings), true);
   // Unmatched grid edges around slivers (slots into `unmatched`): invalid edges when nothing is listed there.
   const aroundSliver = new Set<number>();
   // The land under the dedicated grids on top is looked at too (see the top).
   const onTopRings = region.onTop.flatMap((m) => (m.geometry.type === 'Polygon' ? [m.geometry.coordinates] : m.geometry.coordinates)
     .map((coordinates) => flatRings({ type: 'Polygon', coordinates })));
+  for (const r of onTopRings) places.box(places.add(), ringsBox(r), true);
   if (zone.length > 0 || onTopRings.length > 0) {
     // Pass 2: every edge that crosses the defects, noded again; each face classified by what covers it.
     const zoneRings = [...zone.map((z) => z.rings), ...onTopRings];
@@ -161,16 +198,20 @@ export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResu
     const unmatchedSlot = new Map(unmatched.map((s, k) => [s, k]));
     for (const piece of traceRegions(F2, (f) => faceLabel[f])) {
       const l = labels[piece.label];
-      const area = piece.rings.reduce((s, r) => s + ringAreaFlat(r, 0, r.length / 2 - 1), 0);
+      // (each ring from its lowest vertex, holes in order: the same piece found in a part of the region reads the same)
+      const rings = canonicalRings(piece.rings);
+      const area = rings.reduce((s, r) => s + ringAreaFlat(r, 0, r.length / 2 - 1), 0);
       if (area < NOISE_M2) continue;
       const kind = l.kind;
-      if (kind === 'spill') result.spillBoxes.push(ringBBox(piece.rings[0]));
+      const place = places.add();
+      places.box(place, ringsBox(rings), true);
+      if (kind === 'spill') { spill.push(ringBBox(rings[0])); spillIn.push(place); }
       // The grids along a gap are the owners of the edges around it.
       const sources = piece.halfEdges.flatMap((h) => sourcesOf(merged2, noded2, h >> 1).map((k) => picked[k]));
       const slots = sources.map((s) => unmatchedSlot.get(s)).filter((k): k is number => k !== undefined);
       if (area < opts.sliverM2) {
-        result.slivers.count++;
-        result.slivers.area_m2 += area;
+        slivers.push(area);
+        sliverIn.push(place);
         // A sliver between grids (not against the boundary) flags their edges as invalid.
         if (!sources.some((s) => segs.owner[s] === REGION)) for (const k of slots) aroundSliver.add(k);
         continue;
@@ -180,11 +221,138 @@ export function checkLandRegion(region: LandRegion, opts: LandOptions): LandResu
       const ids = kind === 'gap'
         ? [...new Set(sources.filter((s) => segs.owner[s] >= 0).map((s) => region.members[segs.owner[s]].code))].sort()
         : l.ids;
-      result.findings.push({ kind, region: region.code, ids, area_m2: area, geometry: toPolygon(piece.rings) });
+      found.push({ kind, region: region.code, ids, area_m2: area, geometry: toPolygon(rings) });
+      foundIn.push(place);
     }
   }
-  result.findings.push(...invalidEdges(region, segs, unmatched, noded1, merged1, clusterOf, listedClusters, aroundSliver));
-  return result;
+  for (const { finding, cluster } of invalidEdges(region, segs, unmatched, noded1, merged1, clusterOf, listedClusters, aroundSliver)) {
+    found.push(finding);
+    foundIn.push(clusterPlace.get(cluster)!);
+  }
+  // The places that meet are one; what was found goes with its place.
+  const root = places.join();
+  const blobs = new Map<number, LandBlob & { segList: number[]; areaList: number[] }>();
+  const blob = (e: number) => {
+    const r = root[e];
+    let b = blobs.get(r);
+    if (!b) blobs.set(r, (b = { box: [Infinity, Infinity, -Infinity, -Infinity], segs: EMPTY, areas: EMPTY, findings: [], slivers: [], spillBoxes: [], segList: [], areaList: [] }));
+    return b;
+  };
+  for (let i = 0; i < places.owner.length; i++) {
+    const b = blob(places.owner[i]);
+    const q = places.boxes.subarray(4 * i, 4 * i + 4);
+    b.box = [Math.min(b.box[0], q[0]), Math.min(b.box[1], q[1]), Math.max(b.box[2], q[2]), Math.max(b.box[3], q[3])];
+    if (places.isArea[i]) b.areaList.push(q[0], q[1], q[2], q[3]);
+  }
+  unmatched.forEach((s, k) => { const l = blob(segPlace[k]).segList; for (let c = 0; c < 4; c++) l.push(segs.xy[4 * s + c]); });
+  found.forEach((f, i) => blob(foundIn[i]).findings.push(f));
+  slivers.forEach((a, i) => blob(sliverIn[i]).slivers.push(a));
+  spill.forEach((q, i) => blob(spillIn[i]).spillBoxes.push(q));
+  const out: LandBlob[] = [];
+  for (const { segList, areaList, ...b } of blobs.values()) out.push({ ...b, segs: Float64Array.from(segList), areas: Float64Array.from(areaList) });
+  return assemble(out, region.geometry !== null);
+}
+
+const EMPTY = new Float64Array(0);
+
+/**
+ * A region's result from its places, in an order that does not depend on how they were found
+ * (all at once, or some kept from before an edit and the rest worked out again): findings by
+ * kind, ids and outline, slivers summed smallest first.
+ */
+function assemble(blobs: LandBlob[], outerEdgeChecked: boolean): LandResult {
+  const findings = sortLand(blobs.flatMap((b) => b.findings));
+  const areas = blobs.flatMap((b) => b.slivers).sort((a, b) => a - b);
+  let area = 0;
+  for (const a of areas) area += a;
+  const spillBoxes = blobs.flatMap((b) => b.spillBoxes).sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]);
+  let unmatchedEdges = 0;
+  for (const b of blobs) unmatchedEdges += b.segs.length / 4;
+  return { findings, slivers: { count: areas.length, area_m2: area }, unmatchedEdges, outerEdgeChecked, spillBoxes, blobs };
+}
+
+const LAND_KINDS: Record<LandFindingKind, number> = { gap: 0, overlap: 1, spill: 2, invalid_edges: 3 };
+
+function sortLand(fs: LandFinding[]): LandFinding[] {
+  const keyed = fs.map((f) => {
+    const c = f.geometry.coordinates[0][0] as Position;
+    return { f, k: LAND_KINDS[f.kind], ids: f.ids.join('\u0001'), x: c[0], y: c[1] };
+  });
+  keyed.sort((a, b) => a.k - b.k || (a.ids < b.ids ? -1 : a.ids > b.ids ? 1 : 0) || a.x - b.x || a.y - b.y || a.f.area_m2 - b.f.area_m2
+    || cmpString(JSON.stringify(a.f.geometry), JSON.stringify(b.f.geometry)));
+  return keyed.map((k) => k.f);
+}
+
+const cmpString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Each closed ring from its lowest vertex (x, then y), the holes after the shell in that order. */
+function canonicalRings(rings: Float64Array[]): Float64Array[] {
+  const out = rings.map((r) => {
+    const n = r.length / 2 - 1;
+    let m = 0;
+    for (let i = 1; i < n; i++) if (r[2 * i] < r[2 * m] || (r[2 * i] === r[2 * m] && r[2 * i + 1] < r[2 * m + 1])) m = i;
+    if (m === 0) return r;
+    const o = new Float64Array(r.length);
+    for (let i = 0; i <= n; i++) { const j = (m + i) % n; o[2 * i] = r[2 * j]; o[2 * i + 1] = r[2 * j + 1]; }
+    return o;
+  });
+  const holes = out.slice(1).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return [out[0], ...holes];
+}
+
+function segBox(xy: Float64Array, s: number): Box {
+  return [Math.min(xy[4 * s], xy[4 * s + 2]), Math.min(xy[4 * s + 1], xy[4 * s + 3]), Math.max(xy[4 * s], xy[4 * s + 2]), Math.max(xy[4 * s + 1], xy[4 * s + 3])];
+}
+
+function ringsBox(rings: Float64Array[]): Box {
+  const b: Box = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const r of rings) {
+    const q = ringBBox(r);
+    b[0] = Math.min(b[0], q[0]); b[1] = Math.min(b[1], q[1]); b[2] = Math.max(b[2], q[2]); b[3] = Math.max(b[3], q[3]);
+  }
+  return b;
+}
+
+/** Degrees (about 1 cm): places closer than this are one; a part of a region worked out alone keeps this clear of its edge. */
+const MARGIN = 1e-7;
+
+/** Places (clusters of unmatched edges, zones, grids on top, pieces) and their boxes, joined where boxes meet. */
+class Places {
+  parent: number[] = [];
+  boxes = new Float64Array(64);
+  owner: number[] = [];
+  isArea: boolean[] = [];
+  add(): number {
+    this.parent.push(this.parent.length);
+    return this.parent.length - 1;
+  }
+  box(e: number, b: Box, area: boolean) {
+    const i = this.owner.length;
+    if (4 * i + 4 > this.boxes.length) { const g = new Float64Array(this.boxes.length * 2); g.set(this.boxes); this.boxes = g; }
+    this.boxes.set(b, 4 * i);
+    this.owner.push(e);
+    this.isArea.push(area);
+  }
+  /** The root of each place after joining those whose boxes come within MARGIN. */
+  join(): Int32Array {
+    const n = this.owner.length;
+    const parent = this.parent;
+    const find = (v: number): number => { while (parent[v] !== v) v = parent[v] = parent[parent[v]]; return v; };
+    if (n > 0) {
+      const index = new Flatbush(n);
+      const q = this.boxes;
+      for (let i = 0; i < n; i++) index.add(q[4 * i] - MARGIN, q[4 * i + 1] - MARGIN, q[4 * i + 2] + MARGIN, q[4 * i + 3] + MARGIN);
+      index.finish();
+      for (let i = 0; i < n; i++) {
+        index.search(q[4 * i] - MARGIN, q[4 * i + 1] - MARGIN, q[4 * i + 2] + MARGIN, q[4 * i + 3] + MARGIN, (j) => {
+          const a = find(this.owner[i]), b = find(this.owner[j]);
+          if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+          return false;
+        });
+      }
+    }
+    return Int32Array.from(parent, (_, e) => find(e));
+  }
 }
 
 /**
@@ -218,7 +386,7 @@ function classify(region: LandRegion, covering: number[], above: number[], forei
 function invalidEdges(
   region: LandRegion, segs: Segments, unmatched: number[], noded: Noded, merged: MergedEdges,
   clusterOf: Int32Array, listed: Set<number>, aroundSliver: Set<number>,
-): LandFinding[] {
+): { finding: LandFinding; cluster: number }[] {
   const suspect = new Uint8Array(unmatched.length);
   for (const k of aroundSliver) suspect[k] = 1;
   for (let e = 0; e < merged.u.length; e++) {
@@ -234,13 +402,16 @@ function invalidEdges(
     if (list) list.push(s);
     else byCluster.set(clusterOf[k], [s]);
   });
-  const out: LandFinding[] = [];
-  for (const list of byCluster.values()) {
+  const out: { finding: LandFinding; cluster: number }[] = [];
+  for (const [cluster, list] of byCluster) {
     const owners = [...new Set(list.map((s) => region.members[segs.owner[s]].code))].sort();
     if (owners.length < 2) continue;
     out.push({
-      kind: 'invalid_edges', region: region.code, ids: owners, area_m2: 0,
-      geometry: { type: 'MultiLineString', coordinates: list.map((s) => [[segs.xy[4 * s], segs.xy[4 * s + 1]], [segs.xy[4 * s + 2], segs.xy[4 * s + 3]]]) },
+      cluster,
+      finding: {
+        kind: 'invalid_edges', region: region.code, ids: owners, area_m2: 0,
+        geometry: { type: 'MultiLineString', coordinates: list.map((s) => [[segs.xy[4 * s], segs.xy[4 * s + 1]], [segs.xy[4 * s + 2], segs.xy[4 * s + 3]]]) },
+      },
     });
   }
   return out;
@@ -473,4 +644,119 @@ export function geomBBox(g: AreaGeometry): [number, number, number, number] {
     if (y > maxY) maxY = y;
   }
   return [minX, minY, maxX, maxY];
+}
+
+/**
+ * The land of a region after an edit changed the grids inside `changed` (their old and new
+ * outlines' box), from its previous result: only the part of the region around the edit is
+ * worked out again, and what was found elsewhere is kept. The part grows from the box until
+ * nothing found in it reaches its edge and nothing kept reaches into it — a place reaches in
+ * when one of its edges, zones or pieces meets the part, or when its edges wind around the
+ * part (it lies inside a gap or an overlap found there) — so that every place in it is found
+ * whole, as a check of the whole region finds it. Its result is then the one a check of the
+ * whole region gives. The whole region is checked again where there is no previous result,
+ * no boundary (the grids' outer edge is then one place around everything), grids of other
+ * regions reaching in, or when the part grows past half the region.
+ * `near(box)`: the grids (by index, as in the members' `grid`) whose box meets the box.
+ */
+export function updateLandRegion(region: LandRegion, prev: LandResult, changed: Box, opts: LandOptions, near: (b: Box) => number[]): LandResult {
+  if (!prev.blobs || !region.geometry || region.foreign?.length) return checkLandRegion(region, opts);
+  const outline = outlineOf(region.geometry);
+  const memberSlot = new Map<number, number>(), topSlot = new Map<number, number>();
+  region.members.forEach((m, i) => memberSlot.set(m.grid, i));
+  region.onTop.forEach((m, k) => topSlot.set(m.grid, k));
+  const blobs = prev.blobs;
+  const taken = new Uint8Array(blobs.length);
+  let A = grow(changed, MARGIN);
+  for (let round = 0; round < 16; round++) {
+    for (let more = true; more;) {
+      more = false;
+      for (let i = 0; i < blobs.length; i++) {
+        if (!taken[i] && reaches(blobs[i], A)) { taken[i] = 1; A = union(A, grow(blobs[i].box, 2 * MARGIN)); more = true; }
+      }
+    }
+    if (boxArea(A, outline.box) > 0.5 * boxArea(outline.box, outline.box)) break;
+    const part = partOf(region, A, near(A), memberSlot, topSlot, outline);
+    const got = landOf(part.region, part.segs, opts);
+    const inner = grow(A, -MARGIN);
+    const out = got.blobs!.filter((b) => !(b.box[0] >= inner[0] && b.box[1] >= inner[1] && b.box[2] <= inner[2] && b.box[3] <= inner[3]));
+    if (out.length === 0) return assemble([...blobs.filter((_, i) => !taken[i]), ...got.blobs!], true);
+    for (const b of out) A = union(A, grow(b.box, 2 * MARGIN));
+  }
+  return checkLandRegion(region, opts);
+}
+
+const grow = (b: Box, m: number): Box => [b[0] - m, b[1] - m, b[2] + m, b[3] + m];
+const union = (a: Box, b: Box): Box => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+const meets = (a: ArrayLike<number>, i: number, b: Box) => a[i] <= b[2] && b[0] <= a[i + 2] && a[i + 1] <= b[3] && b[1] <= a[i + 3];
+const boxArea = (a: Box, clip: Box) => Math.max(0, Math.min(a[2], clip[2]) - Math.max(a[0], clip[0])) * Math.max(0, Math.min(a[3], clip[3]) - Math.max(a[1], clip[1]));
+
+/** Does a kept place reach into the box: an edge or an area of it meets the box, or its edges wind around it? */
+function reaches(b: LandBlob, A: Box): boolean {
+  if (!meets(b.box, 0, A)) return false;
+  const { segs, areas } = b;
+  for (let i = 0; i < areas.length; i += 4) if (meets(areas, i, A)) return true;
+  for (let i = 0; i < segs.length; i += 4) {
+    const x0 = Math.min(segs[i], segs[i + 2]), x1 = Math.max(segs[i], segs[i + 2]);
+    const y0 = Math.min(segs[i + 1], segs[i + 3]), y1 = Math.max(segs[i + 1], segs[i + 3]);
+    if (x0 <= A[2] && A[0] <= x1 && y0 <= A[3] && A[1] <= y1) return true;
+  }
+  // No edge of it meets the box: its winding number is the same all over the box.
+  const x = (A[0] + A[2]) / 2, y = (A[1] + A[3]) / 2;
+  let w = 0;
+  for (let i = 0; i < segs.length; i += 4) {
+    const ax = segs[i], ay = segs[i + 1], bx = segs[i + 2], by = segs[i + 3];
+    const side = (bx - ax) * (y - ay) - (x - ax) * (by - ay);
+    if (ay <= y) { if (by > y && side > 0) w++; } else if (by <= y && side < 0) w--;
+  }
+  return w !== 0;
+}
+
+/** The region's outline as segments (reversed, as collectSegments gives them) in a flatbush, made once per outline. */
+const outlines = new WeakMap<AreaGeometry, { segs: Segments; index: Flatbush; box: Box }>();
+function outlineOf(g: AreaGeometry) {
+  let o = outlines.get(g);
+  if (!o) {
+    const segs = collectSegments({ code: '', geometry: g, members: [], onTop: [] });
+    outlines.set(g, (o = { segs, index: segmentIndex(segs), box: geomBBox(g) }));
+  }
+  return o;
+}
+
+/** A grid's segments as collectSegments gives them (oriented, the grid on the left), made once per outline. */
+const gridSegs = new WeakMap<AreaGeometry, Float64Array>();
+function segmentsOf(g: AreaGeometry): Float64Array {
+  let xy = gridSegs.get(g);
+  if (!xy) gridSegs.set(g, (xy = collectSegments({ code: '', geometry: null, members: [{ grid: 0, code: '', kind: 'base', geometry: g }], onTop: [] }).xy));
+  return xy;
+}
+
+/**
+ * The part of a region in box A as a region of its own: the grids that reach into it, and the
+ * segments that meet it, in the order the whole region's segments come in (grids in order,
+ * then the outline, then the grids on top), so that everything in it is worked out as for the
+ * whole region.
+ */
+function partOf(region: LandRegion, A: Box, nearGrids: number[], memberSlot: Map<number, number>, topSlot: Map<number, number>,
+  outline: { segs: Segments; index: Flatbush }): { region: LandRegion; segs: Segments } {
+  const ms = nearGrids.map((g) => memberSlot.get(g)).filter((k): k is number => k !== undefined).sort((a, b) => a - b);
+  const ts = nearGrids.map((g) => topSlot.get(g)).filter((k): k is number => k !== undefined).sort((a, b) => a - b);
+  const members = ms.map((k) => region.members[k]);
+  const onTop = ts.map((k) => region.onTop[k]);
+  const xy: number[] = [];
+  const owner: number[] = [];
+  const push = (src: Float64Array, s: number, who: number) => { xy.push(src[4 * s], src[4 * s + 1], src[4 * s + 2], src[4 * s + 3]); owner.push(who); };
+  members.forEach((m, j) => {
+    const S = segmentsOf(m.geometry);
+    for (let s = 0; 4 * s < S.length; s++) if (meets(segBox(S, s), 0, A)) push(S, s, j);
+  });
+  for (const s of outline.index.search(A[0], A[1], A[2], A[3]).filter((s) => s < outline.segs.count).sort((a, b) => a - b)) push(outline.segs.xy, s, REGION);
+  onTop.forEach((m, k) => {
+    const S = segmentsOf(m.geometry);
+    for (let s = 0; 4 * s < S.length; s++) push(S, s, onTopOwner(k));
+  });
+  return {
+    region: { code: region.code, geometry: region.geometry, members, onTop },
+    segs: { xy: Float64Array.from(xy), owner: Int32Array.from(owner), count: owner.length },
+  };
 }

@@ -2,21 +2,30 @@
 // test. Dedicated grids take precedence over base grids (DESIGN rule 2/3).
 import Flatbush from 'flatbush';
 import type { GridFeature } from '../domain/types';
-import { onPackedOutline, packPolygons, pointInPacked, type PackedPolygons } from './rings';
+import { onPackedOutline, packPolygons, pointInPacked, repackPolygons, type PackedPolygons } from './rings';
 
 export class GridLocator {
   readonly packed: PackedPolygons;
   private readonly index: Flatbush;
   private readonly dedicated: Uint8Array;
 
-  constructor(grids: GridFeature[]) {
-    this.packed = packPolygons(grids.map((g) => g.geometry));
+  /** `packed`: the grids' polygons when already packed (an edit's, from the previous locator). */
+  constructor(grids: GridFeature[], packed?: PackedPolygons) {
+    this.packed = packed ?? packPolygons(grids.map((g) => g.geometry));
     this.dedicated = Uint8Array.from(grids, (g) => (g.properties.kind === 'dedicated' ? 1 : 0));
     this.index = new Flatbush(Math.max(grids.length, 1));
     const b = this.packed.bbox;
     for (let i = 0; i < grids.length; i++) this.index.add(b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]);
     if (grids.length === 0) this.index.add(0, 0, 0, 0);
     this.index.finish();
+  }
+
+  /**
+   * The locator of a new grid list after an edit: grid k is grid source[k] of this one, unchanged
+   * (its packed rings copied, not packed again), or new where source[k] < 0.
+   */
+  after(grids: GridFeature[], source: Int32Array): GridLocator {
+    return new GridLocator(grids, repackPolygons(this.packed, grids.map((g) => g.geometry), source));
   }
 
   /** Effective grid of a point: the lowest-index dedicated grid holding it, else the lowest-index base grid; -1 if none. */

@@ -176,11 +176,11 @@ export function nodeSegments(seg: Float64Array): Noded {
     for (let i = 0; i < n; i++) {
       if (a[i] === b[i]) continue;
       const ax = seg[4 * i], ay = seg[4 * i + 1], bx = seg[4 * i + 2], by = seg[4 * i + 3];
-      index.search(Math.min(ax, bx) - SNAP, Math.min(ay, by) - SNAP, Math.max(ax, bx) + SNAP, Math.max(ay, by) + SNAP, (j) => {
-        if (j <= i || a[j] === b[j]) return false;
-        intersect(i, j);
-        return false;
-      });
+      // In index order, not the tree's: which of two crossings closer than SNAP is kept must not
+      // depend on the other segments noded with these (land.ts works out parts of a region alone).
+      const near = index.search(Math.min(ax, bx) - SNAP, Math.min(ay, by) - SNAP, Math.max(ax, bx) + SNAP, Math.max(ay, by) + SNAP, (j) => j > i && a[j] !== b[j]);
+      if (near.length > 1) near.sort((p, q) => p - q);
+      for (const j of near) intersect(i, j);
     }
   }
 

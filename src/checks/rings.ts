@@ -183,3 +183,45 @@ function crossingX(coords: ArrayLike<number>, i: number, j: number, y: number): 
   const xa = coords[2 * a], ya = coords[2 * a + 1];
   return xa + ((y - ya) * (coords[2 * b] - xa)) / (coords[2 * b + 1] - ya);
 }
+
+/**
+ * The packed set of a new list of polygons where most are those of a previous set: polygon k
+ * is copied from polygon source[k] of `prev` (a block copy, and its edge index kept, shifted)
+ * or packed from geoms[k] where source[k] < 0. What an edit of a few grids costs, instead of
+ * packing every grid again.
+ */
+export function repackPolygons(prev: PackedPolygons, geoms: (AreaGeometry | null)[], source: Int32Array): PackedPolygons {
+  const fresh = packPolygons(geoms.map((g, k) => (source[k] < 0 ? g : null)));
+  let nCoords = 0, nRings = 0;
+  for (let k = 0; k < geoms.length; k++) {
+    const [P, p] = source[k] < 0 ? [fresh, k] : [prev, source[k]];
+    nRings += P.polyRings[p + 1] - P.polyRings[p];
+    nCoords += P.ringStart[P.polyRings[p + 1]] - P.ringStart[P.polyRings[p]];
+  }
+  const coords = new Float64Array(nCoords * 2);
+  const ringStart = new Uint32Array(nRings + 1);
+  const polyRings = new Uint32Array(geoms.length + 1);
+  const bbox = new Float64Array(geoms.length * 4);
+  const ringHole = new Uint8Array(nRings);
+  const big = new Map<number, BigIndex>();
+  let c = 0, r = 0;
+  for (let k = 0; k < geoms.length; k++) {
+    const [P, p] = source[k] < 0 ? [fresh, k] : [prev, source[k]];
+    const r0 = P.polyRings[p], r1 = P.polyRings[p + 1];
+    const c0 = P.ringStart[r0], c1 = P.ringStart[r1];
+    polyRings[k] = r;
+    coords.set(P.coords.subarray(2 * c0, 2 * c1), 2 * c);
+    for (let q = r0; q < r1; q++) { ringStart[r + q - r0] = P.ringStart[q] - c0 + c; ringHole[r + q - r0] = P.ringHole[q]; }
+    bbox.set(P.bbox.subarray(4 * p, 4 * p + 4), 4 * k);
+    const e = P === prev ? prev.big?.get(p) : undefined;
+    if (e) {
+      const dc = c - c0, dr = r - r0;
+      big.set(k, dc === 0 && dr === 0 ? e : { index: e.index, from: e.from.map((v) => v + dc), to: e.to.map((v) => v + dc), ring: e.ring.map((v) => v + dr) });
+    }
+    c += c1 - c0;
+    r += r1 - r0;
+  }
+  ringStart[r] = c;
+  polyRings[geoms.length] = r;
+  return { coords, ringStart, polyRings, bbox, ringHole, ...(big.size ? { big } : {}) };
+}

@@ -136,3 +136,38 @@ describe('incremental re-check with the report kept between edits', () => {
     }
   });
 });
+
+describe('incremental re-check of a district with one boundary (the land worked out again only around the edit)', () => {
+  it('after each shared-vertex move, one-grid move (gaps, overlaps opened and closed) and edit at the boundary gives the full check', async () => {
+    const { moveVertex } = await import('../../src/plan/moveVertex');
+    const { gridsWithVertex } = await import('../../src/plan/topology');
+    let compared = 0;
+    for (const seed of [5, 31, 77, 404]) {
+      const base = randomDistrict(seed, { cols: 6, rows: 5, buildings: 80, households: 300 });
+      // One district boundary, no community boundaries: the whole district is one region.
+      const input = { ...base, boundaries: base.boundaries.map((b) => ({ ...b, properties: { ...b.properties, code: '370705', level: 'district' as const, parent_code: '' } })) };
+      const checker = new CoverageChecker(input);
+      checker.report();
+      let s = seed;
+      const rand = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
+      for (let e = 0; e < 14; e++) {
+        const now = checker.currentGrids();
+        const g = now[Math.floor(rand() * now.length)];
+        if (g.geometry.type !== 'Polygon') continue;
+        const ring = g.geometry.coordinates[0];
+        const p = ring[Math.floor(rand() * (ring.length - 1))];
+        const d = (rand() - 0.5) * 0.0006;
+        const to: [number, number] = [Math.round((p[0] + d) * 1e7) / 1e7, Math.round((p[1] - d * 0.7) * 1e7) / 1e7];
+        // even edits: the vertex moved in every grid holding it (shared, or at the boundary); odd: in this grid alone
+        const alone = e % 2 === 1 || gridsWithVertex(now, [p[0], p[1]]).length < 2;
+        let change;
+        try { change = moveVertex(now, [p[0], p[1]], to, alone ? g.properties.code : undefined); } catch { continue; }
+        try { checker.replaceGrids(change.before, change.after); } catch { continue; }
+        const fresh = new CoverageChecker({ ...input, grids: checker.currentGrids().map((x) => ({ ...x })) }).report();
+        expect(checker.report()).toEqual(fresh);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+});
