@@ -75,7 +75,8 @@ function statements(t: Tables, s: CheckSettings): string[] {
     `CREATE INDEX ON gs_grid USING gist (geom)`,
     `ANALYZE gs_grid`,
     `CREATE TEMP TABLE gs_bld AS
-      SELECT (row_number() OVER (ORDER BY seq) - 1)::int AS bi, seq, id, residential, geom, ST_Area(geom) AS area, NOT valid AS repaired FROM (
+      SELECT (row_number() OVER (ORDER BY seq) - 1)::int AS bi, seq, id, residential, geom, ST_Area(geom) AS area, NOT valid AS repaired,
+        ST_XMin(geom) AS x0, ST_XMax(geom) AS x1, ST_YMin(geom) AS y0, ST_YMax(geom) AS y1 FROM (
         SELECT *, row_number() OVER (PARTITION BY id ORDER BY seq) AS nth FROM (
           SELECT seq, id, coalesce(residential, false) AS residential,
             CASE WHEN ST_IsValid(geom) THEN geom ELSE ST_CollectionExtract(ST_MakeValid(geom), 3) END AS geom, ST_IsValid(geom) AS valid
@@ -142,6 +143,8 @@ function statements(t: Tables, s: CheckSettings): string[] {
     `CREATE INDEX ON gs_hpick (hi)`,
     // temporary tables have no statistics until analysed: without them the planner loops over a million rows
     `ANALYZE gs_hpick`,
+    // the building's box from gs_bld's columns: ST_XMin(b.geom) here read each footprint four
+    // times per household (a million deserialised polygons on M)
     `CREATE TEMP TABLE gs_hout AS
       SELECT h.hi, h.id, h.building_id, h.residents, h.geom, h.bi,
         CASE WHEN h.geom IS NULL THEN bg.idx ELSE p.idx END AS idx,
@@ -159,8 +162,8 @@ function statements(t: Tables, s: CheckSettings): string[] {
       LEFT JOIN gs_bld b ON b.bi = h.bi
       LEFT JOIN gs_bgrid bg ON bg.bi = h.bi
       LEFT JOIN LATERAL (SELECT CASE WHEN b.bi IS NULL OR h.geom IS NULL THEN NULL ELSE
-        (sqrt(power(greatest(ST_XMin(b.geom) - ST_X(h.geom), 0, ST_X(h.geom) - ST_XMax(b.geom)) * 111320 * cos(radians(ST_Y(h.geom))), 2)
-            + power(greatest(ST_YMin(b.geom) - ST_Y(h.geom), 0, ST_Y(h.geom) - ST_YMax(b.geom)) * 111320, 2)))::real END AS m) dist ON true`,
+        (sqrt(power(greatest(b.x0 - ST_X(h.geom), 0, ST_X(h.geom) - b.x1) * 111320 * cos(radians(ST_Y(h.geom))), 2)
+            + power(greatest(b.y0 - ST_Y(h.geom), 0, ST_Y(h.geom) - b.y1) * 111320, 2)))::real END AS m) dist ON true`,
 
     // ---- rule 1: land, per region (community; else district; else one region with no outline)
     `CREATE TEMP TABLE gs_region AS
