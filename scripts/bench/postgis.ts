@@ -15,6 +15,7 @@ import { fmt, median } from './stats';
 import { NO_SHARED, readRealistic, realisticDir, type RealisticSize } from './realistic';
 import { bestPlans, loadPlain } from './realistic-checks';
 import { makeOutlines } from './outlines';
+import { householdsFromFeatures } from '../../src/io/layers';
 
 const load = () => `(load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`;
 const slowest = () => [...lastTimings].sort((a, b) => b.ms - a.ms).slice(0, 6).map((x) => `${fmt(x.ms)} ms ${x.sql.slice(0, 50)}…`).join('; ');
@@ -36,7 +37,7 @@ async function engineRuns(db: pg.Client, schema: string, input: Parameters<typeo
 }
 
 /** Realistic S/M (L when BENCH_SIZES names it): the engine beside best-plans.sql in the same run, and a partition of ~400 separately traced outlines. */
-async function benchRealistic(db: pg.Client, runs: number) {
+export async function benchRealistic(db: pg.Client, runs: number) {
   await db.query('SET max_parallel_workers_per_gather = 0'); // one core, as the best plans and the peers run
   await db.query('SET jit = off');
   const sizes = (process.env.BENCH_SIZES ?? 'S,M').split(',').map((x) => x.trim().toUpperCase()).filter((x): x is RealisticSize => x === 'S' || x === 'M' || x === 'L');
@@ -45,7 +46,7 @@ async function benchRealistic(db: pg.Client, runs: number) {
     const dir = realisticDir(size);
     if (!dir) { console.log(`  realistic ${size}: ${NO_SHARED}`); continue; }
     const input = await readRealistic(dir);
-    const e = await engineRuns(db, `pg_${size.toLowerCase()}`, input, runs);
+    const e = await engineRuns(db, `gse_${size.toLowerCase()}`, input, runs);
     await loadPlain(db, size, dir);
     await db.query(`SET search_path = rc_${size.toLowerCase()}, public`);
     const best: number[] = [];
@@ -60,7 +61,7 @@ async function benchRealistic(db: pg.Client, runs: number) {
     console.log(`    against the in-process engine: ${e.findings} findings, ${e.diff.length} differences${e.diff.length ? `, e.g. ${e.diff.slice(0, 3).join('; ')}` : ''}`);
   }
   const o = makeOutlines({ seed: 1, grids: 400, boundary: true });
-  const e = await engineRuns(db, 'pg_outlines', { ...o, households: o.households as Feature[] } as never, runs);
+  const e = await engineRuns(db, 'gse_outlines', { boundaries: o.boundaries, grids: o.grids, buildings: o.buildings, households: householdsFromFeatures(o.households as never) }, runs);
   console.log(`  outline partition (400 separately traced grids, ${fmt(o.vertices)} vertices): PostGIS engine median ${fmt(median(e.times))} ms (${e.times.map((x) => fmt(x)).join(', ')}) ${load()}`);
   console.log(`    slowest statements: ${slowest()}`);
   console.log(`    against the in-process engine: ${e.findings} findings, ${e.diff.length} differences${e.diff.length ? `: ${e.diff.slice(0, 5).join('; ')}` : ''}`);
