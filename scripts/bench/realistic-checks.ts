@@ -70,7 +70,7 @@ function findPython(): { exe: string; version: string } | { missing: string } {
 }
 
 /** The statements of best-plans.sql, by their "-- @name" lines. */
-function bestPlans(): { name: string; sql: string }[] {
+export function bestPlans(): { name: string; sql: string }[] {
   const text = readFileSync(join(HERE, 'best-plans.sql'), 'utf8');
   return text.split(/^-- @/m).slice(1).map((part) => {
     const [name, ...rest] = part.split('\n');
@@ -98,7 +98,7 @@ async function copyLines(db: pg.Client, sql: string, gen: AsyncGenerator<string>
 }
 
 /** Plain tables of best-plans.sql in schema rc_<size>, from the files; kept while the files are unchanged. */
-async function loadPlain(db: pg.Client, size: RealisticSize, dir: string): Promise<{ ms: number; cached: boolean; n: Json }> {
+export async function loadPlain(db: pg.Client, size: RealisticSize, dir: string): Promise<{ ms: number; cached: boolean; n: Json }> {
   const schema = `rc_${size.toLowerCase()}`;
   const key = ['boundary.geojson', 'grids.geojson', 'buildings.geojson', 'households.csv'].map((f) => { const s = statSync(join(dir, f)); return `${f}:${s.size}:${s.mtimeMs}`; }).join(' ');
   const t = performance.now();

@@ -75,7 +75,8 @@ function statements(t: Tables, s: CheckSettings): string[] {
     `CREATE INDEX ON gs_grid USING gist (geom)`,
     `ANALYZE gs_grid`,
     `CREATE TEMP TABLE gs_bld AS
-      SELECT (row_number() OVER (ORDER BY seq) - 1)::int AS bi, seq, id, residential, geom, ST_Area(geom) AS area, NOT valid AS repaired FROM (
+      SELECT (row_number() OVER (ORDER BY seq) - 1)::int AS bi, seq, id, residential, geom, ST_Area(geom) AS area, NOT valid AS repaired,
+        ST_XMin(geom) AS x0, ST_XMax(geom) AS x1, ST_YMin(geom) AS y0, ST_YMax(geom) AS y1 FROM (
         SELECT *, row_number() OVER (PARTITION BY id ORDER BY seq) AS nth FROM (
           SELECT seq, id, coalesce(residential, false) AS residential,
             CASE WHEN ST_IsValid(geom) THEN geom ELSE ST_CollectionExtract(ST_MakeValid(geom), 3) END AS geom, ST_IsValid(geom) AS valid
@@ -96,18 +97,25 @@ function statements(t: Tables, s: CheckSettings): string[] {
     // ---- rule 2: each building to the grid holding the largest share of its footprint,
     // dedicated grids first (a base grid's share is what is left of it after them)
     `CREATE INDEX ON gs_bld (seq)`,
-    // candidates through the source table's own GiST index (a repaired footprint keeps its box)
+    // candidates through the source table's own GiST index (a repaired footprint keeps its box),
+    // ST_Covers inside the lateral: one grid per probe, so PostGIS prepares each grid once
+    // (OFFSET 0 keeps it there); after the join by building the grid changes every row
+    // (M: gs_bshare 7.7 s, nearly all ST_Covers unprepared); a box-only candidate (share 0)
+    // dropped before any ST_Intersection; the grid's geometry not copied into every candidate
+    // row (read from gs_grid where an overlay needs it). A repaired footprint is kept and tested again.
     `CREATE TEMP TABLE gs_bcand AS
-      SELECT b.bi, g.idx, g.kind, g.geom AS ggeom FROM gs_grid g CROSS JOIN LATERAL (SELECT x.seq FROM ${src('buildings')} x WHERE x.geom && g.geom) c JOIN gs_bld b ON b.seq = c.seq`,
+      SELECT b.bi, g.idx, g.kind, c.covered FROM gs_grid g CROSS JOIN LATERAL (
+        SELECT x.seq, ST_Covers(g.geom, x.geom) AS covered, ST_Intersects(g.geom, x.geom) AS hit FROM ${src('buildings')} x WHERE x.geom && g.geom OFFSET 0) c
+        JOIN gs_bld b ON b.seq = c.seq WHERE c.hit OR b.repaired`,
     `CREATE INDEX ON gs_bcand (bi)`,
     `CREATE TEMP TABLE gs_bded AS SELECT DISTINCT bi FROM gs_bcand WHERE kind = 'dedicated'`,
     `CREATE TEMP TABLE gs_bshare AS
       SELECT c.bi, c.idx, c.kind,
-        CASE WHEN ST_Covers(c.ggeom, b.geom) AND (c.kind = 'dedicated' OR d.bi IS NULL) THEN 1.0
-          WHEN d.bi IS NULL OR c.kind = 'dedicated' THEN ST_Area(ST_Intersection(b.geom, c.ggeom)) / b.area
-          ELSE ST_Area(ST_Difference(ST_Intersection(b.geom, c.ggeom),
-            (SELECT ST_Union(ST_Intersection(b.geom, c2.ggeom)) FROM gs_bcand c2 WHERE c2.bi = c.bi AND c2.kind = 'dedicated'))) / b.area END AS share
-      FROM gs_bcand c JOIN gs_bld b ON b.bi = c.bi LEFT JOIN gs_bded d ON d.bi = c.bi`,
+        CASE WHEN (CASE WHEN b.repaired THEN ST_Covers(g.geom, b.geom) ELSE c.covered END) AND (c.kind = 'dedicated' OR d.bi IS NULL) THEN 1.0
+          WHEN d.bi IS NULL OR c.kind = 'dedicated' THEN ST_Area(ST_Intersection(b.geom, g.geom)) / b.area
+          ELSE ST_Area(ST_Difference(ST_Intersection(b.geom, g.geom),
+            (SELECT ST_Union(ST_Intersection(b.geom, g2.geom)) FROM gs_bcand c2 JOIN gs_grid g2 ON g2.idx = c2.idx WHERE c2.bi = c.bi AND c2.kind = 'dedicated'))) / b.area END AS share
+      FROM gs_bcand c JOIN gs_bld b ON b.bi = c.bi JOIN gs_grid g ON g.idx = c.idx LEFT JOIN gs_bded d ON d.bi = c.bi`,
     `DELETE FROM gs_bshare WHERE NOT (share > 1e-6)`,
     `CREATE INDEX ON gs_bshare (bi)`,
     `ANALYZE gs_bshare`,
@@ -135,6 +143,8 @@ function statements(t: Tables, s: CheckSettings): string[] {
     `CREATE INDEX ON gs_hpick (hi)`,
     // temporary tables have no statistics until analysed: without them the planner loops over a million rows
     `ANALYZE gs_hpick`,
+    // the building's box from gs_bld's columns: ST_XMin(b.geom) here read each footprint four
+    // times per household (a million deserialised polygons on M)
     `CREATE TEMP TABLE gs_hout AS
       SELECT h.hi, h.id, h.building_id, h.residents, h.geom, h.bi,
         CASE WHEN h.geom IS NULL THEN bg.idx ELSE p.idx END AS idx,
@@ -152,8 +162,8 @@ function statements(t: Tables, s: CheckSettings): string[] {
       LEFT JOIN gs_bld b ON b.bi = h.bi
       LEFT JOIN gs_bgrid bg ON bg.bi = h.bi
       LEFT JOIN LATERAL (SELECT CASE WHEN b.bi IS NULL OR h.geom IS NULL THEN NULL ELSE
-        (sqrt(power(greatest(ST_XMin(b.geom) - ST_X(h.geom), 0, ST_X(h.geom) - ST_XMax(b.geom)) * 111320 * cos(radians(ST_Y(h.geom))), 2)
-            + power(greatest(ST_YMin(b.geom) - ST_Y(h.geom), 0, ST_Y(h.geom) - ST_YMax(b.geom)) * 111320, 2)))::real END AS m) dist ON true`,
+        (sqrt(power(greatest(b.x0 - ST_X(h.geom), 0, ST_X(h.geom) - b.x1) * 111320 * cos(radians(ST_Y(h.geom))), 2)
+            + power(greatest(b.y0 - ST_Y(h.geom), 0, ST_Y(h.geom) - b.y1) * 111320, 2)))::real END AS m) dist ON true`,
 
     // ---- rule 1: land, per region (community; else district; else one region with no outline)
     `CREATE TEMP TABLE gs_region AS
